@@ -1,0 +1,29 @@
+// mrtsim: simulation and resampling engine for micro-randomized trials.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "host/cli/commands.h"
+#include "host/user_error.h"
+#include "mrtsim_version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mrtsim " MRTSIM_VERSION ": simulation studies, sample sizes and analyses for micro-randomized trials"};
+  app.set_version_flag("--version", std::string("mrtsim ") + MRTSIM_VERSION);
+  app.require_subcommand(1);
+  mrtsim::cli::add_run_command(app);
+  mrtsim::cli::add_samplesize_commands(app);
+  mrtsim::cli::add_wcls_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const mrtsim::UserError& e) {
+    std::cerr << "mrtsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "mrtsim: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

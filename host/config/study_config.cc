@@ -1,0 +1,344 @@
+#include "host/config/study_config.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "host/config/yaml_reader.h"
+#include "host/user_error.h"
+
+namespace mrtsim {
+
+namespace {
+
+constexpr long long kMaxReplicates = 1LL << 31;
+constexpr int kMaxSampleSize = 1 << 20;
+
+ErrorConfig parse_error(const YamlMap& m) {
+  ErrorConfig e;
+  const std::string type = m.get_string("type");
+  if (type == "normal") {
+    e.kind = ErrorKind::kNormal;
+    m.reject_unknown_keys({"type"});
+  } else if (type == "student_t") {
+    e.kind = ErrorKind::kStudentT;
+    e.student_df = static_cast<int>(m.get_int("df", 3, kMaxStudentTDf, 3));
+    m.reject_unknown_keys({"type", "df"});
+  } else if (type == "exponential") {
+    e.kind = ErrorKind::kExponential;
+    m.reject_unknown_keys({"type"});
+  } else if (type == "ar1" || type == "ar5") {
+    e.kind = ErrorKind::kAutoregressive;
+    e.ar_order = type == "ar1" ? 1 : 5;
+    // |phi| < 1 keeps both processes stationary (AR(5) with equal coefficients phi/5 needs |phi| < 1).
+    e.phi = m.get_double("phi", -0.99, 0.99);
+    m.reject_unknown_keys({"type", "phi"});
+  } else {
+    throw UserError(m.where("type") + ": unknown error type '" + type +
+                    "' (expected normal, student_t, exponential, ar1 or ar5)");
+  }
+  return e;
+}
+
+ShapeSpec parse_shape(const YamlMap& m, double min_value, double max_value, const char* vertex_key) {
+  ShapeSpec s;
+  s.kind = parse_shape_kind(m.get_string("shape"), m.where("shape"));
+  s.mean = m.get_double("mean", min_value, max_value);
+  if (s.kind != ShapeKind::kConstant) s.initial = m.get_double("initial", min_value, max_value);
+  if (s.kind == ShapeKind::kQuadratic) s.day_max = static_cast<int>(m.get_int(vertex_key, 1, 100000));
+  if (s.kind == ShapeKind::kConstant) m.reject_unknown_keys({"shape", "mean"});
+  if (s.kind == ShapeKind::kLinear) m.reject_unknown_keys({"shape", "mean", "initial"});
+  if (s.kind == ShapeKind::kQuadratic) m.reject_unknown_keys({"shape", "mean", "initial", vertex_key});
+  return s;
+}
+
+LiaoModelConfig parse_model(const YamlMap& m) {
+  LiaoModelConfig c;
+  const std::string type = m.get_string("type");
+  if (type != "liao2016")
+    throw UserError(m.where("type") + ": unknown model type '" + type + "' (expected liao2016)");
+  c.days = static_cast<int>(m.get_int("days", 1, 3650));
+  c.decisions_per_day = static_cast<int>(m.get_int("decisions_per_day", 1, 1000));
+  c.rand_prob = m.get_double("rand_prob", 1e-9, 1.0 - 1e-9);
+  c.availability = parse_shape(m.map("availability"), 0.0, 1.0, "change_day");
+  if (m.has("availability_feedback")) {
+    const YamlMap f = m.map("availability_feedback");
+    c.feedback_eta = f.get_double("eta", -1.0, 1.0);
+    c.feedback_lags = static_cast<int>(f.get_int("lags", 1, kMaxFeedbackLags, 5));
+    f.reject_unknown_keys({"eta", "lags"});
+  }
+  if (m.has("baseline")) c.baseline = m.get_double_list("baseline");
+  if (c.baseline.empty()) throw UserError(m.where("baseline") + ": needs at least one coefficient");
+  c.effect = parse_shape(m.map("effect"), -1e6, 1e6, "day_max");
+  c.error = parse_error(m.map("error"));
+  m.reject_unknown_keys({"type", "days", "decisions_per_day", "rand_prob", "availability", "availability_feedback",
+                         "baseline", "effect", "error"});
+  const auto check_day = [&](const ShapeSpec& s, const char* section, const char* key) {
+    if (s.kind == ShapeKind::kQuadratic && s.day_max > c.days)
+      throw UserError(m.map(section).where(key) + ": day " + std::to_string(s.day_max) + " is after the last day (" +
+                      std::to_string(c.days) + ")");
+  };
+  check_day(c.availability, "availability", "change_day");
+  check_day(c.effect, "effect", "day_max");
+  const std::vector<double> tau = shape_per_day(c.availability, c.days);
+  for (int k = 0; k < c.days; ++k)
+    if (tau[k] < 0.0 || tau[k] > 1.0)
+      throw UserError(m.map("availability").where() + ": expected availability on day " + std::to_string(k + 1) +
+                      " is " + std::to_string(tau[k]) + ", outside [0, 1]");
+  return c;
+}
+
+std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
+  std::vector<Term> terms{parse_term("1", m.where(key))};
+  for (const std::string& text : m.get_string_list(key)) {
+    const Term term = parse_term(text, m.where(key));
+    bool present = false;
+    for (const Term& t : terms) present = present || t == term;
+    if (!present) terms.push_back(term);
+  }
+  return terms;
+}
+
+AnalysisConfig parse_analysis(const YamlMap& m) {
+  AnalysisConfig a;
+  const std::string estimator = m.get_string("estimator", "wcls");
+  if (estimator != "wcls") throw UserError(m.where("estimator") + ": unknown estimator '" + estimator + "' (expected wcls)");
+  a.controls = parse_terms(m, "controls");
+  a.moderators = parse_terms(m, "moderators");
+  if (m.has("numerator_prob")) {
+    const YAML::Node n = m.child("numerator_prob");
+    if (n.IsScalar() && n.Scalar() == "rand_prob") {
+      a.numerator_is_rand_prob = true;
+    } else {
+      a.numerator_is_rand_prob = false;
+      a.numerator_prob = yaml_to_double(n, m.where("numerator_prob") + " (a number in (0,1) or rand_prob)", 1e-9,
+                                        1.0 - 1e-9);
+    }
+  }
+  const std::string correction = m.get_string("small_sample_correction", "always");
+  if (correction == "always") a.correction = SmallSampleCorrection::kAlways;
+  else if (correction == "mrtanalysis") a.correction = SmallSampleCorrection::kMrtAnalysis;
+  else if (correction == "never") a.correction = SmallSampleCorrection::kNever;
+  else
+    throw UserError(m.where("small_sample_correction") + ": unknown value '" + correction +
+                    "' (expected always, mrtanalysis or never)");
+  const std::string test = m.get_string("test", "hotelling");
+  if (test == "hotelling") a.test = JointTest::kHotelling;
+  else if (test == "mrtanalysis") a.test = JointTest::kMrtAnalysis;
+  else if (test == "chisq") a.test = JointTest::kChiSquare;
+  else throw UserError(m.where("test") + ": unknown test '" + test + "' (expected hotelling, mrtanalysis or chisq)");
+  a.alpha = m.get_double("alpha", 1e-6, 0.5, 0.05);
+  a.ci_level = m.get_double("ci_level", 0.5, 0.999999, 0.95);
+  m.reject_unknown_keys({"estimator", "controls", "moderators", "numerator_prob", "small_sample_correction", "test",
+                         "alpha", "ci_level"});
+  return a;
+}
+
+// Sets the value at a dotted path inside a (cloned) document, creating intermediate maps.
+void set_by_path(YAML::Node root, const std::string& path, const YAML::Node& value, const std::string& where) {
+  std::vector<std::string> parts;
+  std::stringstream stream(path);
+  for (std::string part; std::getline(stream, part, '.');) parts.push_back(part);
+  if (parts.empty() || (parts[0] != "model" && parts[0] != "sample_size"))
+    throw UserError(where + ": grid key '" + path + "' cannot be varied (grid keys are model.* or sample_size)");
+  YAML::Node node = root;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!node[parts[i]].IsDefined() || node[parts[i]].IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    if (!node[parts[i]].IsMap()) throw UserError(where + ": grid key '" + path + "': '" + parts[i] + "' is not a map");
+    node.reset(node[parts[i]]);
+  }
+  node[parts.back()] = value;
+}
+
+struct GridAxis {
+  std::vector<std::string> keys;
+  std::vector<std::vector<YAML::Node>> values;  // values[level][key]
+  std::string name;
+};
+
+std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file) {
+  std::vector<GridAxis> axes;
+  if (!grid.IsDefined() || grid.IsNull()) return axes;
+  if (!grid.IsSequence())
+    throw UserError(yaml_position(file, grid) + ": key 'grid' must be a list of axes ({key: ..., values: [...]})");
+  for (size_t i = 0; i < grid.size(); ++i) {
+    const YamlMap axis_map(grid[i], file, "grid[" + std::to_string(i) + "]");
+    axis_map.reject_unknown_keys({"key", "keys", "values"});
+    GridAxis axis;
+    if (axis_map.has("key") == axis_map.has("keys"))
+      throw UserError(axis_map.where() + ": give exactly one of 'key' (one setting) or 'keys' (settings varied together)");
+    axis.keys = axis_map.has("key") ? std::vector<std::string>{axis_map.get_string("key")}
+                                    : axis_map.get_string_list("keys");
+    const YAML::Node values = axis_map.child("values");
+    if (!values.IsSequence() || values.size() == 0)
+      throw UserError(axis_map.where("values") + ": expected a non-empty list");
+    for (const auto& value : values) {
+      std::vector<YAML::Node> level;
+      if (axis.keys.size() == 1) {
+        level.push_back(value);
+      } else {
+        if (!value.IsSequence() || value.size() != axis.keys.size())
+          throw UserError(yaml_position(file, value) + ": key '" + axis_map.path_of("values") + "': each entry must list " +
+                          std::to_string(axis.keys.size()) + " values, one per key");
+        for (const auto& v : value) level.push_back(v);
+      }
+      axis.values.push_back(level);
+    }
+    for (const auto& k : axis.keys) axis.name += (axis.name.empty() ? "" : "+") + k;
+    axes.push_back(axis);
+  }
+  return axes;
+}
+
+ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file) {
+  const YamlMap root(document, file, "");
+  ScenarioConfig s;
+  s.model = parse_model(root.map("model"));
+  s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
+  return s;
+}
+
+}  // namespace
+
+std::string ErrorConfig::label() const {
+  switch (kind) {
+    case ErrorKind::kNormal: return "normal";
+    case ErrorKind::kExponential: return "exponential";
+    case ErrorKind::kStudentT: return "t" + std::to_string(student_df);
+    case ErrorKind::kAutoregressive: {
+      std::ostringstream out;
+      out << "ar" << ar_order << ":" << phi;
+      return out.str();
+    }
+  }
+  return "?";
+}
+
+std::string hypothesis_name(Hypothesis h) { return h == Hypothesis::kNull ? "null" : "alternative"; }
+
+std::string joint_test_name(JointTest t) {
+  switch (t) {
+    case JointTest::kHotelling: return "hotelling";
+    case JointTest::kMrtAnalysis: return "mrtanalysis";
+    case JointTest::kChiSquare: return "chisq";
+  }
+  return "?";
+}
+
+double Term::value(int t, int decisions_per_day) const {
+  switch (variable) {
+    case Variable::kOne: return 1.0;
+    case Variable::kDay: return std::pow(static_cast<double>(t / decisions_per_day), power);
+    case Variable::kDecision: return std::pow(static_cast<double>(t), power);
+  }
+  return 0.0;
+}
+
+Term parse_term(const std::string& text, const std::string& where) {
+  Term term;
+  term.name = text;
+  if (text == "1" || text == "intercept") {
+    term.name = "(Intercept)";
+    return term;
+  }
+  const size_t caret = text.find('^');
+  const std::string variable = text.substr(0, caret);
+  term.power = 1;
+  if (caret != std::string::npos) {
+    const std::string exponent = text.substr(caret + 1);
+    if (exponent.size() != 1 || exponent[0] < '1' || exponent[0] > '9')
+      throw UserError(where + ": term '" + text + "' needs a power between 1 and 9 after '^'");
+    term.power = exponent[0] - '0';
+  }
+  if (variable == "day") term.variable = Term::Variable::kDay;
+  else if (variable == "decision") term.variable = Term::Variable::kDecision;
+  else
+    throw UserError(where + ": unknown term '" + text +
+                    "' (expected 1, day, day^k, decision or decision^k; day and decision are 0-based indices)");
+  return term;
+}
+
+StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
+  YAML::Node document;
+  try {
+    document = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw UserError(file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  const YamlMap root(document, file, "");
+  root.reject_unknown_keys({"study", "model", "sample_size", "grid", "hypotheses", "analysis", "output"});
+
+  StudyConfig study;
+  study.file = file;
+  const YamlMap meta = root.map("study");
+  study.name = meta.get_string("name");
+  study.description = meta.get_string("description", "");
+  study.seed = meta.get_seed("seed");
+  study.replicates = meta.get_int("replicates", 1, kMaxReplicates);
+  meta.reject_unknown_keys({"name", "description", "seed", "replicates"});
+
+  if (root.has("hypotheses")) {
+    study.hypotheses.clear();
+    for (const std::string& h : root.get_string_list("hypotheses")) {
+      if (h == "null") study.hypotheses.push_back(Hypothesis::kNull);
+      else if (h == "alternative") study.hypotheses.push_back(Hypothesis::kAlternative);
+      else throw UserError(root.where("hypotheses") + ": unknown hypothesis '" + h + "' (expected null or alternative)");
+    }
+    if (study.hypotheses.empty()) throw UserError(root.where("hypotheses") + ": list at least one hypothesis");
+  }
+  study.analysis = parse_analysis(root.map("analysis"));
+  if (static_cast<int>(study.analysis.controls.size() + study.analysis.moderators.size()) > kMaxWclsDim)
+    throw UserError(root.where("analysis") + ": more than " + std::to_string(kMaxWclsDim) + " coefficients");
+
+  if (root.has("output")) {
+    const YamlMap out = root.map("output");
+    if (out.has("formats")) {
+      study.formats = out.get_string_list("formats");
+      for (const auto& f : study.formats)
+        if (f != "csv" && f != "markdown" && f != "json")
+          throw UserError(out.where("formats") + ": unknown format '" + f + "' (expected csv, markdown, json)");
+    }
+    study.target_power = out.get_double("target_power", 0.0, 1.0, 0.8);
+    out.reject_unknown_keys({"formats", "target_power"});
+  }
+
+  // Scenarios: the cross product of the grid axes, each applied to a clone of the document.
+  const std::vector<GridAxis> axes = parse_grid(document["grid"], file);
+  size_t count = 1;
+  for (const auto& axis : axes) count *= axis.values.size();
+  if (count >= kMaxScenarios) throw UserError(root.where("grid") + ": too many scenarios");
+  for (size_t index = 0; index < count; ++index) {
+    // A fresh parse per scenario (YAML::Clone would drop the line numbers that errors report).
+    YAML::Node scenario_doc = YAML::Load(yaml_text);
+    scenario_doc.remove("grid");
+    std::vector<GridValue> labels;
+    size_t rest = index;
+    std::vector<size_t> levels(axes.size());
+    for (size_t a = axes.size(); a-- > 0;) {  // the last axis varies fastest
+      levels[a] = rest % axes[a].values.size();
+      rest /= axes[a].values.size();
+    }
+    for (size_t a = 0; a < axes.size(); ++a) {
+      const auto& level = axes[a].values[levels[a]];
+      for (size_t k = 0; k < axes[a].keys.size(); ++k) {
+        set_by_path(scenario_doc, axes[a].keys[k], level[k], yaml_position(file, level[k]));
+        labels.push_back(GridValue{axes[a].keys[k], yaml_label(level[k])});
+      }
+    }
+    ScenarioConfig scenario = parse_scenario(scenario_doc, file);
+    scenario.index = static_cast<int>(index);
+    scenario.labels = labels;
+    study.scenarios.push_back(scenario);
+  }
+  return study;
+}
+
+StudyConfig load_study(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UserError(path + ": cannot open study file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_study(text.str(), path);
+}
+
+}  // namespace mrtsim

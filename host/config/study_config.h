@@ -1,0 +1,99 @@
+// A simulation study as read from YAML: fixed settings, a grid of scenario variations (cross
+// product of axes), hypotheses, the analysis and the outputs. Parsing validates everything before
+// any work starts; see configs/README.md for the schema.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernels/wcls.h"
+#include "sims/liao_model.h"
+#include "sims/shapes.h"
+
+namespace mrtsim {
+
+struct ErrorConfig {
+  ErrorKind kind = ErrorKind::kNormal;
+  int student_df = 3;
+  int ar_order = 1;  // AR(1): eps_t = phi eps_{t-1} + v_t; AR(5): eps_t = (phi/5) sum_{j<=5} eps_{t-j} + v_t
+  double phi = 0.0;
+  std::string label() const;
+};
+
+// Liao et al. (2016) Section 6 / Appendix A.1 generative model.
+struct LiaoModelConfig {
+  int days = 42;
+  int decisions_per_day = 5;
+  double rand_prob = 0.4;
+  ShapeSpec availability{ShapeKind::kConstant, 0.5, 0.5, 1};
+  double feedback_eta = 0.0;  // availability feedback on recent treatment (Appendix A.1, 2nd simulation)
+  int feedback_lags = 0;
+  std::vector<double> baseline{2.5, 0.727, -8.66e-4};  // alpha(t) = sum_j baseline[j] day^j
+  ShapeSpec effect{ShapeKind::kQuadratic, 0.1, 0.0, 29};  // standardized effect d(t) under H1
+  ErrorConfig error;
+
+  int num_decisions() const { return days * decisions_per_day; }
+};
+
+enum class Hypothesis { kNull, kAlternative };
+std::string hypothesis_name(Hypothesis h);
+
+enum class JointTest {
+  kHotelling,    // Liao (2016) Eq. 6 corrected: T^2 > p(N-q-1)/(N-q-p) F_{p,N-q-p}(1-alpha)
+  kMrtAnalysis,  // MRTAnalysis compatibility: its inverted Hotelling multiple (n_eff <= 50), F otherwise
+  kChiSquare,    // large-sample Wald: T^2 > chi2_p(1-alpha)
+};
+std::string joint_test_name(JointTest t);
+
+// A column of the design: a polynomial in the day index or in the decision index (0-based), or 1.
+struct Term {
+  enum class Variable { kOne, kDay, kDecision } variable = Variable::kOne;
+  int power = 0;
+  std::string name;  // as written in the YAML
+  bool operator==(const Term& other) const { return variable == other.variable && power == other.power; }
+  double value(int t, int decisions_per_day) const;
+};
+Term parse_term(const std::string& text, const std::string& where);
+
+struct AnalysisConfig {
+  std::vector<Term> controls;    // always starts with the intercept
+  std::vector<Term> moderators;  // always starts with the intercept
+  bool numerator_is_rand_prob = true;
+  double numerator_prob = 0.5;  // used when !numerator_is_rand_prob
+  SmallSampleCorrection correction = SmallSampleCorrection::kAlways;
+  JointTest test = JointTest::kHotelling;
+  double alpha = 0.05;
+  double ci_level = 0.95;
+};
+
+struct GridValue {
+  std::string axis;   // the axis' key(s), e.g. "model.error"
+  std::string label;  // compact rendering of the value, e.g. "type=ar1 phi=0.3"
+};
+
+struct ScenarioConfig {
+  int index = 0;
+  std::vector<GridValue> labels;
+  LiaoModelConfig model;
+  int sample_size = 0;
+};
+
+struct StudyConfig {
+  std::string file;
+  std::string name;
+  std::string description;
+  uint64_t seed = 0;
+  long long replicates = 1000;
+  std::vector<Hypothesis> hypotheses{Hypothesis::kNull, Hypothesis::kAlternative};
+  AnalysisConfig analysis;
+  double target_power = 0.8;  // nominal rejection rate under H1 for the flags
+  std::vector<std::string> formats{"csv", "markdown", "json"};
+  std::vector<ScenarioConfig> scenarios;
+};
+
+// Reads and validates a study file; every problem is a UserError naming the file, line and key.
+StudyConfig load_study(const std::string& path);
+StudyConfig parse_study(const std::string& yaml_text, const std::string& file_label);
+
+}  // namespace mrtsim

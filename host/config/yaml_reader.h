@@ -1,0 +1,61 @@
+// Strict, position-aware reading of YAML study files: every lookup knows its dotted path and source
+// line, unknown keys are errors, and typed getters check types and ranges. All failures are
+// UserErrors of the form "FILE:LINE: key 'a.b.c': what is wrong".
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace mrtsim {
+
+class YamlMap {
+ public:
+  // `node` must be a map (checked); `path` is its dotted location ("" for the document root).
+  YamlMap(const YAML::Node& node, std::string file, std::string path);
+
+  bool has(const std::string& key) const;
+  // The child node; throws if missing.
+  YAML::Node child(const std::string& key) const;
+  YamlMap map(const std::string& key) const;
+
+  std::string get_string(const std::string& key) const;
+  std::string get_string(const std::string& key, const std::string& fallback) const;
+  double get_double(const std::string& key, double min, double max) const;
+  double get_double(const std::string& key, double min, double max, double fallback) const;
+  long long get_int(const std::string& key, long long min, long long max) const;
+  long long get_int(const std::string& key, long long min, long long max, long long fallback) const;
+  uint64_t get_seed(const std::string& key) const;
+  bool get_bool(const std::string& key, bool fallback) const;
+  std::vector<std::string> get_string_list(const std::string& key) const;
+  std::vector<double> get_double_list(const std::string& key) const;
+
+  // Throws naming the first key not in `allowed` (call after reading, with every key the section knows).
+  void reject_unknown_keys(std::initializer_list<const char*> allowed) const;
+
+  std::string where(const std::string& key) const;  // "FILE:LINE: key 'path.key'"
+  std::string where() const;                        // the map itself
+  const std::string& file() const { return file_; }
+  std::string path_of(const std::string& key) const;
+
+ private:
+  YAML::Node node_;
+  std::string file_;
+  std::string path_;
+};
+
+// "FILE:LINE" of a node (line 1-based), or just FILE when the node has no position.
+std::string yaml_position(const std::string& file, const YAML::Node& node);
+
+// Converts a scalar node, with a UserError naming `where` if it has the wrong type or range.
+double yaml_to_double(const YAML::Node& node, const std::string& where, double min, double max);
+long long yaml_to_int(const YAML::Node& node, const std::string& where, long long min, long long max);
+
+// Compact one-line rendering of a node for table labels: scalars as written, maps as "k=v k=v".
+std::string yaml_label(const YAML::Node& node);
+
+}  // namespace mrtsim

@@ -1,0 +1,149 @@
+#include "host/engine/scenario_plan.h"
+
+#include <cmath>
+
+#include <Eigen/Dense>
+
+#include "host/user_error.h"
+
+namespace mrtsim {
+
+ErrorSpecView make_error_spec(const ErrorConfig& config) {
+  ErrorSpecView spec{};
+  spec.kind = config.kind;
+  spec.student_df = config.student_df;
+  spec.student_scale = std::sqrt((config.student_df - 2.0) / config.student_df);
+  spec.innovation_sd = 1.0;
+  if (config.kind != ErrorKind::kAutoregressive) return spec;
+
+  const int order = config.ar_order;
+  spec.ar_order = order;
+  for (int j = 0; j < order; ++j) spec.ar_coef[j] = config.phi / order;
+  // Autocorrelations rho_1..rho_order from the Yule-Walker equations rho_k = sum_j a_j rho_|k-j|
+  // (rho_0 = 1); then Var(eps) = 1 needs innovation variance 1 - sum_j a_j rho_j.
+  Eigen::MatrixXd system = Eigen::MatrixXd::Identity(order, order);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(order);
+  for (int k = 1; k <= order; ++k) {
+    for (int j = 1; j <= order; ++j) {
+      const int lag = std::abs(k - j);
+      if (lag == 0) rhs(k - 1) += spec.ar_coef[j - 1];
+      else system(k - 1, lag - 1) -= spec.ar_coef[j - 1];
+    }
+  }
+  const Eigen::VectorXd rho = system.fullPivLu().solve(rhs);
+  double explained = 0.0;
+  for (int j = 0; j < order; ++j) explained += spec.ar_coef[j] * rho(j);
+  if (!(explained < 1.0)) throw UserError("AR error process with phi = " + std::to_string(config.phi) + " is not stationary");
+  spec.innovation_sd = std::sqrt(1.0 - explained);
+  Eigen::MatrixXd covariance(order, order);
+  for (int i = 0; i < order; ++i)
+    for (int j = 0; j < order; ++j) covariance(i, j) = i == j ? 1.0 : rho(std::abs(i - j) - 1);
+  const Eigen::MatrixXd chol = covariance.llt().matrixL();
+  for (int i = 0; i < order; ++i)
+    for (int j = 0; j <= i; ++j) spec.stationary_chol[i * kMaxArOrder + j] = chol(i, j);
+  return spec;
+}
+
+ScenarioPlan::ScenarioPlan(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis)
+    : sample_size_(scenario.sample_size),
+      stream_(static_cast<uint32_t>(scenario.index) * 2u + (hypothesis == Hypothesis::kAlternative ? 1u : 0u)),
+      seed_(study.seed),
+      correction_(study.analysis.correction) {
+  build_model(scenario.model, hypothesis);
+  build_design(study.analysis, scenario.model);
+  compute_truth();
+}
+
+void ScenarioPlan::build_model(const LiaoModelConfig& model, Hypothesis hypothesis) {
+  const int T = model.num_decisions();
+  const int m = model.decisions_per_day;
+  availability_ = expand_per_decision(shape_per_day(model.availability, model.days), m);
+  rand_prob_.assign(T, model.rand_prob);
+  effect_ = expand_per_decision(shape_per_day(model.effect, model.days), m);
+  if (hypothesis == Hypothesis::kNull) effect_.assign(T, 0.0);
+  baseline_.resize(T);
+  for (int t = 0; t < T; ++t) {
+    const double day = t / m;
+    double value = 0.0, power = 1.0;
+    for (double coefficient : model.baseline) {
+      value += coefficient * power;
+      power *= day;
+    }
+    baseline_[t] = value;
+  }
+  model_view_.num_decisions = T;
+  model_view_.availability = availability_.data();
+  model_view_.rand_prob = rand_prob_.data();
+  model_view_.baseline = baseline_.data();
+  model_view_.effect = effect_.data();
+  model_view_.feedback_eta = model.feedback_eta;
+  model_view_.feedback_lags = model.feedback_lags;
+  model_view_.error = make_error_spec(model.error);
+}
+
+void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelConfig& model) {
+  // As MRTAnalysis: moderators that are not controls become extra controls.
+  std::vector<Term> controls = analysis.controls;
+  for (const Term& m : analysis.moderators) {
+    bool present = false;
+    for (const Term& c : controls) present = present || c == m;
+    if (!present) controls.push_back(m);
+  }
+  q_ = static_cast<int>(controls.size());
+  p_ = static_cast<int>(analysis.moderators.size());
+  if (q_ + p_ > kMaxWclsDim)
+    throw UserError("analysis has " + std::to_string(q_ + p_) + " coefficients; at most " + std::to_string(kMaxWclsDim));
+  names_.clear();
+  for (const Term& c : controls) names_.push_back(c.name);
+  for (const Term& m : analysis.moderators)
+    names_.push_back(m.variable == Term::Variable::kOne ? "effect:(Intercept)" : "effect:" + m.name);
+
+  const int T = model.num_decisions();
+  controls_.resize(size_t(T) * q_);
+  moderators_.resize(size_t(T) * p_);
+  for (int t = 0; t < T; ++t) {
+    for (int j = 0; j < q_; ++j) controls_[size_t(t) * q_ + j] = controls[j].value(t, model.decisions_per_day);
+    for (int j = 0; j < p_; ++j)
+      moderators_[size_t(t) * p_ + j] = analysis.moderators[j].value(t, model.decisions_per_day);
+  }
+  numerator_prob_ = analysis.numerator_is_rand_prob ? rand_prob_ : std::vector<double>(T, analysis.numerator_prob);
+}
+
+// With availability tau_t, rand prob rho_t and numerator ptilde_t, the WCLS estimating equation has
+// expectation zero at the tau-weighted least-squares projections
+//   alpha* = argmin sum_t tau_t (alpha(t) + (ptilde_t - rho_t) beta(t) - g_t'a)^2,
+//   beta*  = argmin sum_t tau_t ptilde_t (1 - ptilde_t) (beta(t) - f_t'b)^2,
+// because E[W (A - ptilde)] = 0, E[W (A - ptilde)^2] = ptilde(1-ptilde) and
+// E[W (A - ptilde)(A - rho)] = ptilde(1-ptilde), E[W (A - rho)] = ptilde - rho. Past treatments
+// may shift availability (feedback model) without changing these, since E[I_t] stays tau_t.
+void ScenarioPlan::compute_truth() {
+  const int T = model_view_.num_decisions;
+  Eigen::MatrixXd g_gram = Eigen::MatrixXd::Zero(q_, q_), f_gram = Eigen::MatrixXd::Zero(p_, p_);
+  Eigen::VectorXd g_rhs = Eigen::VectorXd::Zero(q_), f_rhs = Eigen::VectorXd::Zero(p_);
+  for (int t = 0; t < T; ++t) {
+    const Eigen::Map<const Eigen::VectorXd> g(controls_.data() + size_t(t) * q_, q_);
+    const Eigen::Map<const Eigen::VectorXd> f(moderators_.data() + size_t(t) * p_, p_);
+    const double tau = availability_[t], pt = numerator_prob_[t];
+    const double mean_outcome = baseline_[t] + (pt - rand_prob_[t]) * effect_[t];
+    g_gram += tau * g * g.transpose();
+    g_rhs += tau * mean_outcome * g;
+    f_gram += tau * pt * (1 - pt) * f * f.transpose();
+    f_rhs += tau * pt * (1 - pt) * effect_[t] * f;
+  }
+  const Eigen::VectorXd alpha = g_gram.ldlt().solve(g_rhs), beta = f_gram.ldlt().solve(f_rhs);
+  truth_.assign(alpha.data(), alpha.data() + q_);
+  truth_.insert(truth_.end(), beta.data(), beta.data() + p_);
+}
+
+WclsSimulationTask ScenarioPlan::task() const {
+  WclsSimulationTask task{};
+  task.model = model_view_;
+  task.design = WclsDesignView{q_, p_, controls_.data(), moderators_.data(), numerator_prob_.data(), rand_prob_.data()};
+  task.seed = seed_;
+  task.scenario = stream_;
+  task.n_subjects = sample_size_;
+  task.correction = correction_;
+  return task;
+}
+
+}  // namespace mrtsim

@@ -1,0 +1,51 @@
+// Turns one (scenario, hypothesis) of a study into the plain arrays the backends read: the
+// generative model's per decision point inputs, the analysis design, and the true coefficients.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/config/study_config.h"
+#include "kernels/wcls_simulation.h"
+
+namespace mrtsim {
+
+// Stationary AR(order) errors with variance 1: coefficients, innovation SD and the Cholesky factor
+// of the covariance of `order` consecutive errors (Yule-Walker).
+ErrorSpecView make_error_spec(const ErrorConfig& config);
+
+class ScenarioPlan {
+ public:
+  ScenarioPlan(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis);
+  ScenarioPlan(const ScenarioPlan&) = delete;
+  ScenarioPlan& operator=(const ScenarioPlan&) = delete;
+
+  // Points into this object's arrays: valid while the plan lives.
+  WclsSimulationTask task() const;
+  int dim() const { return q_ + p_; }
+  int num_effects() const { return p_; }
+  int sample_size() const { return sample_size_; }
+  // Names of the coefficients in fit order: controls (with moderator main effects), then effects.
+  const std::vector<std::string>& coefficient_names() const { return names_; }
+  // Probability limits of the WCLS coefficients under the generative model (see truth()).
+  const std::vector<double>& truth() const { return truth_; }
+  uint32_t stream() const { return stream_; }
+
+ private:
+  void build_model(const LiaoModelConfig& model, Hypothesis hypothesis);
+  void build_design(const AnalysisConfig& analysis, const LiaoModelConfig& model);
+  void compute_truth();
+
+  int sample_size_;
+  uint32_t stream_;
+  uint64_t seed_;
+  SmallSampleCorrection correction_;
+  int q_ = 0, p_ = 0;
+  std::vector<std::string> names_;
+  std::vector<double> availability_, rand_prob_, baseline_, effect_;
+  std::vector<double> controls_, moderators_, numerator_prob_;
+  std::vector<double> truth_;
+  LiaoModelView model_view_{};
+};
+
+}  // namespace mrtsim

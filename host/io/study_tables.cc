@@ -1,0 +1,185 @@
+#include "host/io/study_tables.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "host/user_error.h"
+#include "mrtsim_version.h"
+
+namespace mrtsim {
+
+namespace {
+
+std::string number(double value, int digits = 8) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+  return buffer;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::vector<std::string> label_columns(const StudyResult& result) {
+  std::vector<std::string> columns;
+  if (!result.cells.empty())
+    for (const GridValue& v : result.cells.front().labels) columns.push_back(v.axis);
+  return columns;
+}
+
+std::string stamp_header() { return "study,seed,engine_version,backend,scenario"; }
+
+std::string stamp_row(const StudyResult& result, const CellResult& cell) {
+  return csv_field(result.study.name) + "," + std::to_string(result.study.seed) + "," MRTSIM_VERSION "," +
+         result.backend + "," + std::to_string(cell.scenario);
+}
+
+std::string labels_row(const CellResult& cell) {
+  std::string row;
+  for (const GridValue& v : cell.labels) row += "," + csv_field(v.label);
+  return row;
+}
+
+std::string labels_header(const StudyResult& result) {
+  std::string header;
+  for (const std::string& c : label_columns(result)) header += "," + csv_field(c);
+  return header;
+}
+
+std::string rejection_csv(const StudyResult& result) {
+  std::ostringstream out;
+  out << stamp_header() << labels_header(result)
+      << ",hypothesis,n_subjects,decisions,replicates,fitted,failed,rejections,rejection_rate,mc_se,nominal,"
+         "p_value_vs_nominal,flag\n";
+  for (const CellResult& cell : result.cells) {
+    const CellSummary& s = cell.summary;
+    out << stamp_row(result, cell) << labels_row(cell) << "," << hypothesis_name(cell.hypothesis) << ","
+        << cell.sample_size << "," << cell.decisions << "," << s.replicates << "," << (s.replicates - s.failed) << ","
+        << s.failed << "," << s.rejections << "," << number(s.rejection_rate) << "," << number(s.rejection_mc_se)
+        << "," << number(s.nominal) << "," << number(s.nominal_p_value, 4) << "," << s.flag << "\n";
+  }
+  return out.str();
+}
+
+std::string coefficients_csv(const StudyResult& result) {
+  std::ostringstream out;
+  out << stamp_header() << labels_header(result)
+      << ",hypothesis,n_subjects,replicates,coefficient,truth,mean_estimate,bias,empirical_sd,mean_se,rmse,"
+         "ci_coverage\n";
+  for (const CellResult& cell : result.cells)
+    for (const CoefficientSummary& c : cell.summary.coefficients)
+      out << stamp_row(result, cell) << labels_row(cell) << "," << hypothesis_name(cell.hypothesis) << ","
+          << cell.sample_size << "," << cell.summary.replicates << "," << csv_field(c.name) << "," << number(c.truth)
+          << "," << number(c.mean_estimate) << "," << number(c.bias) << "," << number(c.empirical_sd) << ","
+          << number(c.mean_se) << "," << number(c.rmse) << "," << number(c.coverage) << "\n";
+  return out.str();
+}
+
+std::string markdown_stamp(const StudyResult& result) {
+  const StudyConfig& s = result.study;
+  return "Study `" + s.name + "` (" + s.file + "): seed " + std::to_string(s.seed) + ", mrtsim " MRTSIM_VERSION
+         ", backend " + result.backend + ", " + std::to_string(s.replicates) + " replicates per cell, test " +
+         joint_test_name(s.analysis.test) + " at alpha " + number(s.analysis.alpha) + ".\n\n";
+}
+
+std::string percent(double rate) { return number(100.0 * rate, 3); }
+
+std::string coefficients_markdown(const StudyResult& result) {
+  std::ostringstream out;
+  out << "| scenario | hypothesis | coefficient | truth | mean | bias | emp. SD | mean SE | RMSE | "
+      << number(100 * result.study.analysis.ci_level, 3) << "% coverage |\n|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const CellResult& cell : result.cells)
+    for (const CoefficientSummary& c : cell.summary.coefficients)
+      out << "| " << cell.scenario << " | " << hypothesis_name(cell.hypothesis) << " | " << c.name << " | "
+          << number(c.truth, 4) << " | " << number(c.mean_estimate, 4) << " | " << number(c.bias, 3) << " | "
+          << number(c.empirical_sd, 3) << " | " << number(c.mean_se, 3) << " | " << number(c.rmse, 3) << " | "
+          << number(c.coverage, 3) << " |\n";
+  return out.str();
+}
+
+}  // namespace
+
+std::string rejection_markdown(const StudyResult& result) {
+  std::ostringstream out;
+  out << markdown_stamp(result) << "| scenario |";
+  for (const std::string& c : label_columns(result)) out << " " << c << " |";
+  out << " hypothesis | N | fitted | failed | rejection % | MC SE % | nominal % | flag |\n|---|";
+  for (size_t i = 0; i < label_columns(result).size(); ++i) out << "---|";
+  out << "---|---|---|---|---|---|---|---|\n";
+  for (const CellResult& cell : result.cells) {
+    const CellSummary& s = cell.summary;
+    out << "| " << cell.scenario << " |";
+    for (const GridValue& v : cell.labels) out << " " << v.label << " |";
+    out << " " << hypothesis_name(cell.hypothesis) << " | " << cell.sample_size << " | "
+        << (s.replicates - s.failed) << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
+        << percent(s.rejection_mc_se) << " | " << percent(s.nominal) << " | "
+        << (s.flag.empty() ? "" : "**" + s.flag + "**") << " |\n";
+  }
+  return out.str();
+}
+
+nlohmann::json study_json(const StudyResult& result) {
+  nlohmann::json cells = nlohmann::json::array();
+  for (const CellResult& cell : result.cells) {
+    const CellSummary& s = cell.summary;
+    nlohmann::json labels = nlohmann::json::object();
+    for (const GridValue& v : cell.labels) labels[v.axis] = v.label;
+    nlohmann::json coefficients = nlohmann::json::array();
+    for (const CoefficientSummary& c : s.coefficients)
+      coefficients.push_back({{"name", c.name}, {"truth", c.truth}, {"mean_estimate", c.mean_estimate},
+                              {"bias", c.bias}, {"empirical_sd", c.empirical_sd}, {"mean_se", c.mean_se},
+                              {"rmse", c.rmse}, {"ci_coverage", c.coverage}});
+    cells.push_back({{"scenario", cell.scenario}, {"labels", labels},
+                     {"hypothesis", hypothesis_name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
+                     {"decisions", cell.decisions}, {"replicates", s.replicates}, {"failed", s.failed},
+                     {"failures_by_status", s.failures_by_status}, {"rejections", s.rejections},
+                     {"rejection_rate", s.rejection_rate}, {"mc_se", s.rejection_mc_se}, {"nominal", s.nominal},
+                     {"p_value_vs_nominal", s.nominal_p_value}, {"flag", s.flag},
+                     {"coefficients", coefficients}});
+  }
+  const StudyConfig& study = result.study;
+  return {{"study", study.name}, {"file", study.file}, {"seed", study.seed}, {"engine_version", MRTSIM_VERSION},
+          {"backend", result.backend}, {"replicates", study.replicates},
+          {"test", joint_test_name(study.analysis.test)}, {"alpha", study.analysis.alpha}, {"cells", cells}};
+}
+
+void write_file_atomically(const std::string& path, const std::string& contents) {
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << contents;
+    out.flush();
+    if (!out) throw UserError(temporary + ": cannot write");
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) throw UserError(path + ": cannot move the finished table into place: " + error.message());
+}
+
+void write_study_tables(const StudyResult& result, const std::string& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) throw UserError(directory + ": cannot create the output folder: " + error.message());
+  const auto wants = [&](const char* format) {
+    for (const auto& f : result.study.formats)
+      if (f == format) return true;
+    return false;
+  };
+  const std::filesystem::path dir(directory);
+  if (wants("csv")) {
+    write_file_atomically((dir / "rejection.csv").string(), rejection_csv(result));
+    write_file_atomically((dir / "coefficients.csv").string(), coefficients_csv(result));
+  }
+  if (wants("markdown"))
+    write_file_atomically((dir / "summary.md").string(), "# " + result.study.name + "\n\n" +
+                                                             rejection_markdown(result) + "\n" +
+                                                             coefficients_markdown(result));
+  if (wants("json")) write_file_atomically((dir / "results.json").string(), study_json(result).dump(2) + "\n");
+}
+
+}  // namespace mrtsim

@@ -1,0 +1,187 @@
+// WCLS (Boruvka et al. 2018; MRTAnalysis::wcls) from per-subject sufficient statistics.
+//
+// Per subject i the fit needs only B_i = X_i' W_i X_i and c_i = X_i' W_i y_i. Then
+//   theta = B^-1 sum_i c_i,  U_i = c_i - B_i theta,
+// and the Mancl-DeRouen corrected score is u_i = B (B - B_i)^-1 U_i (the push-through form of
+// X_i' W_i (I - H_ii)^-1 r_i, a D x D solve instead of MRTAnalysis's T_i x T_i one), giving
+//   V = B^-1 (sum_i u_i u_i') B^-1.
+// Everything here is written once for the CPU and CUDA backends; D (the number of coefficients)
+// is a compile-time size so that Eigen's fixed-size matrices live in registers.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include "kernels/device_macros.h"
+
+namespace mrtsim {
+
+constexpr int kMaxWclsDim = 12;
+
+template <int D>
+using Vec = Eigen::Matrix<double, D, 1>;
+template <int D>
+using Mat = Eigen::Matrix<double, D, D>;
+
+// B_i (upper triangle only, while accumulating) and c_i of one subject.
+template <int D>
+struct WclsSubjectStats {
+  Mat<D> bread;
+  Vec<D> score;
+  int weighted_rows;  // rows with nonzero weight: the subject counts towards n_eff if > 0
+
+  MRTSIM_HD void clear() {
+    bread.setZero();
+    score.setZero();
+    weighted_rows = 0;
+  }
+
+  // Adds one decision point with design row x, weight w and outcome y (the hot loop).
+  MRTSIM_HD MRTSIM_INLINE void add_row(const double* x, double w, double y) {
+    if (w == 0.0) return;
+    ++weighted_rows;
+MRTSIM_UNROLL
+    for (int a = 0; a < D; ++a) {
+      const double wxa = w * x[a];
+      score(a) += wxa * y;
+MRTSIM_UNROLL
+      for (int b = a; b < D; ++b) bread(a, b) += wxa * x[b];
+    }
+  }
+
+  MRTSIM_HD void add(const WclsSubjectStats& other) {
+    bread += other.bread;
+    score += other.score;
+    weighted_rows += other.weighted_rows;
+  }
+
+  // Copies the accumulated upper triangle into the lower one.
+  MRTSIM_HD void symmetrize() {
+    for (int a = 0; a < D; ++a)
+      for (int b = 0; b < a; ++b) bread(a, b) = bread(b, a);
+  }
+};
+
+// One WCLS design row: x = (g, (A - ptilde) f) and the weight
+// W = I (ptilde/p)^A ((1-ptilde)/(1-p))^(1-A). g has q entries, f has p entries, q + p = D.
+MRTSIM_HD MRTSIM_INLINE double wcls_design_row(const double* g, int q, const double* f, int p, double ptilde,
+                                               double prob, int treated, bool available, double* x) {
+  for (int j = 0; j < q; ++j) x[j] = g[j];
+  const double centred = treated - ptilde;
+  for (int j = 0; j < p; ++j) x[q + j] = centred * f[j];
+  if (!available) return 0.0;
+  return treated ? ptilde / prob : (1.0 - ptilde) / (1.0 - prob);
+}
+
+enum class SmallSampleCorrection : int {
+  kAlways = 0,     // Liao et al. (2016): Mancl-DeRouen for every N
+  kMrtAnalysis = 1,  // MRTAnalysis: only when n_eff <= 50
+  kNever = 2,
+};
+
+enum class FitStatus : int {
+  kOk = 0,
+  kNoData = 1,            // fewer subjects with available rows than coefficients + 1
+  kSingularBread = 2,     // sum_i B_i is not positive definite
+  kSingularLeaveOut = 3,  // B - B_i not positive definite: (I - H_ii) singular for some subject
+  kSingularVariance = 4,  // the effect block of V is not positive definite (joint test undefined)
+};
+
+constexpr int kMrtAnalysisSmallSampleLimit = 50;
+
+MRTSIM_HD MRTSIM_INLINE bool apply_correction(SmallSampleCorrection mode, int n_eff) {
+  return mode == SmallSampleCorrection::kAlways ||
+         (mode == SmallSampleCorrection::kMrtAnalysis && n_eff <= kMrtAnalysisSmallSampleLimit);
+}
+
+// The fit of one data set (one replicate): coefficients, sandwich SEs, and the Wald-type statistic
+// beta' V_beta^-1 beta of the last `num_effects` coefficients.
+template <int D>
+struct WclsFit {
+  FitStatus status;
+  int n_eff;
+  bool corrected;
+  Vec<D> theta;
+  Mat<D> variance;
+  double joint_statistic;
+};
+
+// Fits WCLS for one data set. `subject_stats(i, out)` fills the statistics of subject i; it is
+// called twice per subject unless `scratch` (room for n_subjects entries) keeps them from the first
+// pass: the CPU backend keeps them, the CUDA backend regenerates them (no per-cohort memory).
+template <int D, class SubjectStatsFn>
+MRTSIM_HD WclsFit<D> fit_wcls(const SubjectStatsFn& subject_stats, int n_subjects, int num_effects,
+                              SmallSampleCorrection correction, WclsSubjectStats<D>* scratch) {
+  WclsFit<D> fit;
+  fit.theta.setZero();
+  fit.variance.setZero();
+  fit.joint_statistic = 0.0;
+
+  WclsSubjectStats<D> total, s;
+  total.clear();
+  int n_eff = 0;
+  for (int i = 0; i < n_subjects; ++i) {
+    subject_stats(i, s);
+    s.symmetrize();
+    if (scratch) scratch[i] = s;
+    total.add(s);
+    n_eff += s.weighted_rows > 0;
+  }
+  fit.n_eff = n_eff;
+  fit.corrected = apply_correction(correction, n_eff);
+  if (n_eff <= D) {
+    fit.status = FitStatus::kNoData;
+    return fit;
+  }
+  const Eigen::LLT<Mat<D>> bread_llt(total.bread);
+  if (bread_llt.info() != Eigen::Success) {
+    fit.status = FitStatus::kSingularBread;
+    return fit;
+  }
+  fit.theta = bread_llt.solve(total.score);
+
+  Mat<D> meat = Mat<D>::Zero();
+  for (int i = 0; i < n_subjects; ++i) {
+    if (scratch) {
+      s = scratch[i];
+    } else {
+      subject_stats(i, s);
+      s.symmetrize();
+    }
+    if (s.weighted_rows == 0) continue;
+    Vec<D> u = s.score - s.bread * fit.theta;
+    if (fit.corrected) {
+      const Eigen::LLT<Mat<D>> leave_out(total.bread - s.bread);
+      if (leave_out.info() != Eigen::Success) {
+        fit.status = FitStatus::kSingularLeaveOut;
+        return fit;
+      }
+      u = total.bread * leave_out.solve(u);
+    }
+    meat.noalias() += u * u.transpose();
+  }
+  const Mat<D> bread_inverse = bread_llt.solve(Mat<D>::Identity());
+  fit.variance = bread_inverse * meat * bread_inverse;
+
+  // Joint statistic beta' V_beta^-1 beta of the effect block (the last num_effects coefficients),
+  // kept fixed-size: replace the control rows and columns of V by the identity and the control
+  // entries of theta by 0, which leaves exactly the effect block's quadratic form.
+  const int first_effect = D - num_effects;
+  Mat<D> v_effects = fit.variance;
+  Vec<D> beta = fit.theta;
+  for (int j = 0; j < first_effect; ++j) {
+    v_effects.row(j).setZero();
+    v_effects.col(j).setZero();
+    v_effects(j, j) = 1.0;
+    beta(j) = 0.0;
+  }
+  const Eigen::LLT<Mat<D>> v_llt(v_effects);
+  if (v_llt.info() != Eigen::Success) {
+    fit.status = FitStatus::kSingularVariance;
+    return fit;
+  }
+  fit.joint_statistic = beta.dot(v_llt.solve(beta));
+  fit.status = FitStatus::kOk;
+  return fit;
+}
+
+}  // namespace mrtsim

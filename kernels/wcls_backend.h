@@ -1,0 +1,37 @@
+// Backend dispatch for simulated WCLS replicates (XGBoost-style twins: wcls_backend_cpu.cc and
+// wcls_backend_cuda.cu behind this one interface). Both run kernels/wcls_simulation.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/wcls_simulation.h"
+
+namespace mrtsim {
+
+enum class Backend { kCpu, kCuda };
+
+std::string backend_name(Backend backend);
+// True when the CUDA backend was compiled in and a CUDA device is present.
+bool cuda_backend_available();
+// "auto" (CUDA when available, else CPU), "cpu" or "cuda" (an error if unavailable).
+Backend resolve_backend(const std::string& requested);
+
+// Runs replicates first .. first + count - 1 of `task` with `dim` = q + p coefficients, writing slot
+// r - first of `out` (host arrays of `count` entries, `count * dim` for estimates and SEs).
+// `threads` <= 0 means all cores (CPU backend only).
+void run_wcls_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task, uint32_t first,
+                         uint32_t count, const WclsReplicateOutput& out);
+
+namespace cpu_impl {
+void run_wcls_replicates(int threads, int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
+                         const WclsReplicateOutput& out);
+}  // namespace cpu_impl
+
+namespace cuda_impl {
+bool device_present();
+void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
+                         const WclsReplicateOutput& out);
+}  // namespace cuda_impl
+
+}  // namespace mrtsim

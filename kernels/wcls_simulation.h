@@ -1,0 +1,86 @@
+// WCLS on simulated cohorts: the per-replicate work that both backends run. A replicate draws its
+// cohort subject by subject from the keyed Philox stream, accumulates each subject's sufficient
+// statistics as the rows are generated (no cohort arrays), and fits WCLS with the corrected
+// sandwich. Written once for the CPU and the CUDA backend.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/device_macros.h"
+#include "kernels/philox.h"
+#include "kernels/wcls.h"
+#include "sims/liao_model.h"
+
+namespace mrtsim {
+
+// Per decision point design of the analysis: controls g_t (q entries, moderator main effects
+// included) and moderators f_t (p entries), numerator probability and the known rand prob.
+struct WclsDesignView {
+  int q;
+  int p;
+  const double* controls;    // [t * q + j]
+  const double* moderators;  // [t * p + j]
+  const double* numerator_prob;
+  const double* rand_prob;
+};
+
+// Everything a backend needs to run replicates [first, first + count) of one scenario.
+struct WclsSimulationTask {
+  LiaoModelView model;
+  WclsDesignView design;
+  uint64_t seed;
+  uint32_t scenario;  // the scenario's stream index (scenario x hypothesis), see kernels/philox.h
+  int n_subjects;
+  SmallSampleCorrection correction;
+};
+
+// Output of one replicate, flattened into arrays by the backends (struct of arrays).
+struct WclsReplicateOutput {
+  int* status;             // FitStatus
+  int* n_eff;
+  double* joint_statistic;
+  double* estimates;       // [replicate * D + j]
+  double* std_errors;      // [replicate * D + j]
+};
+
+template <int D>
+struct SubjectAccumulator {
+  const WclsDesignView& design;
+  WclsSubjectStats<D>& stats;
+
+  MRTSIM_HD MRTSIM_INLINE void operator()(const DecisionRow& row) {
+    if (!row.available) return;
+    double x[D];
+    const int t = row.t;
+    const double w = wcls_design_row(design.controls + t * design.q, design.q, design.moderators + t * design.p,
+                                     design.p, design.numerator_prob[t], design.rand_prob[t], row.treated, true, x);
+    stats.add_row(x, w, row.outcome);
+  }
+};
+
+// Sufficient statistics of subject `subject` of replicate `replicate`, drawn from the cohort stream.
+template <int D>
+MRTSIM_HD void simulated_subject_stats(const WclsSimulationTask& task, uint32_t replicate, int subject,
+                                       WclsSubjectStats<D>& stats) {
+  stats.clear();
+  const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
+  SubjectAccumulator<D> accumulate{task.design, stats};
+  simulate_liao_subject(task.model, key, accumulate);
+}
+
+// Runs one replicate and writes its slot `slot` of `out`.
+template <int D>
+MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
+                                  long long slot, WclsSubjectStats<D>* scratch) {
+  const auto subject_stats = [&](int i, WclsSubjectStats<D>& s) { simulated_subject_stats<D>(task, replicate, i, s); };
+  const WclsFit<D> fit = fit_wcls<D>(subject_stats, task.n_subjects, task.design.p, task.correction, scratch);
+  out.status[slot] = static_cast<int>(fit.status);
+  out.n_eff[slot] = fit.n_eff;
+  out.joint_statistic[slot] = fit.joint_statistic;
+  for (int j = 0; j < D; ++j) {
+    out.estimates[slot * D + j] = fit.theta(j);
+    out.std_errors[slot * D + j] = sqrt(fit.variance(j, j));
+  }
+}
+
+}  // namespace mrtsim

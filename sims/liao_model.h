@@ -1,0 +1,185 @@
+// The generative model of Liao et al. (2016), Section 6 and Appendix A.1, for one subject:
+//
+//   I_t ~ Bernoulli(tau_t [+ eta sum_{j=1..L} (A_{t-j} I_{t-j} - rho_{t-j} tau_{t-j})])   (clipped to [0,1])
+//   A_t ~ Bernoulli(rho_t)
+//   Y_{t+1} = alpha(t) + (A_t - rho_t) beta(t) + eps_t      observed only when I_t = 1
+//
+// with eps_t one of the error processes below, scaled to mean 0 and variance 1. All per decision
+// point inputs are precomputed on the host (sims/liao_model_builder.h); this file is compiled for
+// both backends.
+//
+// Draws for decision point t of a subject come from Philox block 0 (and 1 for Student t) of the
+// cohort stream at draw index t: word 0 -> availability, word 1 -> treatment, words 2-3 -> the
+// error innovation. AR errors take their stationary start from the subject-init stream.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/device_macros.h"
+#include "kernels/philox.h"
+#include "kernels/random_variates.h"
+
+namespace mrtsim {
+
+enum class ErrorKind : int {
+  kNormal = 0,
+  kStudentT = 1,     // Student t with integer df >= 3, scaled to variance 1
+  kExponential = 2,  // Exp(1) - 1
+  kAutoregressive = 3,  // Gaussian AR(order), stationary, variance 1
+};
+
+constexpr int kMaxArOrder = 5;
+constexpr int kMaxStudentTDf = 30;
+constexpr int kMaxFeedbackLags = 10;
+
+struct ErrorSpecView {
+  ErrorKind kind;
+  int student_df;                             // kStudentT
+  double student_scale;                       // sqrt((df - 2) / df)
+  int ar_order;                               // kAutoregressive
+  double ar_coef[kMaxArOrder];                // eps_t = sum_j ar_coef[j] eps_{t-1-j} + sd * v_t
+  double innovation_sd;
+  double stationary_chol[kMaxArOrder * kMaxArOrder];  // lower Cholesky of the stationary covariance
+};
+
+// Plain data pointing at per decision point arrays of length num_decisions (host or device memory).
+struct LiaoModelView {
+  int num_decisions;
+  const double* availability;  // tau_t = E[I_t]
+  const double* rand_prob;     // rho_t
+  const double* baseline;      // alpha(t)
+  const double* effect;        // beta(t): 0 under the null hypothesis
+  double feedback_eta;         // 0: availability does not depend on past treatment
+  int feedback_lags;
+  ErrorSpecView error;
+};
+
+namespace detail {
+
+MRTSIM_HD MRTSIM_INLINE double clip01(double p) { return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p); }
+
+// Error process state of one subject: the last ar_order errors for AR processes.
+struct ErrorState {
+  double recent[kMaxArOrder];  // recent[0] = eps_{t-1}
+
+  MRTSIM_HD void start(const ErrorSpecView& spec, const StreamKey& key) {
+    if (spec.kind != ErrorKind::kAutoregressive) return;
+    const StreamKey init = key.with_purpose(StreamPurpose::kSubjectInit);
+    double z[kMaxArOrder + 1];
+    for (int pair = 0; 2 * pair < spec.ar_order; ++pair) {
+      const Philox4x32 w = init.words(pair);
+      normal_pair(w.v[0], w.v[1], &z[2 * pair], &z[2 * pair + 1]);
+    }
+    for (int i = 0; i < spec.ar_order; ++i) {
+      double value = 0.0;
+      for (int j = 0; j <= i; ++j) value += spec.stationary_chol[i * kMaxArOrder + j] * z[j];
+      recent[i] = value;
+    }
+  }
+
+  // The error at the decision point whose block-0 words are `w` (stream `key`, draw index t).
+  MRTSIM_HD MRTSIM_INLINE double next(const ErrorSpecView& spec, const Philox4x32& w, const StreamKey& key,
+                                      uint32_t t) {
+    switch (spec.kind) {
+      case ErrorKind::kNormal:
+        return normal(w.v[2], w.v[3]);
+      case ErrorKind::kExponential:
+        return exponential(w.v[2]) - 1.0;
+      case ErrorKind::kStudentT:
+        return student_t(spec, w, key, t);
+      case ErrorKind::kAutoregressive: {
+        double eps = spec.innovation_sd * normal(w.v[2], w.v[3]);
+        for (int j = 0; j < spec.ar_order; ++j) eps += spec.ar_coef[j] * recent[j];
+        for (int j = spec.ar_order - 1; j > 0; --j) recent[j] = recent[j - 1];
+        recent[0] = eps;
+        return eps;
+      }
+    }
+    return 0.0;
+  }
+
+  // z / sqrt(chi2_df / df), scaled to variance 1; the df normals of the chi-square come from the
+  // sine half of block 0 and from blocks 1, 2, ... of the same draw index.
+  MRTSIM_HD static double student_t(const ErrorSpecView& spec, const Philox4x32& w, const StreamKey& key,
+                                    uint32_t t) {
+    double z, chi_normal;
+    normal_pair(w.v[2], w.v[3], &z, &chi_normal);
+    double chi2 = chi_normal * chi_normal;
+    int remaining = spec.student_df - 1;
+    for (uint32_t block = 1; remaining > 0; ++block) {
+      const Philox4x32 more = key.words(t, block);
+      double a, b;
+      normal_pair(more.v[0], more.v[1], &a, &b);
+      chi2 += a * a + (remaining > 1 ? b * b : 0.0);
+      remaining -= 2;
+      if (remaining > 0) {
+        normal_pair(more.v[2], more.v[3], &a, &b);
+        chi2 += a * a + (remaining > 1 ? b * b : 0.0);
+        remaining -= 2;
+      }
+    }
+    return spec.student_scale * z / sqrt(chi2 / spec.student_df);
+  }
+};
+
+// Centred recent treatment exposure for availability feedback: sum_j (A I - E[A I]) over the last lags.
+struct FeedbackState {
+  double recent[kMaxFeedbackLags];
+  int filled;
+
+  MRTSIM_HD void start() { filled = 0; }
+  MRTSIM_HD MRTSIM_INLINE double sum(int lags) const {
+    double total = 0.0;
+    for (int j = 0; j < filled && j < lags; ++j) total += recent[j];
+    return total;
+  }
+  MRTSIM_HD MRTSIM_INLINE void push(double centred, int lags) {
+    for (int j = lags - 1; j > 0; --j) recent[j] = recent[j - 1];
+    recent[0] = centred;
+    if (filled < lags) ++filled;
+  }
+};
+
+}  // namespace detail
+
+// One decision point of a simulated subject, as the analysis sees it.
+struct DecisionRow {
+  int t;           // 0-based decision index
+  bool available;  // I_t
+  int treated;     // A_t (drawn at every decision point; it matters only when available)
+  double outcome;  // Y_{t+1}; only meaningful when available
+};
+
+// Simulates one subject and calls visit(const DecisionRow&) for every decision point in order.
+template <class Visitor>
+MRTSIM_HD void simulate_liao_subject(const LiaoModelView& model, const StreamKey& key, Visitor& visit) {
+  detail::ErrorState errors;
+  errors.start(model.error, key);
+  detail::FeedbackState feedback;
+  feedback.start();
+  const bool errors_carry_state = model.error.kind == ErrorKind::kAutoregressive;
+  const bool has_feedback = model.feedback_lags > 0;
+
+  for (int t = 0; t < model.num_decisions; ++t) {
+    const Philox4x32 w = key.words(static_cast<uint32_t>(t));
+    double tau = model.availability[t];
+    if (has_feedback) tau = detail::clip01(tau + model.feedback_eta * feedback.sum(model.feedback_lags));
+    DecisionRow row;
+    row.t = t;
+    row.available = bernoulli(w.v[0], tau);
+    row.treated = bernoulli(w.v[1], model.rand_prob[t]) ? 1 : 0;
+    row.outcome = 0.0;
+    // Independent errors are drawn only where an outcome is observed; AR errors run on every t.
+    if (row.available || errors_carry_state) {
+      const double eps = errors.next(model.error, w, key, static_cast<uint32_t>(t));
+      row.outcome = model.baseline[t] + (row.treated - model.rand_prob[t]) * model.effect[t] + eps;
+    }
+    if (has_feedback) {
+      const double exposure = (row.available && row.treated) ? 1.0 : 0.0;
+      feedback.push(exposure - model.rand_prob[t] * model.availability[t], model.feedback_lags);
+    }
+    visit(row);
+  }
+}
+
+}  // namespace mrtsim

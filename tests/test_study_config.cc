@@ -1,0 +1,130 @@
+// Study YAML parsing: the grid's cross product and linked keys, and that every bad input gives an
+// error naming the file, line and key.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "host/config/study_config.h"
+#include "host/user_error.h"
+
+namespace mrtsim {
+namespace {
+
+const char* const kBase = R"(study:
+  name: t
+  seed: 7
+  replicates: 10
+model:
+  type: liao2016
+  days: 42
+  decisions_per_day: 5
+  rand_prob: 0.4
+  availability: {shape: constant, mean: 0.5}
+  effect: {shape: quadratic, mean: 0.1, initial: 0.0, day_max: 29}
+  error: {type: normal}
+sample_size: 42
+analysis:
+  controls: [day, day^2]
+  moderators: [day, day^2]
+)";
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_study(yaml, "study.yaml");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+TEST(StudyConfig, GridIsCrossProductWithLinkedKeys) {
+  const std::string yaml = std::string(kBase) + R"(grid:
+  - key: model.error
+    values: [{type: normal}, {type: ar1, phi: 0.3}, {type: student_t}]
+  - keys: [model.effect.mean, sample_size]
+    values: [[0.1, 42], [0.06, 109]]
+)";
+  const StudyConfig study = parse_study(yaml, "study.yaml");
+  ASSERT_EQ(study.scenarios.size(), 6u);
+  const ScenarioConfig& last = study.scenarios[5];
+  EXPECT_EQ(last.model.error.kind, ErrorKind::kStudentT);
+  EXPECT_EQ(last.model.error.student_df, 3);
+  EXPECT_DOUBLE_EQ(last.model.effect.mean, 0.06);
+  EXPECT_EQ(last.sample_size, 109);
+  const ScenarioConfig& second = study.scenarios[1];
+  EXPECT_EQ(second.model.error.kind, ErrorKind::kNormal);
+  EXPECT_EQ(second.sample_size, 109);
+  ASSERT_EQ(second.labels.size(), 3u);
+  EXPECT_EQ(second.labels[0].axis, "model.error");
+  EXPECT_EQ(second.labels[0].label, "type=normal");
+  EXPECT_EQ(study.scenarios[2].labels[0].label, "type=ar1 phi=0.3");
+  EXPECT_EQ(study.analysis.controls.size(), 3u);  // the intercept is always included
+  EXPECT_EQ(study.hypotheses.size(), 2u);
+}
+
+TEST(StudyConfig, HypothesesAcceptBareNull) {
+  const StudyConfig study = parse_study(std::string(kBase) + "hypotheses: [null]\n", "study.yaml");
+  ASSERT_EQ(study.hypotheses.size(), 1u);
+  EXPECT_EQ(study.hypotheses[0], Hypothesis::kNull);
+}
+
+TEST(StudyConfig, UnknownKeyNamesKeyAndLine) {
+  const std::string message = error_of(replace(kBase, "  rand_prob: 0.4\n", "  rand_prob: 0.4\n  rand_prop: 1\n"));
+  EXPECT_NE(message.find("study.yaml:10"), std::string::npos) << message;
+  EXPECT_NE(message.find("model.rand_prop"), std::string::npos) << message;
+}
+
+TEST(StudyConfig, WrongTypeNamesKeyAndLine) {
+  const std::string message = error_of(replace(kBase, "replicates: 10", "replicates: many"));
+  EXPECT_NE(message.find("study.yaml:4"), std::string::npos) << message;
+  EXPECT_NE(message.find("study.replicates"), std::string::npos) << message;
+  EXPECT_NE(message.find("integer"), std::string::npos) << message;
+}
+
+TEST(StudyConfig, OutOfRangeValuesAreRejected) {
+  EXPECT_NE(error_of(replace(kBase, "rand_prob: 0.4", "rand_prob: 1.5")).find("model.rand_prob"), std::string::npos);
+  EXPECT_NE(error_of(replace(kBase, "day_max: 29", "day_max: 50")).find("after the last day"), std::string::npos);
+  const std::string quadratic =
+      error_of(replace(kBase, "{shape: constant, mean: 0.5}", "{shape: quadratic, mean: 0.5, initial: 0.9, change_day: 20}"));
+  EXPECT_NE(quadratic.find("outside [0, 1]"), std::string::npos) << quadratic;
+  EXPECT_NE(error_of(replace(kBase, "{type: normal}", "{type: ar1, phi: 1.2}")).find("model.error.phi"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kBase, "{type: normal}", "{type: cauchy}")).find("unknown error type"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kBase, "[day, day^2]\n", "[day, week]\n")).find("unknown term 'week'"),
+            std::string::npos);
+}
+
+TEST(StudyConfig, BadGridsAreRejected) {
+  const std::string wrong_arity = error_of(std::string(kBase) + R"(grid:
+  - keys: [model.effect.mean, sample_size]
+    values: [[0.1, 42], [0.06]]
+)");
+  EXPECT_NE(wrong_arity.find("study.yaml:19"), std::string::npos) << wrong_arity;
+  EXPECT_NE(wrong_arity.find("2 values"), std::string::npos) << wrong_arity;
+  const std::string bad_value = error_of(std::string(kBase) + R"(grid:
+  - key: model.rand_prob
+    values: [0.4, 2.0]
+)");
+  EXPECT_NE(bad_value.find("model.rand_prob"), std::string::npos) << bad_value;
+  EXPECT_NE(bad_value.find("out of range"), std::string::npos) << bad_value;
+  const std::string analysis_axis = error_of(std::string(kBase) + R"(grid:
+  - key: analysis.alpha
+    values: [0.05]
+)");
+  EXPECT_NE(analysis_axis.find("cannot be varied"), std::string::npos) << analysis_axis;
+}
+
+TEST(StudyConfig, MissingFileAndInvalidYamlAreUserErrors) {
+  EXPECT_THROW(load_study("/nonexistent/study.yaml"), UserError);
+  EXPECT_NE(error_of("study: [unclosed\n").find("invalid YAML"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mrtsim

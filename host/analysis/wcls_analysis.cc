@@ -1,0 +1,195 @@
+#include "host/analysis/wcls_analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+#include "host/stats/distributions.h"
+#include "host/user_error.h"
+#include "kernels/dim_dispatch.h"
+
+namespace mrtsim {
+namespace {
+
+constexpr const char* kInterceptTerm = "(Intercept)";
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+void require_distinct(const std::vector<std::string>& names, const std::string& role) {
+  for (auto name = names.begin(); name != names.end(); ++name)
+    if (std::find(names.begin(), name, *name) != name)
+      throw UserError("column '" + *name + "' is listed twice in the " + role);
+}
+
+// Intercept column, then one column per name.
+RowMajorMatrix term_matrix(const MrtData& data, const std::vector<std::string>& columns) {
+  RowMajorMatrix terms(data.num_rows(), columns.size() + 1);
+  terms.col(0).setOnes();
+  for (std::size_t k = 0; k < columns.size(); ++k)
+    terms.col(k + 1) = Eigen::Map<const Eigen::VectorXd>(data.covariate(columns[k]).data(), data.num_rows());
+  return terms;
+}
+
+std::vector<std::string> with_intercept(const std::vector<std::string>& columns) {
+  std::vector<std::string> terms{kInterceptTerm};
+  terms.insert(terms.end(), columns.begin(), columns.end());
+  return terms;
+}
+
+// Not inlined: inlining all kMaxWclsDim instances into the dispatcher makes one huge function
+// that takes the compiler minutes and gigabytes to optimize.
+template <int D>
+[[gnu::noinline]] WclsEstimate fit_fixed_dim(const WclsDesign& design, const std::vector<int>& treatment,
+                           SmallSampleCorrection correction) {
+  const MrtData& data = design.data;
+  auto subject_stats = [&](int subject, WclsSubjectStats<D>& stats) {
+    stats.clear();
+    double x[D];
+    for (std::size_t row = data.subject_begin[subject]; row < data.subject_begin[subject + 1]; ++row) {
+      const double weight = design.design_row(row, treatment[row], x);
+      stats.add_row(x, weight, data.outcome[row]);
+    }
+  };
+  const int n_subjects = static_cast<int>(data.num_subjects());
+  std::vector<WclsSubjectStats<D>> scratch(n_subjects);
+  const WclsFit<D> fit = fit_wcls<D>(subject_stats, n_subjects, design.num_effects(), correction, scratch.data());
+
+  WclsEstimate estimate;
+  estimate.status = fit.status;
+  estimate.n_eff = fit.n_eff;
+  estimate.corrected = fit.corrected;
+  estimate.theta = fit.theta;
+  estimate.variance = fit.variance;
+  estimate.joint_statistic = fit.joint_statistic;
+  return estimate;
+}
+
+// Turns a failed fit into a message a user can act on.
+void require_fit(const WclsEstimate& estimate, int dim) {
+  switch (estimate.status) {
+    case FitStatus::kOk:
+    case FitStatus::kSingularVariance:  // coefficients are fine; only the joint test is undefined
+      return;
+    case FitStatus::kNoData:
+      throw UserError("only " + std::to_string(estimate.n_eff) + " subjects have an available row, but the model has " +
+                      std::to_string(dim) + " coefficients: WCLS needs more subjects than coefficients");
+    case FitStatus::kSingularBread:
+      throw UserError("the WCLS design matrix is singular on the available rows: some control or moderator "
+                      "columns are collinear or constant");
+    case FitStatus::kSingularLeaveOut:
+      throw UserError("the small-sample correction is undefined: leaving out one subject makes the design "
+                      "singular (a coefficient is determined by a single subject)");
+  }
+  throw std::logic_error("unknown WCLS fit status");
+}
+
+std::vector<CoefficientInference> coefficient_block(const WclsEstimate& estimate, const std::vector<std::string>& terms,
+                                                    int first, double df) {
+  const double critical = student_t_quantile(df, 0.5 + kWclsConfidenceLevel / 2);
+  std::vector<CoefficientInference> block;
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    const int j = first + static_cast<int>(k);
+    const double estimate_j = estimate.theta(j);
+    const double se = std::sqrt(estimate.variance(j, j));
+    block.push_back({terms[k], estimate_j, se, estimate_j - critical * se, estimate_j + critical * se,
+                     student_t_two_sided_p(df, estimate_j / se)});
+  }
+  return block;
+}
+
+// Joint test of beta = 0 from T^2 = beta' V_beta^-1 beta with d1 = p and d2 = n_eff - dim. Both forms
+// use the T^2 multiple adj = d1 (d1 + d2 - 1) / d2 = p (N-q-1) / (N-q-p); they differ in how.
+JointTest joint_test(const WclsEstimate& estimate, int num_effects, int df, JointTestForm form) {
+  JointTest test;
+  test.form = form;
+  test.statistic = estimate.joint_statistic;
+  test.df1 = num_effects;
+  test.df2 = df;
+  const double d1 = num_effects;
+  const double d2 = df;
+  const double multiple = d1 * (d1 + d2 - 1) / d2;
+  const double f_critical = f_quantile(d1, d2, kWclsConfidenceLevel);
+  if (form == JointTestForm::kHotellingT2) {
+    test.reference = "Hotelling";
+    test.f_statistic = test.statistic / multiple;
+    test.critical_value = f_critical * multiple;
+  } else if (estimate.corrected) {
+    test.reference = "Hotelling";
+    test.f_statistic = test.statistic * multiple;
+    test.critical_value = f_critical / multiple;
+  } else {
+    test.reference = "Wald";
+    test.f_statistic = test.statistic;
+    test.critical_value = f_critical;
+  }
+  test.p_value = f_upper_tail(d1, d2, test.f_statistic);
+  return test;
+}
+
+}  // namespace
+
+std::vector<std::string> wcls_control_columns(const WclsModelSpec& model) {
+  std::vector<std::string> columns = model.controls;
+  for (const std::string& moderator : model.moderators)
+    if (!contains(columns, moderator)) columns.push_back(moderator);
+  return columns;
+}
+
+double WclsDesign::design_row(std::size_t row, int treated, double* x) const {
+  return wcls_design_row(controls.row(row).data(), num_controls(), moderators.row(row).data(), num_effects(),
+                         data.numerator_prob[row], data.rand_prob[row], treated, data.available[row] != 0, x);
+}
+
+WclsDesign make_wcls_design(MrtData data, const WclsModelSpec& model) {
+  require_distinct(model.moderators, "moderators");
+  require_distinct(model.controls, "controls");
+  const std::vector<std::string> control_columns = wcls_control_columns(model);
+  const int dim = static_cast<int>(control_columns.size() + model.moderators.size()) + 2;
+  if (dim > kMaxWclsDim)
+    throw UserError("the WCLS model has " + std::to_string(dim) + " coefficients; mrtsim supports at most " +
+                    std::to_string(kMaxWclsDim));
+
+  WclsDesign design;
+  design.controls = term_matrix(data, control_columns);
+  design.moderators = term_matrix(data, model.moderators);
+  design.control_terms = with_intercept(control_columns);
+  design.effect_terms = with_intercept(model.moderators);
+  if (data.numerator_prob.empty()) data.numerator_prob.assign(data.num_rows(), kDefaultNumeratorProb);
+  design.data = std::move(data);
+  return design;
+}
+
+WclsEstimate fit_wcls_design(const WclsDesign& design, const std::vector<int>& treatment,
+                             SmallSampleCorrection correction) {
+  if (treatment.size() != design.data.num_rows())
+    throw std::invalid_argument("fit_wcls_design: the treatment vector has " + std::to_string(treatment.size()) +
+                                " entries for " + std::to_string(design.data.num_rows()) + " rows");
+  return dispatch_dim(design.dim(), [&](auto dim) {
+    return fit_fixed_dim<decltype(dim)::value>(design, treatment, correction);
+  });
+}
+
+WclsAnalysis wcls_inference(const WclsDesign& design, const WclsEstimate& estimate, JointTestForm form) {
+  require_fit(estimate, design.dim());
+  WclsAnalysis analysis;
+  analysis.n_subjects = design.data.num_subjects();
+  analysis.n_eff = estimate.n_eff;
+  analysis.df = estimate.n_eff - design.dim();
+  analysis.small_sample_correction = estimate.corrected;
+  analysis.control = coefficient_block(estimate, design.control_terms, 0, analysis.df);
+  analysis.effect = coefficient_block(estimate, design.effect_terms, design.num_controls(), analysis.df);
+  if (estimate.status == FitStatus::kOk)
+    analysis.joint = joint_test(estimate, design.num_effects(), analysis.df, form);
+  return analysis;
+}
+
+WclsAnalysis analyze_wcls(const WclsDesign& design, JointTestForm form) {
+  const WclsEstimate estimate =
+      fit_wcls_design(design, design.data.treatment, SmallSampleCorrection::kMrtAnalysis);
+  return wcls_inference(design, estimate, form);
+}
+
+}  // namespace mrtsim

@@ -1,0 +1,75 @@
+// Reading micro-randomized trial data in long format (one row per subject and decision point) from
+// CSV, with the input checks MRTAnalysis::wcls() makes (estimators.md §1.1). Every problem is a
+// UserError that names the file, the column and the row.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mrtsim {
+
+// A CSV file as text: the header and, per column, the whitespace-trimmed cell of every data row.
+// Comma separated, optional double quotes ("" inside quotes is a quote), blank lines skipped.
+class CsvTable {
+ public:
+  static CsvTable read(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  const std::vector<std::string>& header() const { return header_; }
+  std::size_t num_rows() const { return file_lines_.size(); }
+  bool has_column(const std::string& name) const { return index_.count(name) > 0; }
+
+  // The cells of column `name`; `role` (e.g. "--outcome") says in the error why it was needed.
+  const std::vector<std::string>& column(const std::string& name, const std::string& role) const;
+
+  // "FILE, column 'c', data row R (line L)": data rows count from 1 after the header, lines are
+  // physical lines of the file.
+  std::string where(const std::string& column, std::size_t row) const;
+
+ private:
+  std::string path_;
+  std::vector<std::string> header_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<std::vector<std::string>> columns_;
+  std::vector<std::size_t> file_lines_;
+};
+
+// Which columns hold what. Probabilities are a column name or one number for every row.
+struct MrtColumnSpec {
+  std::string id;
+  std::string outcome;
+  std::string treatment;
+  std::string rand_prob;
+  std::string availability;    // empty: every row is available
+  std::string numerator_prob;  // empty: not read (the estimator supplies its default)
+  std::vector<std::string> covariates;  // moderators and controls
+};
+
+// Validated data, rows in file order, each subject's rows contiguous. Values that are missing on
+// unavailable rows (where MRTAnalysis allows it) are NaN; a treatment there that is missing or not
+// 0/1 is read as 0 (it gets weight 0 in every estimator).
+struct MrtData {
+  std::string path;
+  std::vector<std::string> subject_ids;    // in order of appearance
+  std::vector<std::size_t> subject_begin;  // first row of each subject, then num_rows()
+  std::vector<double> outcome;
+  std::vector<int> treatment;
+  std::vector<double> rand_prob;
+  std::vector<double> numerator_prob;  // empty when MrtColumnSpec::numerator_prob is
+  std::vector<unsigned char> available;
+  std::vector<std::string> covariate_names;
+  std::vector<std::vector<double>> covariates;  // one vector per name in covariate_names
+
+  std::size_t num_rows() const { return outcome.size(); }
+  std::size_t num_subjects() const { return subject_ids.size(); }
+  const std::vector<double>& covariate(const std::string& name) const;
+};
+
+// Reads and checks `path` as MRTAnalysis::wcls() does: availability 0/1 on every row; on available
+// rows no missing outcome, treatment, probability or covariate, treatment in {0,1} and probabilities
+// strictly inside (0,1); each subject's rows contiguous.
+MrtData read_mrt_csv(const std::string& path, const MrtColumnSpec& spec);
+
+}  // namespace mrtsim

@@ -3,6 +3,8 @@
 // series, properties over random designs, input validation, and `mrtsim samplesize` / `mrtsim power`
 // end to end.
 #include <gtest/gtest.h>
+
+#include "tests/cli_runner.h"
 #include <sys/wait.h>
 
 #include <cmath>
@@ -362,10 +364,7 @@ TEST_F(SampleSizeFiles, ReadsOneProbabilityPerLineAndNamesBadLines) {
   expect_error_mentions([] { read_rand_prob_file("/nonexistent/probs.txt"); }, {"cannot open"});
 }
 
-struct CommandResult {
-  int exit_code;
-  std::string out, err;
-};
+using testing_support::CommandResult;
 
 class SampleSizeCli : public SampleSizeFiles {
  protected:
@@ -376,20 +375,7 @@ class SampleSizeCli : public SampleSizeFiles {
       " --days 42 --decisions-per-day 5 --rand-prob 0.4 --effect quadratic --effect-mean 0.1 --effect-initial 0"
       " --effect-max-day 28 --availability quadratic --avail-mean 0.5 --avail-initial 0.7 --avail-change-day 42";
 
-  CommandResult run(const std::string& arguments) const {
-    const std::string err_path = (std::filesystem::path(::testing::TempDir()) / "samplesize_cli.err").string();
-    const std::string command = std::string("'") + MRTSIM_BINARY + "' " + arguments + " 2>'" + err_path + "'";
-    CommandResult result{-1, "", ""};
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return result;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_path);
-    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    return result;
-  }
+  CommandResult run(const std::string& arguments) const { return testing_support::run_mrtsim(arguments); }
 
   void expect_failure_naming(const std::string& arguments, const std::string& option) const {
     const CommandResult r = run(arguments);

@@ -2,6 +2,8 @@
 // sufficient-statistics fit against a direct MRTAnalysis-style implementation, the CSV checks, and
 // the command line end to end.
 #include <gtest/gtest.h>
+
+#include "tests/cli_runner.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -458,28 +460,11 @@ TEST_F(WclsCsv, ErrorsNameFileColumnAndRow) {
 // ---------------------------------------------------------------------------------------------
 // Command line, end to end
 
-struct CommandResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using testing_support::CommandResult;
 
 class WclsCli : public WclsCsv {
  protected:
-  CommandResult run(const std::string& arguments) const {
-    const std::string err_path = (dir_ / "stderr.txt").string();
-    const std::string command = std::string(MRTSIM_BINARY) + " " + arguments + " 2>'" + err_path + "'";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    CommandResult result{-1, "", ""};
-    if (!pipe) return result;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_path);
-    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    return result;
-  }
+  CommandResult run(const std::string& arguments) const { return testing_support::run_mrtsim(arguments); }
 
   void expect_cli_error(const std::string& data_path, const std::vector<std::string>& expected) const {
     const CommandResult r =

@@ -12,7 +12,6 @@
 namespace mrtsim {
 namespace {
 
-constexpr const char* kInterceptTerm = "(Intercept)";
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -24,20 +23,6 @@ void require_distinct(const std::vector<std::string>& names, const std::string& 
       throw UserError("column '" + *name + "' is listed twice in the " + role);
 }
 
-// Intercept column, then one column per name.
-RowMajorMatrix term_matrix(const MrtData& data, const std::vector<std::string>& columns) {
-  RowMajorMatrix terms(data.num_rows(), columns.size() + 1);
-  terms.col(0).setOnes();
-  for (std::size_t k = 0; k < columns.size(); ++k)
-    terms.col(k + 1) = Eigen::Map<const Eigen::VectorXd>(data.covariate(columns[k]).data(), data.num_rows());
-  return terms;
-}
-
-std::vector<std::string> with_intercept(const std::vector<std::string>& columns) {
-  std::vector<std::string> terms{kInterceptTerm};
-  terms.insert(terms.end(), columns.begin(), columns.end());
-  return terms;
-}
 
 // Not inlined: inlining all kMaxWclsDim instances into the dispatcher makes one huge function
 // that takes the compiler minutes and gigabytes to optimize.
@@ -140,7 +125,8 @@ std::vector<std::string> wcls_control_columns(const WclsModelSpec& model) {
 
 double WclsDesign::design_row(std::size_t row, int treated, double* x) const {
   return wcls_design_row(controls.row(row).data(), num_controls(), moderators.row(row).data(), num_effects(),
-                         data.numerator_prob[row], data.rand_prob[row], treated, data.available[row] != 0, x);
+                         data.numerator_prob[row], wcls_weights(data.numerator_prob[row], data.rand_prob[row]),
+                         treated, data.available[row] != 0, x);
 }
 
 WclsDesign make_wcls_design(MrtData data, const WclsModelSpec& model) {

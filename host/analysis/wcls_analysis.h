@@ -12,6 +12,7 @@
 
 #include <Eigen/Dense>
 
+#include "host/analysis/design_terms.h"
 #include "host/io/mrt_csv.h"
 #include "kernels/wcls.h"
 
@@ -32,8 +33,6 @@ struct WclsModelSpec {
 // Columns of the alpha block after its intercept: the controls, then the moderators that are not
 // among them (MRTAnalysis's model.matrix adds every moderator main effect as a control).
 std::vector<std::string> wcls_control_columns(const WclsModelSpec& model);
-
-using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // Data plus design spec. Row r has the control vector g = controls.row(r) and the moderator vector
 // f = moderators.row(r); with p, p~, A and I they give the design row x = (g, (A - p~) f) and the

@@ -120,12 +120,13 @@ std::vector<unsigned char> read_availability(const CsvTable& table, const std::s
   return available;
 }
 
-// The checks MRTAnalysis makes on available rows only.
+// The checks MRTAnalysis makes on available rows only (on every row for DCEE); `scope` says which
+// in the message.
 void require_present(const CsvTable& table, const std::string& name, const std::vector<double>& values,
-                     const std::vector<unsigned char>& available) {
+                     const std::vector<unsigned char>& available, const std::string& scope = "on an available row") {
   for (std::size_t row = 0; row < values.size(); ++row)
     if (available[row] && std::isnan(values[row]))
-      throw UserError(table.where(name, row) + ": missing value (NA) on an available row");
+      throw UserError(table.where(name, row) + ": missing value (NA) " + scope);
 }
 
 void require_probability(const CsvTable& table, const std::string& name, const std::string& role,
@@ -139,14 +140,14 @@ void require_probability(const CsvTable& table, const std::string& name, const s
 }
 
 std::vector<int> read_treatment(const CsvTable& table, const std::string& name,
-                                const std::vector<unsigned char>& available) {
+                                const std::vector<unsigned char>& available, const std::string& scope) {
   const std::vector<double> values = read_numeric(table, name, "treatment");
-  require_present(table, name, values, available);
+  require_present(table, name, values, available, scope);
   std::vector<int> treatment(values.size(), 0);
   for (std::size_t row = 0; row < values.size(); ++row) {
     const bool binary = values[row] == 0.0 || values[row] == 1.0;
     if (available[row] && !binary)
-      throw UserError(table.where(name, row) + ": treatment must be 0 or 1 on available rows, got " +
+      throw UserError(table.where(name, row) + ": treatment must be 0 or 1 " + scope + ", got " +
                       format_number(values[row]));
     treatment[row] = values[row] == 1.0;
   }
@@ -231,10 +232,14 @@ MrtData read_mrt_csv(const std::string& path, const MrtColumnSpec& spec) {
   data.path = path;
   data.available = read_availability(table, spec.availability);
   read_subjects(table, spec.id, &data);
+  const std::vector<unsigned char> checked_rows =
+      spec.every_row_complete ? std::vector<unsigned char>(table.num_rows(), 1) : data.available;
+  const std::string scope = spec.every_row_complete ? "on a row (DCEE uses every row, available or not)"
+                                                    : "on an available row";
 
   data.outcome = read_numeric(table, spec.outcome, "outcome");
-  require_present(table, spec.outcome, data.outcome, data.available);
-  data.treatment = read_treatment(table, spec.treatment, data.available);
+  require_present(table, spec.outcome, data.outcome, checked_rows, scope);
+  data.treatment = read_treatment(table, spec.treatment, checked_rows, scope);
   data.rand_prob = read_column_or_constant(table, spec.rand_prob, "randomization probability");
   require_probability(table, spec.rand_prob, "randomization probability", data.rand_prob, data.available);
   if (!spec.numerator_prob.empty()) {
@@ -244,7 +249,7 @@ MrtData read_mrt_csv(const std::string& path, const MrtColumnSpec& spec) {
   for (const std::string& name : spec.covariates) {
     data.covariate_names.push_back(name);
     data.covariates.push_back(read_numeric(table, name, "covariate (moderator or control)"));
-    require_present(table, name, data.covariates.back(), data.available);
+    require_present(table, name, data.covariates.back(), checked_rows, scope);
   }
   return data;
 }

@@ -45,6 +45,9 @@ struct MrtColumnSpec {
   std::string availability;    // empty: every row is available
   std::string numerator_prob;  // empty: not read (the estimator supplies its default)
   std::vector<std::string> covariates;  // moderators and controls
+  // DCEE fits its nuisance models and its bread on every row, so there outcome, treatment (0/1)
+  // and covariates must be present on unavailable rows too.
+  bool every_row_complete = false;
 };
 
 // Validated data, rows in file order, each subject's rows contiguous. Values that are missing on

@@ -1,0 +1,19 @@
+#include "host/analysis/design_terms.h"
+
+namespace mrtsim {
+
+RowMajorMatrix term_matrix(const MrtData& data, const std::vector<std::string>& columns) {
+  RowMajorMatrix terms(data.num_rows(), columns.size() + 1);
+  terms.col(0).setOnes();
+  for (std::size_t k = 0; k < columns.size(); ++k)
+    terms.col(k + 1) = Eigen::Map<const Eigen::VectorXd>(data.covariate(columns[k]).data(), data.num_rows());
+  return terms;
+}
+
+std::vector<std::string> with_intercept(const std::vector<std::string>& columns) {
+  std::vector<std::string> terms{kInterceptTerm};
+  terms.insert(terms.end(), columns.begin(), columns.end());
+  return terms;
+}
+
+}  // namespace mrtsim

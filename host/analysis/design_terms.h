@@ -1,0 +1,24 @@
+// Design columns shared by the real-data analyses (WCLS, DCEE): an intercept followed by data columns,
+// as R's `~ x1 + x2` builds them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "host/io/mrt_csv.h"
+
+namespace mrtsim {
+
+using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+constexpr const char* kInterceptTerm = "(Intercept)";
+
+// Intercept column, then one column per name (the data's covariate columns).
+RowMajorMatrix term_matrix(const MrtData& data, const std::vector<std::string>& columns);
+
+// "(Intercept)" followed by the column names: the term names of term_matrix's columns.
+std::vector<std::string> with_intercept(const std::vector<std::string>& columns);
+
+}  // namespace mrtsim

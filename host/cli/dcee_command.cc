@@ -1,0 +1,110 @@
+// `mrtsim dcee`: DCEE analysis of one data set, printed as JSON (design.md §5) or as a table.
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "host/analysis/dcee_analysis.h"
+#include "host/cli/analysis_options.h"
+#include "host/cli/commands.h"
+#include "host/io/mrt_csv.h"
+
+namespace mrtsim::cli {
+namespace {
+
+struct DceeOptions {
+  DataSetOptions data;
+  DceeModelSpec model;
+  std::string format = "table";
+};
+
+nlohmann::ordered_json matrix_json(const Eigen::MatrixXd& m) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+template <class T>
+nlohmann::ordered_json optional_json(const std::optional<T>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json analysis_json(const DceeAnalysis& analysis, const DceeModelSpec& model) {
+  return {{"estimator", "dcee"},
+          {"n_subjects", analysis.n_subjects},
+          {"df", analysis.df},
+          {"small_sample_correction", false},
+          {"confidence_level", analysis.confidence_level},
+          {"effect", coefficients_json(analysis.effect)},
+          {"variance", matrix_json(analysis.variance)},
+          {"learner", learner_name(analysis.learner)},
+          {"controls", model.controls},
+          {"weight", model.weight.empty() ? "1/Tbar" : model.weight},
+          {"cross_fit", optional_json(analysis.cross_fit_folds)},
+          {"seed", optional_json(analysis.seed)}};
+}
+
+void print_table(const DceeAnalysis& analysis, const std::string& path) {
+  std::printf("DCEE (as MRTAnalysis::dcee) on %s\n", path.c_str());
+  std::printf("%zu subjects; df = %d; nuisance learner: %s; cross-fitting: ", analysis.n_subjects, analysis.df,
+              learner_name(analysis.learner));
+  if (analysis.cross_fit_folds)
+    std::printf("%d folds (seed %llu)\n", *analysis.cross_fit_folds, static_cast<unsigned long long>(*analysis.seed));
+  else
+    std::printf("no\n");
+  const double level = 100 * analysis.confidence_level;
+  std::printf("\nDistal causal excursion effect (beta):\n%-20s %12s %11.4g%% LCL %11.4g%% UCL %12s %12s\n", "",
+              "Estimate", level, level, "StdErr", "p-value");
+  for (const CoefficientInference& c : analysis.effect)
+    std::printf("%-20s %12.6g %16.6g %16.6g %12.6g %12.6g\n", c.term.c_str(), c.estimate, c.lcl, c.ucl, c.se,
+                c.p_value);
+}
+
+void run_dcee(DceeOptions options) {
+  options.model.moderators = column_list(options.data.moderators);
+  options.model.controls = column_list(options.data.controls);
+  const MrtData data = read_mrt_csv(options.data.data_path, dcee_column_spec(options.data.columns, options.model));
+  const DceeDesign design = make_dcee_design(data, options.model);
+  const DceeAnalysis analysis = analyze_dcee(design, options.model);
+  if (options.format == "json")
+    std::cout << analysis_json(analysis, options.model).dump(2) << "\n";
+  else
+    print_table(analysis, design.data.path);
+}
+
+}  // namespace
+
+void add_dcee_command(CLI::App& app) {
+  auto options = std::make_shared<DceeOptions>();
+  CLI::App* command = app.add_subcommand(
+      "dcee", "DCEE (distal causal excursion effect) analysis of one MRT data set, with MRTAnalysis::dcee's numbers");
+  add_data_set_options(command, options->data, "distal outcome column (repeated on every row)",
+                       "control columns of the nuisance models, comma separated (intercept always)");
+  command->add_option("--learner", options->model.learner, "nuisance learner: lm or set_to_zero (pure IPW)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, DceeLearner>{{"lm", DceeLearner::kLm}, {"set_to_zero", DceeLearner::kSetToZero}}))
+      ->default_str("lm");
+  command->add_option("--weight", options->model.weight,
+                      "decision-point weight: a number or a column; default 1/Tbar (Tbar = rows / subjects)");
+  command->add_option("--cross-fit", options->model.cross_fit_folds,
+                      "cross-fit the nuisances with K folds of subjects (K >= 2; default: no cross-fitting)");
+  command->add_option("--seed", options->model.seed, "seed of the cross-fitting fold assignment")
+      ->capture_default_str();
+  command->add_option("--conf-level", options->model.confidence_level, "confidence level of the intervals")
+      ->capture_default_str();
+  command->add_option("--format", options->format, "output: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  command->callback([options] { run_dcee(*options); });
+}
+
+}  // namespace mrtsim::cli

@@ -9,5 +9,7 @@ namespace mrtsim::cli {
 void add_run_command(CLI::App& app);
 void add_samplesize_commands(CLI::App& app);
 void add_wcls_command(CLI::App& app);
+void add_dcee_command(CLI::App& app);
+void add_permute_command(CLI::App& app);
 
 }  // namespace mrtsim::cli

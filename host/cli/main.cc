@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   mrtsim::cli::add_run_command(app);
   mrtsim::cli::add_samplesize_commands(app);
   mrtsim::cli::add_wcls_command(app);
+  mrtsim::cli::add_dcee_command(app);
+  mrtsim::cli::add_permute_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

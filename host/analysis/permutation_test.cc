@@ -1,0 +1,184 @@
+#include "host/analysis/permutation_test.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include <omp.h>
+
+#include "host/user_error.h"
+#include "kernels/philox.h"
+#include "kernels/random_variates.h"
+
+namespace mrtsim {
+namespace {
+
+StreamKey reshuffle_key(uint64_t seed, uint32_t reshuffle, std::size_t subject) {
+  return StreamKey{seed, 0, reshuffle, static_cast<uint32_t>(subject), StreamPurpose::kPermutation};
+}
+
+// Uniform integer in [0, bound) from 64 random bits by multiply-shift; the bias, at most
+// bound / 2^64, is far below anything a test of 10^4 reshuffles could see.
+uint32_t uniform_below(const Philox4x32& words, uint32_t bound) {
+  const uint64_t bits = (static_cast<uint64_t>(words.v[0]) << 32) | words.v[1];
+  return static_cast<uint32_t>((static_cast<unsigned __int128>(bits) * bound) >> 64);
+}
+
+// Fisher-Yates over the subject's available rows; draw index k picks the row swapped into slot k.
+void permute_subject(const MrtData& data, const StreamKey& key, std::size_t begin, std::size_t end,
+                     std::vector<int>& treatment) {
+  std::vector<std::size_t> available_rows;
+  for (std::size_t row = begin; row < end; ++row)
+    if (data.available[row]) available_rows.push_back(row);
+  for (std::size_t k = available_rows.size(); k > 1; --k) {
+    const uint32_t slot = static_cast<uint32_t>(k - 1);
+    const uint32_t pick = uniform_below(key.words(slot), slot + 1);
+    std::swap(treatment[available_rows[slot]], treatment[available_rows[pick]]);
+  }
+}
+
+// Draw index = the row's position within the subject, so a row's draw does not depend on others.
+void rerandomize_subject(const MrtData& data, const StreamKey& key, std::size_t begin, std::size_t end,
+                         std::vector<int>& treatment) {
+  for (std::size_t row = begin; row < end; ++row)
+    treatment[row] = data.available[row] &&
+                     bernoulli(key.words(static_cast<uint32_t>(row - begin)).v[0], data.rand_prob[row]);
+}
+
+// What one reshuffle contributes to the counts.
+struct ReshuffleOutcome {
+  bool completed = false;
+  std::vector<double> estimate;
+  std::vector<double> statistic;  // |t|
+  std::vector<double> p_value;
+  double joint_statistic = 0.0;
+  double joint_p_value = 1.0;
+};
+
+double abs_t(const CoefficientInference& c) { return std::fabs(c.estimate / c.se); }
+
+ReshuffleOutcome analyze_reshuffle(const WclsDesign& design, const PermutationSettings& settings, uint32_t reshuffle) {
+  const std::vector<int> treatment = reshuffled_treatment(design.data, settings.scheme, settings.seed, reshuffle);
+  const WclsEstimate estimate = fit_wcls_design(design, treatment, SmallSampleCorrection::kMrtAnalysis);
+  ReshuffleOutcome outcome;
+  if (estimate.status != FitStatus::kOk) return outcome;
+  const WclsAnalysis analysis = wcls_inference(design, estimate, settings.joint_form);
+  outcome.completed = true;
+  for (const CoefficientInference& c : analysis.effect) {
+    outcome.estimate.push_back(c.estimate);
+    outcome.statistic.push_back(abs_t(c));
+    outcome.p_value.push_back(c.p_value);
+  }
+  outcome.joint_statistic = analysis.joint->statistic;
+  outcome.joint_p_value = analysis.joint->p_value;
+  return outcome;
+}
+
+std::vector<ReshuffleOutcome> analyze_reshuffles(const WclsDesign& design, const PermutationSettings& settings) {
+  std::vector<ReshuffleOutcome> outcomes(settings.reshuffles);
+  const int threads = settings.threads > 0 ? settings.threads : omp_get_max_threads();
+  const long count = static_cast<long>(settings.reshuffles);
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+  for (long b = 0; b < count; ++b) outcomes[b] = analyze_reshuffle(design, settings, static_cast<uint32_t>(b));
+  return outcomes;
+}
+
+double share(uint32_t hits, uint32_t completed) {
+  return completed == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(hits) / completed;
+}
+
+double permutation_p_value(uint32_t at_least_observed, uint32_t completed) {
+  return (1.0 + at_least_observed) / (1.0 + completed);
+}
+
+// R's default (type 7) quantile: linear interpolation between order statistics.
+double quantile(const std::vector<double>& sorted, double probability) {
+  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double position = probability * static_cast<double>(sorted.size() - 1);
+  const std::size_t below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+CoefficientPermutation summarize_coefficient(const CoefficientInference& observed, std::size_t j,
+                                             const std::vector<ReshuffleOutcome>& outcomes, double alpha) {
+  const double observed_statistic = abs_t(observed);
+  uint32_t at_least_observed = 0, significant = 0, completed = 0;
+  std::vector<double> estimates;
+  for (const ReshuffleOutcome& outcome : outcomes) {
+    if (!outcome.completed) continue;
+    ++completed;
+    at_least_observed += outcome.statistic[j] >= observed_statistic;
+    significant += outcome.p_value[j] < alpha;
+    estimates.push_back(outcome.estimate[j]);
+  }
+  std::sort(estimates.begin(), estimates.end());
+  return {observed.term,
+          observed.estimate,
+          observed_statistic,
+          observed.p_value,
+          permutation_p_value(at_least_observed, completed),
+          share(significant, completed),
+          {quantile(estimates, 0.025), quantile(estimates, 0.5), quantile(estimates, 0.975)}};
+}
+
+JointPermutation summarize_joint(const JointTest& observed, const std::vector<ReshuffleOutcome>& outcomes,
+                                 double alpha) {
+  uint32_t at_least_observed = 0, significant = 0, completed = 0;
+  for (const ReshuffleOutcome& outcome : outcomes) {
+    if (!outcome.completed) continue;
+    ++completed;
+    at_least_observed += outcome.joint_statistic >= observed.statistic;
+    significant += outcome.joint_p_value < alpha;
+  }
+  return {observed.statistic, observed.p_value, permutation_p_value(at_least_observed, completed),
+          share(significant, completed)};
+}
+
+}  // namespace
+
+ReshuffleScheme parse_reshuffle_scheme(const std::string& name) {
+  if (name == "permute") return ReshuffleScheme::kPermute;
+  if (name == "rerandomize") return ReshuffleScheme::kRerandomize;
+  throw UserError("--scheme: '" + name + "' is not one of permute, rerandomize");
+}
+
+const char* reshuffle_scheme_name(ReshuffleScheme scheme) {
+  return scheme == ReshuffleScheme::kPermute ? "permute" : "rerandomize";
+}
+
+std::vector<int> reshuffled_treatment(const MrtData& data, ReshuffleScheme scheme, uint64_t seed, uint32_t reshuffle) {
+  std::vector<int> treatment = data.treatment;
+  for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {
+    const StreamKey key = reshuffle_key(seed, reshuffle, subject);
+    const std::size_t begin = data.subject_begin[subject], end = data.subject_begin[subject + 1];
+    if (scheme == ReshuffleScheme::kPermute)
+      permute_subject(data, key, begin, end, treatment);
+    else
+      rerandomize_subject(data, key, begin, end, treatment);
+  }
+  return treatment;
+}
+
+PermutationTestResult permutation_test(const WclsDesign& design, const PermutationSettings& settings) {
+  if (settings.reshuffles == 0 || settings.reshuffles > kMaxReshuffles)
+    throw UserError("--reshuffles must lie between 1 and " + std::to_string(kMaxReshuffles));
+  if (!(settings.alpha > 0.0 && settings.alpha < 1.0)) throw UserError("--alpha must lie strictly between 0 and 1");
+  PermutationTestResult result;
+  result.settings = settings;
+  result.observed = wcls_inference(
+      design, fit_wcls_design(design, design.data.treatment, SmallSampleCorrection::kMrtAnalysis),
+      settings.joint_form);
+
+  const std::vector<ReshuffleOutcome> outcomes = analyze_reshuffles(design, settings);
+  for (const ReshuffleOutcome& outcome : outcomes) result.completed += outcome.completed;
+  result.failed = settings.reshuffles - result.completed;
+  for (std::size_t j = 0; j < result.observed.effect.size(); ++j)
+    result.effect.push_back(summarize_coefficient(result.observed.effect[j], j, outcomes, settings.alpha));
+  if (result.observed.joint) result.joint = summarize_joint(*result.observed.joint, outcomes, settings.alpha);
+  return result;
+}
+
+}  // namespace mrtsim

@@ -1,0 +1,83 @@
+// Permutation / re-randomization robustness check of one WCLS analysis (Pieper et al. 2024, Phase 7):
+// refit the same design with reshuffled treatments many times and compare the observed statistics
+// with their reshuffled distribution.
+//
+// Every reshuffle is a pure function of (seed, reshuffle index): its Philox stream is
+// StreamKey{seed, scenario 0, replicate = reshuffle, subject, kPermutation}, draw index = position.
+// Reshuffles are fitted in parallel, stored by index and counted in index order, so the result does
+// not depend on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/analysis/wcls_analysis.h"
+#include "host/io/mrt_csv.h"
+
+namespace mrtsim {
+
+enum class ReshuffleScheme {
+  kPermute,      // within each subject, permute the observed treatments among its available rows
+  kRerandomize,  // redraw A ~ Bernoulli(rand_prob) at available rows, A = 0 at unavailable rows
+};
+
+// "permute" or "rerandomize"; anything else is a UserError naming --scheme.
+ReshuffleScheme parse_reshuffle_scheme(const std::string& name);
+const char* reshuffle_scheme_name(ReshuffleScheme scheme);
+
+// The treatment vector (one entry per row of `data`) of reshuffle number `reshuffle`.
+std::vector<int> reshuffled_treatment(const MrtData& data, ReshuffleScheme scheme, uint64_t seed, uint32_t reshuffle);
+
+// Each reshuffle's outcome is kept until all are counted (about 100 bytes each).
+constexpr uint32_t kMaxReshuffles = 10'000'000;
+
+struct PermutationSettings {
+  uint32_t reshuffles = 1000;
+  ReshuffleScheme scheme = ReshuffleScheme::kPermute;
+  uint64_t seed = 0;
+  double alpha = 0.05;  // level of the analytic tests whose rejection share is reported
+  JointTestForm joint_form = JointTestForm::kHotellingT2;
+  int threads = 0;  // 0: OpenMP's default
+};
+
+struct ReshuffledQuantiles {
+  double q025;
+  double q50;
+  double q975;
+};
+
+// Permutation p-value = (1 + #{reshuffled statistic >= observed}) / (1 + completed reshuffles).
+struct CoefficientPermutation {
+  std::string term;
+  double estimate;             // observed
+  double statistic;            // observed |estimate / se|
+  double p_value;              // observed, analytic
+  double p_value_permutation;
+  double significant_share;    // share of completed reshuffles with analytic p-value < alpha
+  ReshuffledQuantiles quantiles;  // of the reshuffled estimates
+};
+
+struct JointPermutation {
+  double statistic;  // observed beta' V_beta^-1 beta
+  double p_value;    // observed, analytic (in settings.joint_form)
+  double p_value_permutation;
+  double significant_share;
+};
+
+// A reshuffle whose fit fails (singular design, undefined correction or singular V_beta) is counted
+// in `failed` and left out of every count, share and quantile: B = completed = reshuffles - failed.
+struct PermutationTestResult {
+  PermutationSettings settings;
+  WclsAnalysis observed;
+  uint32_t completed = 0;
+  uint32_t failed = 0;
+  std::vector<CoefficientPermutation> effect;
+  std::optional<JointPermutation> joint;  // absent when the observed V_beta is singular
+};
+
+// Runs the check on `design` (its observed fit must succeed: wcls_inference's UserError otherwise).
+PermutationTestResult permutation_test(const WclsDesign& design, const PermutationSettings& settings);
+
+}  // namespace mrtsim

@@ -61,15 +61,26 @@ MRTSIM_UNROLL
   }
 };
 
-// One WCLS design row: x = (g, (A - ptilde) f) and the weight
-// W = I (ptilde/p)^A ((1-ptilde)/(1-p))^(1-A). g has q entries, f has p entries, q + p = D.
+// The WCLS weights (ptilde/p)^A ((1-ptilde)/(1-p))^(1-A) for A = 1 and A = 0 at one decision point
+// (computed once per decision point in simulations: no division in the hot loop).
+struct WclsWeights {
+  double treated;
+  double untreated;
+};
+
+MRTSIM_HD MRTSIM_INLINE WclsWeights wcls_weights(double ptilde, double prob) {
+  return WclsWeights{ptilde / prob, (1.0 - ptilde) / (1.0 - prob)};
+}
+
+// One WCLS design row: x = (g, (A - ptilde) f) and the weight W = I * weights(A). g has q entries,
+// f has p entries, q + p = D.
 MRTSIM_HD MRTSIM_INLINE double wcls_design_row(const double* g, int q, const double* f, int p, double ptilde,
-                                               double prob, int treated, bool available, double* x) {
+                                               WclsWeights weights, int treated, bool available, double* x) {
   for (int j = 0; j < q; ++j) x[j] = g[j];
   const double centred = treated - ptilde;
   for (int j = 0; j < p; ++j) x[q + j] = centred * f[j];
   if (!available) return 0.0;
-  return treated ? ptilde / prob : (1.0 - ptilde) / (1.0 - prob);
+  return treated ? weights.treated : weights.untreated;
 }
 
 enum class SmallSampleCorrection : int {

@@ -65,8 +65,8 @@ void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first
   const DeviceArray<double> availability(task.model.availability, T), rand_prob(task.model.rand_prob, T),
       baseline(task.model.baseline, T), effect(task.model.effect, T);
   const DeviceArray<double> controls(task.design.controls, T * task.design.q),
-      moderators(task.design.moderators, T * task.design.p), numerator(task.design.numerator_prob, T),
-      design_prob(task.design.rand_prob, T);
+      moderators(task.design.moderators, T * task.design.p), numerator(task.design.numerator_prob, T);
+  const DeviceArray<WclsWeights> weights(task.design.weights, T);
   WclsSimulationTask device_task = task;
   device_task.model.availability = availability.get();
   device_task.model.rand_prob = rand_prob.get();
@@ -75,7 +75,7 @@ void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first
   device_task.design.controls = controls.get();
   device_task.design.moderators = moderators.get();
   device_task.design.numerator_prob = numerator.get();
-  device_task.design.rand_prob = design_prob.get();
+  device_task.design.weights = weights.get();
 
   const DeviceArray<int> status(count), n_eff(count);
   const DeviceArray<double> joint(count), estimates(size_t(count) * dim), std_errors(size_t(count) * dim);

@@ -14,14 +14,15 @@
 namespace mrtsim {
 
 // Per decision point design of the analysis: controls g_t (q entries, moderator main effects
-// included) and moderators f_t (p entries), numerator probability and the known rand prob.
+// included) and moderators f_t (p entries), numerator probability and the weights it implies with
+// the known rand prob.
 struct WclsDesignView {
   int q;
   int p;
   const double* controls;    // [t * q + j]
   const double* moderators;  // [t * p + j]
   const double* numerator_prob;
-  const double* rand_prob;
+  const WclsWeights* weights;
 };
 
 // Everything a backend needs to run replicates [first, first + count) of one scenario.
@@ -53,7 +54,7 @@ struct SubjectAccumulator {
     double x[D];
     const int t = row.t;
     const double w = wcls_design_row(design.controls + t * design.q, design.q, design.moderators + t * design.p,
-                                     design.p, design.numerator_prob[t], design.rand_prob[t], row.treated, true, x);
+                                     design.p, design.numerator_prob[t], design.weights[t], row.treated, true, x);
     stats.add_row(x, w, row.outcome);
   }
 };

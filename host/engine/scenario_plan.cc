@@ -107,6 +107,8 @@ void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelC
       moderators_[size_t(t) * p_ + j] = analysis.moderators[j].value(t, model.decisions_per_day);
   }
   numerator_prob_ = analysis.numerator_is_rand_prob ? rand_prob_ : std::vector<double>(T, analysis.numerator_prob);
+  weights_.resize(T);
+  for (int t = 0; t < T; ++t) weights_[t] = wcls_weights(numerator_prob_[t], rand_prob_[t]);
 }
 
 // With availability tau_t, rand prob rho_t and numerator ptilde_t, the WCLS estimating equation has
@@ -138,7 +140,7 @@ void ScenarioPlan::compute_truth() {
 WclsSimulationTask ScenarioPlan::task() const {
   WclsSimulationTask task{};
   task.model = model_view_;
-  task.design = WclsDesignView{q_, p_, controls_.data(), moderators_.data(), numerator_prob_.data(), rand_prob_.data()};
+  task.design = WclsDesignView{q_, p_, controls_.data(), moderators_.data(), numerator_prob_.data(), weights_.data()};
   task.seed = seed_;
   task.scenario = stream_;
   task.n_subjects = sample_size_;

@@ -44,6 +44,7 @@ class ScenarioPlan {
   std::vector<std::string> names_;
   std::vector<double> availability_, rand_prob_, baseline_, effect_;
   std::vector<double> controls_, moderators_, numerator_prob_;
+  std::vector<WclsWeights> weights_;
   std::vector<double> truth_;
   LiaoModelView model_view_{};
 };

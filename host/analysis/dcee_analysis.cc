@@ -20,15 +20,6 @@ namespace {
 // Below this reciprocal condition number a nuisance X'X or the bread counts as singular.
 constexpr double kMinReciprocalCondition = 1e-13;
 
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-void require_distinct(const std::vector<std::string>& names, const std::string& role) {
-  for (auto name = names.begin(); name != names.end(); ++name)
-    if (std::find(names.begin(), name, *name) != name)
-      throw UserError("column '" + *name + "' is listed twice in the " + role);
-}
 
 // A whole-string finite number, as --weight 0.25 means a constant.
 bool parse_constant(const std::string& text, double* value) {

@@ -1,6 +1,20 @@
 #include "host/analysis/design_terms.h"
 
+#include <algorithm>
+
+#include "host/user_error.h"
+
 namespace mrtsim {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+void require_distinct(const std::vector<std::string>& names, const std::string& role) {
+  for (auto name = names.begin(); name != names.end(); ++name)
+    if (std::find(names.begin(), name, *name) != name)
+      throw UserError("column '" + *name + "' is listed twice in the " + role);
+}
 
 RowMajorMatrix term_matrix(const MrtData& data, const std::vector<std::string>& columns) {
   RowMajorMatrix terms(data.num_rows(), columns.size() + 1);

@@ -18,6 +18,12 @@ constexpr const char* kInterceptTerm = "(Intercept)";
 // Intercept column, then one column per name (the data's covariate columns).
 RowMajorMatrix term_matrix(const MrtData& data, const std::vector<std::string>& columns);
 
+// Whether `names` holds `name`.
+bool contains(const std::vector<std::string>& names, const std::string& name);
+
+// Throws UserError naming the first column listed twice in `names` (`role`: e.g. "moderators").
+void require_distinct(const std::vector<std::string>& names, const std::string& role);
+
 // "(Intercept)" followed by the column names: the term names of term_matrix's columns.
 std::vector<std::string> with_intercept(const std::vector<std::string>& columns);
 

@@ -13,15 +13,6 @@ namespace mrtsim {
 namespace {
 
 
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-void require_distinct(const std::vector<std::string>& names, const std::string& role) {
-  for (auto name = names.begin(); name != names.end(); ++name)
-    if (std::find(names.begin(), name, *name) != name)
-      throw UserError("column '" + *name + "' is listed twice in the " + role);
-}
 
 
 // Not inlined: inlining all kMaxWclsDim instances into the dispatcher makes one huge function

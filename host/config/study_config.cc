@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "host/config/yaml_reader.h"
+#include "host/samplesize/liao_formula.h"
 #include "host/user_error.h"
 
 namespace mrtsim {
@@ -190,11 +191,56 @@ std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file
   return axes;
 }
 
-ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file) {
+// `sample_size: formula` or `sample_size: {method: formula, power, max_n, effect, availability}`.
+FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const LiaoModelConfig& model,
+                                            double default_target_power) {
+  FormulaSampleSize f;
+  f.effect = model.effect;
+  f.availability = model.availability;
+  f.target_power = default_target_power;
+  if (root.child("sample_size").IsMap()) {
+    const YamlMap m = root.map("sample_size");
+    const std::string method = m.get_string("method");
+    if (method != "formula") throw UserError(m.where("method") + ": unknown method '" + method + "' (expected formula)");
+    f.target_power = m.get_double("power", 0.01, 0.9999, default_target_power);
+    f.max_n = static_cast<int>(m.get_int("max_n", 10, kMaxSampleSize, 1000));
+    if (m.has("effect")) f.effect = parse_shape(m.map("effect"), -1e6, 1e6, "day_max");
+    if (m.has("availability")) f.availability = parse_shape(m.map("availability"), 0.0, 1.0, "change_day");
+    m.reject_unknown_keys({"method", "power", "max_n", "effect", "availability"});
+  }
+  return f;
+}
+
+// Chooses N by the formula with q = the analysis' control terms and its alpha.
+void apply_formula(ScenarioConfig& s, FormulaSampleSize f, const AnalysisConfig& analysis, const std::string& where) {
+  LiaoInputs inputs;
+  inputs.days = s.model.days;
+  inputs.decisions_per_day = s.model.decisions_per_day;
+  inputs.rand_prob = rand_prob_per_decision(s.model.rand_prob, s.model.days, s.model.decisions_per_day);
+  inputs.effect = f.effect;
+  inputs.availability = f.availability;
+  inputs.q = static_cast<int>(analysis.control_terms().size());
+  inputs.alpha = analysis.alpha;
+  try {
+    const SampleSizeResult result = liao_sample_size(inputs, f.target_power, f.max_n);
+    s.sample_size = result.at_n.n;
+    f.predicted_power = result.at_n.power;
+  } catch (const UserError& e) {
+    throw UserError(where + ": the sample-size formula failed: " + e.what());
+  }
+  s.formula = f;
+}
+
+ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file, const AnalysisConfig& analysis,
+                              double target_power) {
   const YamlMap root(document, file, "");
   ScenarioConfig s;
   s.model = parse_model(root.map("model"));
-  s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
+  const YAML::Node size = root.child("sample_size");
+  if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
+    apply_formula(s, parse_formula_sample_size(root, s.model, target_power), analysis, root.where("sample_size"));
+  else
+    s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
   return s;
 }
 
@@ -232,6 +278,16 @@ double Term::value(int t, int decisions_per_day) const {
     case Variable::kDecision: return std::pow(static_cast<double>(t), power);
   }
   return 0.0;
+}
+
+std::vector<Term> AnalysisConfig::control_terms() const {
+  std::vector<Term> terms = controls;
+  for (const Term& m : moderators) {
+    bool present = false;
+    for (const Term& c : terms) present = present || c == m;
+    if (!present) terms.push_back(m);
+  }
+  return terms;
 }
 
 Term parse_term(const std::string& text, const std::string& where) {
@@ -325,7 +381,7 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
         labels.push_back(GridValue{axes[a].keys[k], yaml_label(level[k])});
       }
     }
-    ScenarioConfig scenario = parse_scenario(scenario_doc, file);
+    ScenarioConfig scenario = parse_scenario(scenario_doc, file, study.analysis, study.target_power);
     scenario.index = static_cast<int>(index);
     scenario.labels = labels;
     study.scenarios.push_back(scenario);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,10 @@ struct AnalysisConfig {
   JointTest test = JointTest::kHotelling;
   double alpha = 0.05;
   double ci_level = 0.95;
+
+  // The alpha block's terms: the controls, then the moderators that are not among them (MRTAnalysis
+  // adds every moderator main effect as a control). Its size is Liao's q.
+  std::vector<Term> control_terms() const;
 };
 
 struct GridValue {
@@ -72,11 +77,22 @@ struct GridValue {
   std::string label;  // compact rendering of the value, e.g. "type=ar1 phi=0.3"
 };
 
+// N chosen by the Liao et al. (2016) formula. Its effect and availability inputs default to the true
+// model's and may differ from it (an under-estimated effect or availability, Liao 2016 Section 6.3).
+struct FormulaSampleSize {
+  ShapeSpec effect;
+  ShapeSpec availability;
+  double target_power = 0.8;
+  int max_n = 1000;
+  double predicted_power = 0.0;  // the formula's power at the chosen N
+};
+
 struct ScenarioConfig {
   int index = 0;
   std::vector<GridValue> labels;
   LiaoModelConfig model;
   int sample_size = 0;
+  std::optional<FormulaSampleSize> formula;  // set when sample_size came from the formula
 };
 
 struct StudyConfig {

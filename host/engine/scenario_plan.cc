@@ -82,13 +82,7 @@ void ScenarioPlan::build_model(const LiaoModelConfig& model, Hypothesis hypothes
 }
 
 void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelConfig& model) {
-  // As MRTAnalysis: moderators that are not controls become extra controls.
-  std::vector<Term> controls = analysis.controls;
-  for (const Term& m : analysis.moderators) {
-    bool present = false;
-    for (const Term& c : controls) present = present || c == m;
-    if (!present) controls.push_back(m);
-  }
+  const std::vector<Term> controls = analysis.control_terms();
   q_ = static_cast<int>(controls.size());
   p_ = static_cast<int>(analysis.moderators.size());
   if (q_ + p_ > kMaxWclsDim)

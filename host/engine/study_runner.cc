@@ -64,6 +64,7 @@ StudyResult run_study(const StudyConfig& study, const RunOptions& options) {
       cell.hypothesis = hypothesis;
       cell.labels = scenario.labels;
       cell.sample_size = scenario.sample_size;
+      if (scenario.formula) cell.formula_power = scenario.formula->predicted_power;
       cell.decisions = scenario.model.num_decisions();
       cell.summary = run_cell(study, plan, backend, options, nominal, result.cells.size(), cell_count);
       result.subject_decisions += double(study.replicates) * scenario.sample_size * cell.decisions;

@@ -2,6 +2,7 @@
 // backend, and the per-cell summaries.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct CellResult {
   Hypothesis hypothesis = Hypothesis::kNull;
   std::vector<GridValue> labels;
   int sample_size = 0;
+  std::optional<double> formula_power;  // the Liao formula's power at sample_size, if it chose it
   int decisions = 0;
   CellSummary summary;
 };

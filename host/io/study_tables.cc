@@ -54,12 +54,12 @@ std::string labels_header(const StudyResult& result) {
 std::string rejection_csv(const StudyResult& result) {
   std::ostringstream out;
   out << stamp_header() << labels_header(result)
-      << ",hypothesis,n_subjects,decisions,replicates,fitted,failed,rejections,rejection_rate,mc_se,nominal,"
-         "p_value_vs_nominal,flag\n";
+      << ",hypothesis,n_subjects,formula_power,decisions,replicates,fitted,failed,rejections,rejection_rate,mc_se,"
+         "nominal,p_value_vs_nominal,flag\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << stamp_row(result, cell) << labels_row(cell) << "," << hypothesis_name(cell.hypothesis) << ","
-        << cell.sample_size << "," << cell.decisions << "," << s.replicates << "," << (s.replicates - s.failed) << ","
+        << cell.sample_size << "," << (cell.formula_power ? number(*cell.formula_power) : "") << "," << cell.decisions << "," << s.replicates << "," << (s.replicates - s.failed) << ","
         << s.failed << "," << s.rejections << "," << number(s.rejection_rate) << "," << number(s.rejection_mc_se)
         << "," << number(s.nominal) << "," << number(s.nominal_p_value, 4) << "," << s.flag << "\n";
   }
@@ -108,15 +108,15 @@ std::string rejection_markdown(const StudyResult& result) {
   std::ostringstream out;
   out << markdown_stamp(result) << "| scenario |";
   for (const std::string& c : label_columns(result)) out << " " << c << " |";
-  out << " hypothesis | N | fitted | failed | rejection % | MC SE % | nominal % | flag |\n|---|";
+  out << " hypothesis | N | formula power % | fitted | failed | rejection % | MC SE % | nominal % | flag |\n|---|";
   for (size_t i = 0; i < label_columns(result).size(); ++i) out << "---|";
-  out << "---|---|---|---|---|---|---|---|\n";
+  out << "---|---|---|---|---|---|---|---|---|\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << "| " << cell.scenario << " |";
     for (const GridValue& v : cell.labels) out << " " << v.label << " |";
     out << " " << hypothesis_name(cell.hypothesis) << " | " << cell.sample_size << " | "
-        << (s.replicates - s.failed) << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
+        << (cell.formula_power ? percent(*cell.formula_power) : "") << " | " << (s.replicates - s.failed) << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
         << percent(s.rejection_mc_se) << " | " << percent(s.nominal) << " | "
         << (s.flag.empty() ? "" : "**" + s.flag + "**") << " |\n";
   }
@@ -136,6 +136,7 @@ nlohmann::json study_json(const StudyResult& result) {
                               {"rmse", c.rmse}, {"ci_coverage", c.coverage}});
     cells.push_back({{"scenario", cell.scenario}, {"labels", labels},
                      {"hypothesis", hypothesis_name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
+                     {"formula_power", cell.formula_power ? nlohmann::json(*cell.formula_power) : nlohmann::json()},
                      {"decisions", cell.decisions}, {"replicates", s.replicates}, {"failed", s.failed},
                      {"failures_by_status", s.failures_by_status}, {"rejections", s.rejections},
                      {"rejection_rate", s.rejection_rate}, {"mc_se", s.rejection_mc_se}, {"nominal", s.nominal},

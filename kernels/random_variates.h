@@ -35,11 +35,6 @@ MRTSIM_HD MRTSIM_INLINE void normal_pair(uint32_t w0, uint32_t w1, double* z0, d
   *z1 = radius * s;
 }
 
-// One standard normal from two words (the cosine half of Box-Muller).
-MRTSIM_HD MRTSIM_INLINE double normal(uint32_t w0, uint32_t w1) {
-  return sqrt(-2.0 * log(uniform_open01(w0))) * cos(kTwoPi * uniform_open01(w1));
-}
-
 // Standard exponential from one word.
 MRTSIM_HD MRTSIM_INLINE double exponential(uint32_t w) { return -log(uniform_open01(w)); }
 

@@ -5,12 +5,14 @@
 //   Y_{t+1} = alpha(t) + (A_t - rho_t) beta(t) + eps_t      observed only when I_t = 1
 //
 // with eps_t one of the error processes below, scaled to mean 0 and variance 1. All per decision
-// point inputs are precomputed on the host (sims/liao_model_builder.h); this file is compiled for
+// point inputs are precomputed on the host (host/engine/scenario_plan.h); this file is compiled for
 // both backends.
 //
-// Draws for decision point t of a subject come from Philox block 0 (and 1 for Student t) of the
-// cohort stream at draw index t: word 0 -> availability, word 1 -> treatment, words 2-3 -> the
-// error innovation. AR errors take their stationary start from the subject-init stream.
+// Draws for decision point t of a subject come from Philox block 0 (and blocks 1, 2, ... for Student
+// t) of the cohort stream at draw index t: word 0 -> availability, word 1 -> treatment, words 2-3 ->
+// the error: normal and AR innovations share one Box-Muller pair between t = 2k and 2k + 1 (drawn from
+// block 2k), exponential and Student t errors use their own block. AR errors take their stationary
+// start from the subject-init stream.
 #pragma once
 
 #include <cstdint>
@@ -58,11 +60,45 @@ namespace detail {
 
 MRTSIM_HD MRTSIM_INLINE double clip01(double p) { return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p); }
 
+// Standard normals for decision points t = 2k and 2k + 1 come from one Box-Muller pair drawn from
+// words 2-3 of block 0 at draw index 2k: the cosine half for 2k, the sine half for 2k + 1. One log,
+// square root and sincos then serve two decision points.
+struct SharedNormalPairs {
+  uint32_t even_words[2];  // words 2-3 of the last even draw index
+  int cached_pair;         // pair whose sine half is in `sine_half`, or -1
+  double sine_half;
+
+  MRTSIM_HD void start() {
+    even_words[0] = even_words[1] = 0;
+    cached_pair = -1;
+    sine_half = 0.0;
+  }
+
+  // Called at every decision point, in order, with its block-0 words.
+  MRTSIM_HD MRTSIM_INLINE void see(int t, const Philox4x32& w) {
+    if ((t & 1) == 0) {
+      even_words[0] = w.v[2];
+      even_words[1] = w.v[3];
+    }
+  }
+
+  MRTSIM_HD MRTSIM_INLINE double normal(int t) {
+    const int pair = t >> 1;
+    if ((t & 1) && cached_pair == pair) return sine_half;
+    double cosine_half;
+    normal_pair(even_words[0], even_words[1], &cosine_half, &sine_half);
+    cached_pair = pair;
+    return (t & 1) ? sine_half : cosine_half;
+  }
+};
+
 // Error process state of one subject: the last ar_order errors for AR processes.
 struct ErrorState {
   double recent[kMaxArOrder];  // recent[0] = eps_{t-1}
+  SharedNormalPairs normals;
 
   MRTSIM_HD void start(const ErrorSpecView& spec, const StreamKey& key) {
+    normals.start();
     if (spec.kind != ErrorKind::kAutoregressive) return;
     const StreamKey init = key.with_purpose(StreamPurpose::kSubjectInit);
     double z[kMaxArOrder + 1];
@@ -82,13 +118,13 @@ struct ErrorState {
                                       uint32_t t) {
     switch (spec.kind) {
       case ErrorKind::kNormal:
-        return normal(w.v[2], w.v[3]);
+        return normals.normal(static_cast<int>(t));
       case ErrorKind::kExponential:
         return exponential(w.v[2]) - 1.0;
       case ErrorKind::kStudentT:
         return student_t(spec, w, key, t);
       case ErrorKind::kAutoregressive: {
-        double eps = spec.innovation_sd * normal(w.v[2], w.v[3]);
+        double eps = spec.innovation_sd * normals.normal(static_cast<int>(t));
         for (int j = 0; j < spec.ar_order; ++j) eps += spec.ar_coef[j] * recent[j];
         for (int j = spec.ar_order - 1; j > 0; --j) recent[j] = recent[j - 1];
         recent[0] = eps;
@@ -162,6 +198,7 @@ MRTSIM_HD void simulate_liao_subject(const LiaoModelView& model, const StreamKey
 
   for (int t = 0; t < model.num_decisions; ++t) {
     const Philox4x32 w = key.words(static_cast<uint32_t>(t));
+    errors.normals.see(t, w);
     double tau = model.availability[t];
     if (has_feedback) tau = detail::clip01(tau + model.feedback_eta * feedback.sum(model.feedback_lags));
     DecisionRow row;

@@ -124,7 +124,8 @@ TEST(LiaoModel, Ar5ErrorsMatchYuleWalkerAutocorrelation) {
     for (int t = 0; t < steps; ++t) {
       const uint32_t ctr[4] = {counter++, 7, 7, 7};
       const Philox4x32 w = philox4x32_10(ctr, 1, 2);
-      double v = normal(w.v[0], w.v[1]);
+      double v, unused;
+      normal_pair(w.v[0], w.v[1], &v, &unused);
       double next = v;
       for (int j = 0; j < 5; ++j) next += a * path[path.size() - 1 - j];
       path.push_back(next);

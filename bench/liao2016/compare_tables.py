@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Compares mrtsim's reproduction of Liao et al. (2016) Tables 2B/3B (Pattern 1) with the paper.
+"""Compares mrtsim's reproduction of a Liao et al. (2016) simulation table with the published values.
 
-Usage: compare_tables.py REFERENCE_CSV OUTPUT_MD RESULTS_DIR [RESULTS_DIR ...]
-Each RESULTS_DIR holds the rejection.csv of one configs/liao2016/table2b3b_*.yaml run. A cell agrees
-when |simulated - published| <= 3 combined Monte Carlo SEs, the published rate having 1000 replicates.
+Usage: compare_tables.py --reference CSV --out MD --title TEXT --command TEXT RESULTS_DIR [RESULTS_DIR ...]
+
+The reference CSV has the columns table,measure,error,availability_pattern,day_of_max,avail_mean,
+effect_mean,value_percent and optionally days (default 42); only availability Pattern 1 is used.
+Each RESULTS_DIR holds the rejection.csv of one configs/liao2016/*.yaml run. Cells are matched on
+(measure, error, days, day of max, availability, average effect); a study without a grid axis for one
+of them has the paper's default (normal errors, 42 days). A cell agrees when |simulated - published|
+<= 3 combined Monte Carlo SEs, the published rate having 1000 replicates.
 """
+import argparse
 import csv
 import math
-import sys
 
 PUBLISHED_REPLICATES = 1000
+MEASURE_OF_HYPOTHESIS = {"null": "type1_pct", "alternative": "power_pct"}
 
 
 def error_code(label):
@@ -31,9 +37,9 @@ def read_reference(path):
         for row in csv.DictReader(f):
             if row["availability_pattern"] != "1":
                 continue
-            key = (row["table"], row["error"], int(row["day_of_max"]), float(row["avail_mean"]),
-                   float(row["effect_mean"]))
-            cells[key] = float(row["value_percent"]) / 100.0
+            key = (row["measure"], row["error"], int(row.get("days") or 42), int(row["day_of_max"]),
+                   float(row["avail_mean"]), float(row["effect_mean"]))
+            cells[key] = (row["table"], float(row["value_percent"]) / 100.0)
     return cells
 
 
@@ -42,54 +48,66 @@ def read_simulated(directories):
     for directory in directories:
         with open(directory + "/rejection.csv") as f:
             for row in csv.DictReader(f):
-                table = "2B" if row["hypothesis"] == "null" else "3B"
-                key = (table, error_code(row["model.error"]), int(row["model.effect.day_max"]),
-                       float(row["model.availability.mean"]), float(row["model.effect.mean"]))
-                cells[key] = (float(row["rejection_rate"]), int(row["fitted"]), int(row["sample_size"]),
+                error = error_code(row["model.error"]) if "model.error" in row else "normal"
+                key = (MEASURE_OF_HYPOTHESIS[row["hypothesis"]], error, int(row.get("model.days") or 42),
+                       int(row["model.effect.day_max"]), float(row["model.availability.mean"]),
+                       float(row["model.effect.mean"]))
+                cells[key] = (float(row["rejection_rate"]), int(row["fitted"]), int(row["n_subjects"]),
                               int(row["failed"]))
                 stamp = "mrtsim %s, backend %s" % (row["engine_version"], row["backend"])
     return cells, stamp
 
 
 def main():
-    reference_csv, output_md, directories = sys.argv[1], sys.argv[2], sys.argv[3:]
-    published = read_reference(reference_csv)
-    simulated, stamp = read_simulated(directories)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--command", required=True, help="the command that generated the results")
+    parser.add_argument("directories", nargs="+")
+    args = parser.parse_args()
+    published = read_reference(args.reference)
+    simulated, stamp = read_simulated(args.directories)
     lines, summary = [], {}
     for key in sorted(published):
         if key not in simulated:
             continue
-        table, error, day, tau, dbar = key
+        measure, error, days, day, tau, dbar = key
+        table, paper = published[key]
         rate, fitted, n, failed = simulated[key]
-        paper = published[key]
         se = math.sqrt(rate * (1 - rate) / fitted + paper * (1 - paper) / PUBLISHED_REPLICATES)
         z = (rate - paper) / se if se > 0 else 0.0
         agree = abs(z) <= 3
-        s = summary.setdefault((table, error), [0, 0, 0.0, 0.0])
+        s = summary.setdefault((table, measure, error, days), [0, 0, 0.0, 0.0])
         s[0] += 1
         s[1] += agree
         s[2] += rate
         s[3] += paper
-        lines.append("| %s | %s | %d | %.1f | %.2f | %d | %.1f | %.1f | %.2f | %s |" % (
-            table, error, day, tau, dbar, n, 100 * paper, 100 * rate, z, "" if agree else "**no**"))
+        lines.append("| %s | %s | %d | %d | %.1f | %.2f | %d | %.1f | %.1f | %.2f | %s |" % (
+            table, error, days, day, tau, dbar, n, 100 * paper, 100 * rate, z, "" if agree else "**no**"))
+    unmatched = len(published) - len(lines)
     total = sum(s[0] for s in summary.values())
     agreeing = sum(s[1] for s in summary.values())
     replicates = sorted({v[1] for v in simulated.values()})
-    with open(output_md, "w") as out:
-        out.write("# Liao et al. (2016) Tables 2B and 3B (availability Pattern 1) reproduced by mrtsim\n\n")
-        out.write("Generated by `bench/liao2016/reproduce.sh` (%s, %s fitted replicates per cell; failed fits: %d).\n"
-                  % (stamp, "/".join(map(str, replicates)), sum(v[3] for v in simulated.values())))
+    with open(args.out, "w") as out:
+        out.write("# %s\n\n" % args.title)
+        out.write("Generated by `%s` (%s, %s fitted replicates per cell; failed fits: %d).\n"
+                  % (args.command, stamp, "/".join(map(str, replicates)), sum(v[3] for v in simulated.values())))
         out.write("A cell agrees when |mrtsim - paper| <= 3 combined Monte Carlo SEs (the paper used 1000 "
-                  "replicates per cell). Sample sizes are the paper's Table 1B.\n\n")
+                  "replicates per cell).\n\n")
         out.write("**%d of %d cells agree within 3 combined MC SEs** (a correct engine is expected to leave "
                   "about %.1f cells outside by chance: P(|z| > 3) = 0.27%%).\n\n" % (agreeing, total, 0.0027 * total))
-        out.write("| table | error | cells | agree | mean rate paper % | mean rate mrtsim % |\n|---|---|---|---|---|---|\n")
-        for (table, error), s in sorted(summary.items()):
-            out.write("| %s | %s | %d | %d | %.2f | %.2f |\n" % (table, error, s[0], s[1], 100 * s[3] / s[0],
-                                                                 100 * s[2] / s[0]))
+        if unmatched:
+            out.write("%d published cells have no simulated counterpart (see the study file's comments for why).\n\n"
+                      % unmatched)
+        out.write("| table | measure | error | days | cells | agree | mean rate paper % | mean rate mrtsim % |\n"
+                  "|---|---|---|---|---|---|---|---|\n")
+        for (table, measure, error, days), s in sorted(summary.items()):
+            out.write("| %s | %s | %s | %d | %d | %d | %.2f | %.2f |\n" % (
+                table, measure, error, days, s[0], s[1], 100 * s[3] / s[0], 100 * s[2] / s[0]))
         out.write("\n## All cells\n\nz = (mrtsim - paper) / combined MC SE.\n\n")
-        out.write("| table | error | day of max | avail. | avg. effect | N | paper % | mrtsim % | z | disagrees |\n")
-        out.write("|---|---|---|---|---|---|---|---|---|---|\n")
+        out.write("| table | error | days | day of max | avail. | avg. effect | N | paper % | mrtsim % | z | disagrees |\n")
+        out.write("|---|---|---|---|---|---|---|---|---|---|---|\n")
         out.write("\n".join(lines) + "\n")
     print("%d of %d cells agree within 3 combined MC SE" % (agreeing, total))
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "host/stats/distributions.h"
+#include "host/stats/joint_test.h"
 #include "host/user_error.h"
 #include "kernels/dim_dispatch.h"
 
@@ -76,32 +77,20 @@ std::vector<CoefficientInference> coefficient_block(const WclsEstimate& estimate
   return block;
 }
 
-// Joint test of beta = 0 from T^2 = beta' V_beta^-1 beta with d1 = p and d2 = n_eff - dim. Both forms
-// use the T^2 multiple adj = d1 (d1 + d2 - 1) / d2 = p (N-q-1) / (N-q-p); they differ in how.
-JointTest joint_test(const WclsEstimate& estimate, int num_effects, int df, JointTestForm form) {
+// Joint test of beta = 0 by the shared rule of host/stats/joint_test.h.
+JointTest joint_test(const WclsEstimate& estimate, int num_effects, int dim, JointTestForm form) {
+  const JointTestScale scale = form == JointTestForm::kHotellingT2
+                                   ? hotelling_t2_scale(num_effects, dim, estimate.n_eff)
+                                   : mrtanalysis_scale(num_effects, dim, estimate.n_eff);
   JointTest test;
   test.form = form;
+  test.reference = scale.reference;
   test.statistic = estimate.joint_statistic;
-  test.df1 = num_effects;
-  test.df2 = df;
-  const double d1 = num_effects;
-  const double d2 = df;
-  const double multiple = d1 * (d1 + d2 - 1) / d2;
-  const double f_critical = f_quantile(d1, d2, kWclsConfidenceLevel);
-  if (form == JointTestForm::kHotellingT2) {
-    test.reference = "Hotelling";
-    test.f_statistic = test.statistic / multiple;
-    test.critical_value = f_critical * multiple;
-  } else if (estimate.corrected) {
-    test.reference = "Hotelling";
-    test.f_statistic = test.statistic * multiple;
-    test.critical_value = f_critical / multiple;
-  } else {
-    test.reference = "Wald";
-    test.f_statistic = test.statistic;
-    test.critical_value = f_critical;
-  }
-  test.p_value = f_upper_tail(d1, d2, test.f_statistic);
+  test.df1 = scale.df1;
+  test.df2 = scale.df2;
+  test.f_statistic = test.statistic * scale.t2_to_f;
+  test.critical_value = f_quantile(scale.df1, scale.df2, kWclsConfidenceLevel) / scale.t2_to_f;
+  test.p_value = f_upper_tail(scale.df1, scale.df2, test.f_statistic);
   return test;
 }
 
@@ -159,7 +148,7 @@ WclsAnalysis wcls_inference(const WclsDesign& design, const WclsEstimate& estima
   analysis.control = coefficient_block(estimate, design.control_terms, 0, analysis.df);
   analysis.effect = coefficient_block(estimate, design.effect_terms, design.num_controls(), analysis.df);
   if (estimate.status == FitStatus::kOk)
-    analysis.joint = joint_test(estimate, design.num_effects(), analysis.df, form);
+    analysis.joint = joint_test(estimate, design.num_effects(), design.dim(), form);
   return analysis;
 }
 

@@ -124,9 +124,9 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
     throw UserError(m.where("small_sample_correction") + ": unknown value '" + correction +
                     "' (expected always, mrtanalysis or never)");
   const std::string test = m.get_string("test", "hotelling");
-  if (test == "hotelling") a.test = JointTest::kHotelling;
-  else if (test == "mrtanalysis") a.test = JointTest::kMrtAnalysis;
-  else if (test == "chisq") a.test = JointTest::kChiSquare;
+  if (test == "hotelling") a.test = JointTestKind::kHotelling;
+  else if (test == "mrtanalysis") a.test = JointTestKind::kMrtAnalysis;
+  else if (test == "chisq") a.test = JointTestKind::kChiSquare;
   else throw UserError(m.where("test") + ": unknown test '" + test + "' (expected hotelling, mrtanalysis or chisq)");
   a.alpha = m.get_double("alpha", 1e-6, 0.5, 0.05);
   a.ci_level = m.get_double("ci_level", 0.5, 0.999999, 0.95);
@@ -262,11 +262,11 @@ std::string ErrorConfig::label() const {
 
 std::string hypothesis_name(Hypothesis h) { return h == Hypothesis::kNull ? "null" : "alternative"; }
 
-std::string joint_test_name(JointTest t) {
+std::string joint_test_name(JointTestKind t) {
   switch (t) {
-    case JointTest::kHotelling: return "hotelling";
-    case JointTest::kMrtAnalysis: return "mrtanalysis";
-    case JointTest::kChiSquare: return "chisq";
+    case JointTestKind::kHotelling: return "hotelling";
+    case JointTestKind::kMrtAnalysis: return "mrtanalysis";
+    case JointTestKind::kChiSquare: return "chisq";
   }
   return "?";
 }

@@ -40,12 +40,12 @@ struct LiaoModelConfig {
 enum class Hypothesis { kNull, kAlternative };
 std::string hypothesis_name(Hypothesis h);
 
-enum class JointTest {
+enum class JointTestKind {
   kHotelling,    // Liao (2016) Eq. 6 corrected: T^2 > p(N-q-1)/(N-q-p) F_{p,N-q-p}(1-alpha)
   kMrtAnalysis,  // MRTAnalysis compatibility: its inverted Hotelling multiple (n_eff <= 50), F otherwise
   kChiSquare,    // large-sample Wald: T^2 > chi2_p(1-alpha)
 };
-std::string joint_test_name(JointTest t);
+std::string joint_test_name(JointTestKind t);
 
 // A column of the design: a polynomial in the day index or in the decision index (0-based), or 1.
 struct Term {
@@ -63,7 +63,7 @@ struct AnalysisConfig {
   bool numerator_is_rand_prob = true;
   double numerator_prob = 0.5;  // used when !numerator_is_rand_prob
   SmallSampleCorrection correction = SmallSampleCorrection::kAlways;
-  JointTest test = JointTest::kHotelling;
+  JointTestKind test = JointTestKind::kHotelling;
   double alpha = 0.05;
   double ci_level = 0.95;
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <map>
-#include <utility>
 
 #include "host/config/study_config.h"
 
@@ -13,20 +12,15 @@ class WclsDecisions {
  public:
   WclsDecisions(const AnalysisConfig& analysis, int dim, int num_effects);
 
-  // Critical value for beta' V^-1 beta with n_eff subjects; infinity when the test is undefined
-  // (non-positive denominator degrees of freedom).
+  // Critical value for beta' V^-1 beta with n_eff subjects (host/stats/joint_test.h for the F forms);
+  // infinity when the test is undefined (non-positive denominator degrees of freedom).
   double joint_critical_value(int n_eff);
-  // p-value of the joint statistic.
-  double joint_p_value(double statistic, int n_eff) const;
-  // Half-width multiplier of the coefficient intervals: t_{n_eff - dim, (1 + level) / 2}.
+  // Half-width multiplier of the coefficient intervals: t_{n_eff - dim, (1 + level) / 2} (MRTAnalysis).
   double interval_multiplier(int n_eff);
-
-  // MRTAnalysis-style degrees of freedom of the t intervals: n_eff - dim.
-  int interval_df(int n_eff) const { return n_eff - dim_; }
 
  private:
   AnalysisConfig analysis_;
-  int dim_, p_, q_;
+  int dim_, p_;
   std::map<int, double> joint_cache_, interval_cache_;
 };
 

@@ -44,21 +44,39 @@ double chi_square_upper_tail(double df, double x) {
   return boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), x));
 }
 
-// R's binom.test: sum the probabilities of all outcomes no more likely than the observed one
-// (with R's relative tolerance 1 + 1e-7).
+// R's binom.test: the probability of all outcomes no more likely than the observed one (with R's
+// relative tolerance 1 + 1e-7). The pmf rises to its mode and falls after it, so those outcomes are
+// the observed tail plus the far tail beyond the first outcome on the other side of the mode that is
+// no more likely: two CDF evaluations and a binary search instead of a sum over all n + 1 outcomes.
 double binomial_two_sided_p(long successes, long trials, double p0) {
   if (trials <= 0) return 1.0;
   if (p0 <= 0.0) return successes == 0 ? 1.0 : 0.0;
   if (p0 >= 1.0) return successes == trials ? 1.0 : 0.0;
   const boost::math::binomial dist(static_cast<double>(trials), p0);
-  const double observed = boost::math::pdf(dist, static_cast<double>(successes));
-  const double bound = observed * (1.0 + 1e-7);
-  double total = 0.0;
-  for (long k = 0; k <= trials; ++k) {
-    const double pk = boost::math::pdf(dist, static_cast<double>(k));
-    if (pk <= bound) total += pk;
+  const auto pmf = [&](long k) { return boost::math::pdf(dist, static_cast<double>(k)); };
+  const double bound = pmf(successes) * (1.0 + 1e-7);
+  const long mode = std::min(trials, static_cast<long>(std::floor((trials + 1) * p0)));
+  if (successes == mode) return 1.0;
+  if (successes < mode) {
+    // First k in [mode, trials] with pmf(k) <= bound (pmf decreases there); trials + 1 if none.
+    long low = mode, high = trials + 1;
+    while (low < high) {
+      const long middle = low + (high - low) / 2;
+      if (pmf(middle) <= bound) high = middle;
+      else low = middle + 1;
+    }
+    const double far = low > trials ? 0.0 : boost::math::cdf(boost::math::complement(dist, low - 1.0));
+    return std::min(1.0, boost::math::cdf(dist, static_cast<double>(successes)) + far);
   }
-  return std::min(1.0, total);
+  // Last k in [0, mode] with pmf(k) <= bound (pmf increases there); -1 if none.
+  long low = -1, high = mode;
+  while (low < high) {
+    const long middle = high - (high - low) / 2;
+    if (pmf(middle) <= bound) low = middle;
+    else high = middle - 1;
+  }
+  const double far = low < 0 ? 0.0 : boost::math::cdf(dist, static_cast<double>(low));
+  return std::min(1.0, far + boost::math::cdf(boost::math::complement(dist, successes - 1.0)));
 }
 
 }  // namespace mrtsim

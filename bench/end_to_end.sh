@@ -11,7 +11,7 @@ cells_per_replicate=$((42 * 210))
 run() {  # backend threads
   local start end
   start=$(date +%s.%N)
-  ./build/mrtsim run bench/heartsteps_workload.yaml --out /tmp/mrtsim-bench --quiet --replicates "$replicates" \
+  ./build/mrtsim run bench/heartsteps_workload.yaml --out /tmp/mrtsim-bench --restart --quiet --replicates "$replicates" \
     --backend "$1" --threads "$2" >/dev/null
   end=$(date +%s.%N)
   awk -v b="$1" -v t="$2" -v r="$replicates" -v c="$cells_per_replicate" -v s0="$start" -v s1="$end" 'BEGIN {
@@ -22,6 +22,6 @@ echo "| backend | threads | replicates | seconds | cells/s | replicates/s | x R 
 echo "|---|---|---|---|---|---|---|"
 run cpu 1
 [ "$(nproc)" -gt 1 ] && run cpu "$(nproc)"
-if ./build/mrtsim run bench/heartsteps_workload.yaml --backend cuda --replicates 1 --quiet --out /tmp/mrtsim-bench >/dev/null 2>&1; then
+if ./build/mrtsim run bench/heartsteps_workload.yaml --backend cuda --replicates 1 --quiet --restart --out /tmp/mrtsim-bench >/dev/null 2>&1; then
   run cuda 0
 fi

@@ -28,6 +28,14 @@ Backend resolve_backend(const std::string& requested) {
   throw UserError("--backend: unknown backend '" + requested + "' (expected auto, cpu or cuda)");
 }
 
+void use_cuda_device_of_local_rank(int local_rank) {
+#if defined(MRTSIM_HAVE_CUDA)
+  if (cuda_impl::device_present()) cuda_impl::select_device(local_rank);
+#else
+  (void)local_rank;
+#endif
+}
+
 void run_wcls_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task, uint32_t first,
                          uint32_t count, const WclsReplicateOutput& out) {
 #if defined(MRTSIM_HAVE_CUDA)

@@ -17,6 +17,10 @@ bool cuda_backend_available();
 // "auto" (CUDA when available, else CPU), "cpu" or "cuda" (an error if unavailable).
 Backend resolve_backend(const std::string& requested);
 
+// With several processes per node (MPI ranks), gives each its own GPU: device local_rank modulo
+// the number of devices. Does nothing without CUDA.
+void use_cuda_device_of_local_rank(int local_rank);
+
 // Runs replicates first .. first + count - 1 of `task` with `dim` = q + p coefficients, writing slot
 // r - first of `out` (host arrays of `count` entries, `count * dim` for estimates and SEs).
 // `threads` <= 0 means all cores (CPU backend only).
@@ -30,6 +34,7 @@ void run_wcls_replicates(int threads, int dim, const WclsSimulationTask& task, u
 
 namespace cuda_impl {
 bool device_present();
+void select_device(int local_rank);
 void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
                          const WclsReplicateOutput& out);
 }  // namespace cuda_impl

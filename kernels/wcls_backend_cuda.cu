@@ -58,6 +58,12 @@ bool device_present() {
   return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
 }
 
+void select_device(int local_rank) {
+  int devices = 0;
+  check(cudaGetDeviceCount(&devices), "cudaGetDeviceCount");
+  check(cudaSetDevice(local_rank % devices), "cudaSetDevice");
+}
+
 void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
                          const WclsReplicateOutput& out) {
   if (count == 0) return;

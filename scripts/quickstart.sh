@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-./build/mrtsim run configs/quickstart.yaml --out results/quickstart
+./build/mrtsim run configs/quickstart.yaml --out results/quickstart --restart

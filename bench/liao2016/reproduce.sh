@@ -13,7 +13,7 @@ shift || true
 dirs=()
 for family in normal t3 exp ar1 ar5; do
   out=docs/liao2016/$family
-  ./build/mrtsim run configs/liao2016/table2b3b_$family.yaml --replicates "$replicates" --out "$out" "$@" >/dev/null
+  ./build/mrtsim run configs/liao2016/table2b3b_$family.yaml --replicates "$replicates" --out "$out" --restart "$@" >/dev/null
   rm -f "$out/results.json" "$out/summary.md"  # the CSVs and the comparison below are what is kept
   dirs+=("$out")
 done
@@ -23,7 +23,7 @@ python3 bench/liao2016/compare_tables.py --reference ../shared/reference/liao201
 
 # Table 4B (4- and 8-week studies, N from the sample-size formula), against our transcription of the
 # paper's Pattern 1 rows (bench/liao2016/reference/).
-./build/mrtsim run configs/liao2016/table4b_weeks.yaml --replicates "$replicates" --out docs/liao2016/table4b "$@" >/dev/null
+./build/mrtsim run configs/liao2016/table4b_weeks.yaml --replicates "$replicates" --out docs/liao2016/table4b --restart "$@" >/dev/null
 rm -f docs/liao2016/table4b/results.json docs/liao2016/table4b/summary.md
 python3 bench/liao2016/compare_tables.py --reference bench/liao2016/reference/liao2016_table4b_pattern1.csv \
   --out docs/liao2016_table4b.md --command "bash bench/liao2016/reproduce.sh $replicates" \

@@ -7,6 +7,7 @@
 namespace mrtsim::cli {
 
 void add_run_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 void add_samplesize_commands(CLI::App& app);
 void add_wcls_command(CLI::App& app);
 void add_dcee_command(CLI::App& app);

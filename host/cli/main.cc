@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("mrtsim ") + MRTSIM_VERSION);
   app.require_subcommand(1);
   mrtsim::cli::add_run_command(app);
+  mrtsim::cli::add_merge_command(app);
   mrtsim::cli::add_samplesize_commands(app);
   mrtsim::cli::add_wcls_command(app);
   mrtsim::cli::add_dcee_command(app);

@@ -1,4 +1,5 @@
-// `mrtsim run STUDY.yaml`: runs a simulation study and writes its tables.
+// `mrtsim run STUDY.yaml`: runs a simulation study (or one shard of it) and writes its tables,
+// alone or as the ranks of an MPI job, resuming from the run folder's checkpoint.
 #include <unistd.h>
 
 #include <cstdio>
@@ -21,6 +22,7 @@ struct RunArguments {
   std::string format = "table";
   long long replicates = 0;
   std::string seed;
+  std::string shard;
   RunOptions options;
   bool quiet = false;
 };
@@ -35,25 +37,41 @@ uint64_t parse_seed(const std::string& text) {
   throw UserError("--seed: '" + text + "' is not a non-negative integer");
 }
 
-void run(const RunArguments& args) {
-  StudyConfig study = load_study(args.study_path);
-  if (args.replicates > 0) study.replicates = args.replicates;
-  if (!args.seed.empty()) study.seed = parse_seed(args.seed);
-  RunOptions options = args.options;
-  options.progress = !args.quiet && isatty(STDERR_FILENO);
-  const StudyResult result = run_study(study, options);
-  const std::string out_dir = args.out_dir.empty() ? "results/" + study.name : args.out_dir;
-  write_study_tables(result, out_dir);
+void print_result(const RunArguments& args, const StudyResult& result, const std::string& out_dir) {
   if (args.format == "json") {
     std::cout << study_json(result).dump(2) << "\n";
   } else {
     std::cout << rejection_markdown(result);
     std::cout << "\nTables written to " << out_dir << "/\n";
   }
-  if (!args.quiet)
+  if (!args.quiet && result.seconds > 0.0)
     std::fprintf(stderr, "mrtsim: %zu cells, %.3g subject-decisions in %.2f s (%.3g cells/s) on %s\n",
                  result.cells.size(), result.subject_decisions, result.seconds,
                  result.subject_decisions / result.seconds, result.backend.c_str());
+}
+
+void run(const RunArguments& args, const ProcessGroup& group) {
+  StudyConfig study = load_study(args.study_path);
+  if (args.replicates > 0) study.replicates = args.replicates;
+  if (!args.seed.empty()) study.seed = parse_seed(args.seed);
+  RunOptions options = args.options;
+  if (!args.shard.empty()) options.shard = parse_shard(args.shard);
+  options.checkpoint_dir = args.out_dir.empty() ? "results/" + study.name : args.out_dir;
+  options.progress = !args.quiet && group.is_root() && isatty(STDERR_FILENO);
+  const RunReport report = run_study(study, options, group);
+  if (!group.is_root()) return;
+  for (const std::string& warning : report.warnings) std::fprintf(stderr, "mrtsim: warning: %s\n", warning.c_str());
+  if (!args.quiet && report.resumed > 0)
+    std::fprintf(stderr, "mrtsim: resumed from %s/checkpoint: %zu of %zu work units were already done\n",
+                 options.checkpoint_dir.c_str(), report.resumed, report.units);
+  if (report.result) {
+    write_study_tables(*report.result, options.checkpoint_dir);
+    print_result(args, *report.result, options.checkpoint_dir);
+  } else {
+    std::cout << "Shard " << options.shard.text() << " of study " << study.name << ": " << report.units
+              << " work units done (" << report.resumed << " resumed, " << report.computed << " computed) in "
+              << options.checkpoint_dir << "/\nWhen every shard is done: mrtsim merge <the shards' folders> --out DIR\n";
+  }
 }
 
 }  // namespace
@@ -62,19 +80,38 @@ void add_run_command(CLI::App& app) {
   auto args = std::make_shared<RunArguments>();
   CLI::App* cmd = app.add_subcommand("run", "Run a simulation study from a YAML file and write its tables");
   cmd->add_option("study", args->study_path, "Study file (YAML)")->required();
-  cmd->add_option("--out", args->out_dir, "Output folder (default results/<study name>)");
+  cmd->add_option("--out", args->out_dir,
+                  "Run folder for tables and checkpoint (default results/<study name>); rerunning the same "
+                  "command resumes from its checkpoint");
   cmd->add_option("--backend", args->options.backend, "auto, cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  cmd->add_option("--threads", args->options.threads, "CPU threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", args->options.threads,
+                  "CPU threads (default: all cores, shared among the MPI ranks of a node)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--replicates", args->replicates, "Override the study's replicates per cell")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", args->seed, "Override the study's seed");
   cmd->add_option("--batch-size", args->options.batch_size, "Replicates per backend call (results do not depend on it)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--shard", args->shard,
+                  "Compute only shard i of n (1-based, e.g. $SLURM_ARRAY_TASK_ID/8); combine with mrtsim merge");
+  cmd->add_flag("--restart", args->options.restart, "Discard the run folder's checkpoint and start over");
   cmd->add_option("--format", args->format, "What to print on stdout: table or json")
       ->check(CLI::IsMember({"table", "json"}));
   cmd->add_flag("--quiet", args->quiet, "No progress or timing on stderr");
-  cmd->callback([args] { run(*args); });
+  cmd->callback([args] {
+    const ProcessGroup group;
+    if (group.size() == 1) return run(*args, group);
+    try {  // an error on one rank must not leave the others waiting for it
+      run(*args, group);
+    } catch (const UserError& e) {
+      std::fprintf(stderr, "mrtsim: error (rank %d): %s\n", group.rank(), e.what());
+      group.abort(2);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mrtsim: internal error (rank %d): %s\n", group.rank(), e.what());
+      group.abort(3);
+    }
+  });
 }
 
 }  // namespace mrtsim::cli

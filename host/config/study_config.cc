@@ -326,12 +326,14 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
 
   StudyConfig study;
   study.file = file;
+  study.text = yaml_text;
   const YamlMap meta = root.map("study");
   study.name = meta.get_string("name");
   study.description = meta.get_string("description", "");
   study.seed = meta.get_seed("seed");
   study.replicates = meta.get_int("replicates", 1, kMaxReplicates);
-  meta.reject_unknown_keys({"name", "description", "seed", "replicates"});
+  study.replicates_per_unit = meta.get_int("replicates_per_unit", 1, kMaxReplicates, 1000);
+  meta.reject_unknown_keys({"name", "description", "seed", "replicates", "replicates_per_unit"});
 
   if (root.has("hypotheses")) {
     study.hypotheses.clear();

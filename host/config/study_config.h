@@ -97,10 +97,12 @@ struct ScenarioConfig {
 
 struct StudyConfig {
   std::string file;
+  std::string text;  // the study file as read: the identity of a run's checkpoints
   std::string name;
   std::string description;
   uint64_t seed = 0;
   long long replicates = 1000;
+  long long replicates_per_unit = 1000;  // grain of checkpoints, shards and ranks (host/engine/work_plan.h)
   std::vector<Hypothesis> hypotheses{Hypothesis::kNull, Hypothesis::kAlternative};
   AnalysisConfig analysis;
   double target_power = 0.8;  // nominal rejection rate under H1 for the flags

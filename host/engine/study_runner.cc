@@ -1,9 +1,14 @@
 #include "host/engine/study_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <set>
+#include <thread>
 
 #include "host/engine/scenario_plan.h"
+#include "host/user_error.h"
+#include "mrtsim_version.h"
 
 namespace mrtsim {
 
@@ -20,45 +25,86 @@ struct ReplicateBuffers {
   }
 };
 
-void report_progress(const StudyConfig& study, size_t cell, size_t cells, long long done) {
-  std::fprintf(stderr, "\rmrtsim: %s: cell %zu/%zu, %lld/%lld replicates   ", study.name.c_str(), cell + 1, cells,
-               done, study.replicates);
-  std::fflush(stderr);
+// A stretch of one cell's consecutive units, computed with as few backend calls as the batch size
+// allows.
+std::vector<std::vector<WorkUnit>> contiguous_runs(const std::vector<WorkUnit>& units) {
+  std::vector<std::vector<WorkUnit>> runs;
+  for (const WorkUnit& u : units) {
+    const bool continues = !runs.empty() && runs.back().back().cell == u.cell &&
+                           runs.back().back().first + runs.back().back().count == u.first;
+    if (!continues) runs.emplace_back();
+    runs.back().push_back(u);
+  }
+  return runs;
 }
 
-CellSummary run_cell(const StudyConfig& study, const ScenarioPlan& plan, Backend backend, const RunOptions& options,
-                     double nominal, size_t cell_index, size_t cell_count) {
-  const int dim = plan.dim();
-  CellAccumulator accumulator(plan.coefficient_names(), plan.truth(),
-                              WclsDecisions(study.analysis, dim, plan.num_effects()));
-  const WclsSimulationTask task = plan.task();
-  const long long batch = std::min(options.batch_size, study.replicates);
-  ReplicateBuffers buffers(batch, dim);
-  for (long long first = 0; first < study.replicates; first += batch) {
-    const long long count = std::min(batch, study.replicates - first);
-    run_wcls_replicates(backend, options.threads, dim, task, static_cast<uint32_t>(first),
-                        static_cast<uint32_t>(count), buffers.view());
-    for (long long r = 0; r < count; ++r)
-      accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
-                      &buffers.std_errors[r * dim]);
-    if (options.progress) report_progress(study, cell_index, cell_count, first + count);
+// Computes units for one process and hands each finished batch of unit records to `sink`.
+class UnitComputer {
+ public:
+  UnitComputer(const StudyPlan& plan, const RunOptions& options, Backend backend, int threads)
+      : plan_(plan), options_(options), backend_(backend), threads_(threads) {}
+
+  template <typename Sink>
+  void compute(const std::vector<WorkUnit>& units, Sink&& sink) {
+    size_t finished = 0;
+    for (const std::vector<WorkUnit>& run : contiguous_runs(units)) {
+      compute_run(run, [&](std::vector<UnitRecord> records) {
+        finished += records.size();
+        sink(std::move(records));
+        if (options_.progress) report_progress(run.front().cell, finished, units.size());
+      });
+    }
+    if (options_.progress && !units.empty()) std::fprintf(stderr, "\n");
   }
-  return accumulator.finish(nominal);
-}
+
+ private:
+  template <typename Sink>
+  void compute_run(const std::vector<WorkUnit>& run, Sink&& sink) {
+    const ScenarioPlan& cell = plan_.cell_plan(run.front().cell);
+    const int dim = cell.dim();
+    CellAccumulator accumulator(cell.truth(), WclsDecisions(plan_.study().analysis, dim, cell.num_effects()));
+    const WclsSimulationTask task = cell.task();
+    const long long begin = run.front().first, end = run.back().first + run.back().count;
+    const long long batch = std::min(options_.batch_size, end - begin);
+    ReplicateBuffers buffers(batch, dim);
+    size_t unit = 0;
+    for (long long first = begin; first < end; first += batch) {
+      const long long count = std::min(batch, end - first);
+      run_wcls_replicates(backend_, threads_, dim, task, static_cast<uint32_t>(first), static_cast<uint32_t>(count),
+                          buffers.view());
+      std::vector<UnitRecord> finished;
+      for (long long r = 0; r < count; ++r) {
+        accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
+                        &buffers.std_errors[r * dim]);
+        if (first + r + 1 == run[unit].first + run[unit].count) {
+          finished.push_back(UnitRecord{run[unit].index, backend_name(backend_), accumulator.partial()});
+          accumulator.reset();
+          ++unit;
+        }
+      }
+      if (!finished.empty()) sink(std::move(finished));
+    }
+  }
+
+  void report_progress(size_t cell, size_t finished, size_t total) const {
+    std::fprintf(stderr, "\rmrtsim: %s: cell %zu/%zu, %zu/%zu work units   ", plan_.study().name.c_str(), cell + 1,
+                 plan_.cell_count(), finished, total);
+    std::fflush(stderr);
+  }
+
+  const StudyPlan& plan_;
+  const RunOptions& options_;
+  Backend backend_;
+  int threads_;
+};
 
 }  // namespace
 
-StudyResult run_study(const StudyConfig& study, const RunOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  StudyResult result;
-  result.study = study;
-  const Backend backend = resolve_backend(options.backend);
-  result.backend = backend_name(backend);
-  const size_t cell_count = study.scenarios.size() * study.hypotheses.size();
+StudyPlan::StudyPlan(const StudyConfig& study) : study_(study) {
+  std::vector<double> replicate_costs;
   for (const ScenarioConfig& scenario : study.scenarios) {
     for (Hypothesis hypothesis : study.hypotheses) {
-      const ScenarioPlan plan(study, scenario, hypothesis);
-      const double nominal = hypothesis == Hypothesis::kNull ? study.analysis.alpha : study.target_power;
+      cell_plans_.push_back(std::make_unique<ScenarioPlan>(study, scenario, hypothesis));
       CellResult cell;
       cell.scenario = scenario.index;
       cell.hypothesis = hypothesis;
@@ -66,14 +112,155 @@ StudyResult run_study(const StudyConfig& study, const RunOptions& options) {
       cell.sample_size = scenario.sample_size;
       if (scenario.formula) cell.formula_power = scenario.formula->predicted_power;
       cell.decisions = scenario.model.num_decisions();
-      cell.summary = run_cell(study, plan, backend, options, nominal, result.cells.size(), cell_count);
-      result.subject_decisions += double(study.replicates) * scenario.sample_size * cell.decisions;
-      result.cells.push_back(std::move(cell));
+      cells_.push_back(cell);
+      nominal_.push_back(hypothesis == Hypothesis::kNull ? study.analysis.alpha : study.target_power);
+      coefficients_per_cell_.push_back(cell_plans_.back()->coefficient_names().size());
+      replicate_costs.push_back(double(scenario.sample_size) * cell.decisions);
     }
   }
-  if (options.progress) std::fprintf(stderr, "\n");
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  units_ = plan_work_units(replicate_costs, study.replicates, study.replicates_per_unit);
+}
+
+StudyPlan::~StudyPlan() = default;
+
+RunIdentity StudyPlan::identity() const {
+  return RunIdentity{MRTSIM_VERSION,       study_.text,    study_.seed, study_.replicates,
+                     study_.replicates_per_unit, study_.file};
+}
+
+StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
+  std::vector<const UnitRecord*> by_unit(units_.size(), nullptr);
+  std::set<std::string> backends;
+  for (const UnitRecord& r : records) {
+    by_unit.at(r.unit) = &r;
+    backends.insert(r.backend);
+  }
+  StudyResult result;
+  result.study = study_;
+  for (const std::string& b : backends) result.backend += (result.backend.empty() ? "" : "+") + b;
+  std::vector<CellPartial> partials;
+  for (size_t c = 0; c < cells_.size(); ++c) partials.emplace_back(coefficients_per_cell_[c]);
+  for (const WorkUnit& unit : units_) {  // merged in unit order, whoever computed them
+    if (!by_unit[unit.index]) throw std::logic_error("assemble: unit " + std::to_string(unit.index) + " is missing");
+    merge_partial(partials[unit.cell], by_unit[unit.index]->partial);
+  }
+  for (size_t c = 0; c < cells_.size(); ++c) {
+    CellResult cell = cells_[c];
+    const ScenarioPlan& plan = *cell_plans_[c];
+    cell.summary = summarize_cell(partials[c], plan.coefficient_names(), plan.truth(), nominal_[c]);
+    result.cells.push_back(std::move(cell));
+  }
   return result;
+}
+
+namespace {
+
+// The checkpoint as the root finds it, sent to every rank: "E" + error message, or "O" + the unit
+// records already done.
+struct CheckpointState {
+  std::vector<UnitRecord> done;
+  std::vector<std::string> warnings;
+};
+
+CheckpointState open_checkpoint(const StudyPlan& plan, const RunOptions& options) {
+  CheckpointState state;
+  if (options.checkpoint_dir.empty()) return state;
+  if (options.restart) remove_checkpoint(options.checkpoint_dir);
+  CheckpointContents contents =
+      read_checkpoint(options.checkpoint_dir, plan.identity(), plan.units(), plan.coefficients_per_cell(),
+                      /*repair=*/true);
+  if (!contents.exists) return state;
+  if (!(contents.shard == options.shard))
+    throw UserError(options.checkpoint_dir + ": holds the checkpoint of shard " + contents.shard.text() +
+                    ", this run is shard " + options.shard.text() + "; give each shard its own --out folder");
+  state.done = std::move(contents.records);
+  state.warnings = std::move(contents.warnings);
+  return state;
+}
+
+// Every rank learns the root's checkpoint state (or its error).
+CheckpointState share_checkpoint(const ProcessGroup& group, const StudyPlan& plan, const RunOptions& options) {
+  CheckpointState state;
+  std::string message;
+  if (group.is_root()) {
+    try {
+      state = open_checkpoint(plan, options);
+      message = "O" + encode_unit_records(state.done);
+    } catch (const UserError& e) {
+      message = std::string("E") + e.what();
+    }
+  }
+  message = group.broadcast(message);
+  if (message[0] == 'E') throw UserError(message.substr(1));
+  if (!group.is_root()) state.done = decode_unit_records(message.substr(1));
+  return state;
+}
+
+int threads_per_process(const RunOptions& options, const ProcessGroup& group) {
+  if (options.threads > 0 || group.local_size() == 1) return options.threads;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, cores / group.local_size());
+}
+
+}  // namespace
+
+RunReport run_study(const StudyConfig& study, const RunOptions& options, const ProcessGroup& group) {
+  const auto start = std::chrono::steady_clock::now();
+  const StudyPlan plan(study);
+  std::optional<CheckpointLock> lock;
+  if (group.is_root() && !options.checkpoint_dir.empty()) lock.emplace(options.checkpoint_dir);
+  CheckpointState checkpoint = share_checkpoint(group, plan, options);
+
+  RunReport report;
+  report.warnings = checkpoint.warnings;
+  const std::vector<WorkUnit> shard_units = balanced_part(plan.units(), options.shard.index - 1, options.shard.count);
+  std::vector<bool> done(plan.units().size(), false);
+  for (const UnitRecord& r : checkpoint.done) done[r.unit] = true;
+  std::vector<WorkUnit> remaining;
+  for (const WorkUnit& u : shard_units) {
+    if (done[u.index]) ++report.resumed;
+    else remaining.push_back(u);
+  }
+  report.units = shard_units.size();
+  const std::vector<WorkUnit> mine = balanced_part(remaining, group.rank(), group.size());
+
+  const Backend backend = resolve_backend(options.backend);
+  if (backend == Backend::kCuda && group.local_size() > 1) use_cuda_device_of_local_rank(group.local_rank());
+  std::optional<CheckpointWriter> writer;
+  if (!options.checkpoint_dir.empty() && (group.is_root() || !mine.empty()))
+    writer.emplace(options.checkpoint_dir, group.rank(), plan.identity(), options.shard);
+
+  std::vector<UnitRecord> computed;
+  UnitComputer(plan, options, backend, threads_per_process(options, group))
+      .compute(mine, [&](std::vector<UnitRecord> records) {
+        if (writer) writer->append(records);
+        for (UnitRecord& r : records) computed.push_back(std::move(r));
+      });
+
+  const std::vector<std::string> from_ranks = group.gather(encode_unit_records(computed));
+  if (!group.is_root()) return report;
+  std::vector<UnitRecord> all = std::move(checkpoint.done);
+  double subject_decisions = 0.0;
+  for (const std::string& bytes : from_ranks) {
+    for (UnitRecord& r : decode_unit_records(bytes)) {
+      ++report.computed;
+      subject_decisions += plan.units()[r.unit].cost;
+      all.push_back(std::move(r));
+    }
+  }
+  if (options.shard.count > 1) return report;
+  report.result = plan.assemble(all);
+  report.result->subject_decisions = subject_decisions;
+  report.result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+StudyResult run_study(const StudyConfig& study, const RunOptions& options) {
+  RunOptions whole = options;
+  whole.shard = ShardSpec{};
+  whole.checkpoint_dir.clear();
+  const ProcessGroup alone(/*join_mpi_job=*/false);
+  return *run_study(study, whole, alone).result;
 }
 
 }  // namespace mrtsim

@@ -1,12 +1,18 @@
-// Runs a whole study: every scenario x hypothesis cell, its replicates in batches on the chosen
-// backend, and the per-cell summaries.
+// Runs a study: every scenario x hypothesis cell, its replicates cut into work units
+// (host/engine/work_plan.h) that are shared among Slurm shards and MPI ranks, computed on the chosen
+// backend in batches, recorded in the run folder's checkpoint as they finish, and merged into the
+// per-cell summaries in unit order.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/engine/process_group.h"
+#include "host/engine/work_plan.h"
+#include "host/io/checkpoint_store.h"
 #include "host/stats/cell_summary.h"
 #include "kernels/wcls_backend.h"
 
@@ -14,9 +20,12 @@ namespace mrtsim {
 
 struct RunOptions {
   std::string backend = "auto";
-  int threads = 0;            // 0: all cores
+  int threads = 0;            // 0: all cores (shared among the MPI ranks of a node)
   long long batch_size = 8192;  // replicates per backend call (memory bound; results do not depend on it)
   bool progress = false;      // progress lines on stderr
+  ShardSpec shard;            // the part of the study this run computes (--shard i/n)
+  std::string checkpoint_dir;  // run folder whose checkpoint records finished units; empty: none
+  bool restart = false;       // discard the folder's checkpoint before starting
 };
 
 struct CellResult {
@@ -31,12 +40,52 @@ struct CellResult {
 
 struct StudyResult {
   StudyConfig study;
-  std::string backend;
+  std::string backend;  // backend(s) that computed the units, e.g. "cpu" or "cpu+cuda"
   std::vector<CellResult> cells;
-  double seconds = 0.0;
-  double subject_decisions = 0.0;  // simulated subject-decision cells (throughput denominator)
+  double seconds = 0.0;            // of this run
+  double subject_decisions = 0.0;  // simulated by this run (throughput numerator)
 };
 
+class ScenarioPlan;
+
+// The study's cells and work units, and what identifies its results (seed, replicates, text).
+class StudyPlan {
+ public:
+  explicit StudyPlan(const StudyConfig& study);
+  ~StudyPlan();
+
+  const StudyConfig& study() const { return study_; }
+  const std::vector<WorkUnit>& units() const { return units_; }
+  const std::vector<size_t>& coefficients_per_cell() const { return coefficients_per_cell_; }
+  size_t cell_count() const { return cell_plans_.size(); }
+  const ScenarioPlan& cell_plan(size_t cell) const { return *cell_plans_[cell]; }
+  RunIdentity identity() const;
+
+  // The tables' data from a record of every unit (any order). Throws if one is missing.
+  StudyResult assemble(const std::vector<UnitRecord>& records) const;
+
+ private:
+  StudyConfig study_;
+  std::vector<std::unique_ptr<ScenarioPlan>> cell_plans_;
+  std::vector<CellResult> cells_;  // without summaries
+  std::vector<double> nominal_;    // per cell: alpha under H0, target power under H1
+  std::vector<size_t> coefficients_per_cell_;
+  std::vector<WorkUnit> units_;
+};
+
+// What one process of a run did.
+struct RunReport {
+  std::optional<StudyResult> result;  // at the root of a run that covers the whole study (no shard)
+  size_t units = 0;                   // units of this run's shard
+  size_t resumed = 0;                 // of which the checkpoint already held
+  size_t computed = 0;                // of which this run computed (all ranks)
+  std::vector<std::string> warnings;  // incomplete checkpoint records that were cut off
+};
+
+// Runs this process's share of the study (see RunOptions) in `group`.
+RunReport run_study(const StudyConfig& study, const RunOptions& options, const ProcessGroup& group);
+
+// The whole study in this process, without a checkpoint (tests, benchmarks).
 StudyResult run_study(const StudyConfig& study, const RunOptions& options);
 
 }  // namespace mrtsim

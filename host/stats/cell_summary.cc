@@ -7,71 +7,90 @@
 namespace mrtsim {
 
 namespace {
-constexpr int kStatusCount = 5;
 constexpr double kFlagLevel = 0.05;
+
+void merge_moments(CoefficientMoments& a, const CoefficientMoments& b) {
+  if (b.n == 0) return;
+  if (a.n == 0) {
+    a = b;
+    return;
+  }
+  const double n = static_cast<double>(a.n + b.n);
+  const double delta = b.mean - a.mean;
+  a.mean += delta * (static_cast<double>(b.n) / n);
+  a.m2 += b.m2 + delta * delta * (static_cast<double>(a.n) * static_cast<double>(b.n) / n);
+  a.n += b.n;
+  a.se_sum += b.se_sum;
+  a.squared_error_sum += b.squared_error_sum;
+  a.covered += b.covered;
+}
 }  // namespace
 
-CellAccumulator::CellAccumulator(std::vector<std::string> names, std::vector<double> truth, WclsDecisions decisions)
-    : names_(std::move(names)),
-      truth_(std::move(truth)),
-      decisions_(std::move(decisions)),
-      running_(names_.size()),
-      failures_(kStatusCount, 0) {}
+void merge_partial(CellPartial& into, const CellPartial& other) {
+  into.replicates += other.replicates;
+  into.rejections += other.rejections;
+  for (size_t s = 0; s < into.failures.size(); ++s) into.failures[s] += other.failures[s];
+  for (size_t j = 0; j < into.coefficients.size(); ++j) merge_moments(into.coefficients[j], other.coefficients[j]);
+}
+
+CellAccumulator::CellAccumulator(std::vector<double> truth, WclsDecisions decisions)
+    : truth_(std::move(truth)), decisions_(std::move(decisions)), partial_(truth_.size()) {}
 
 void CellAccumulator::add(int status, int n_eff, double joint_statistic, const double* estimates,
                           const double* std_errors) {
-  ++replicates_;
+  ++partial_.replicates;
   if (status != static_cast<int>(FitStatus::kOk)) {
-    ++failures_[status];
+    ++partial_.failures[status];
     return;
   }
   const double critical = decisions_.joint_critical_value(n_eff);
   if (std::isinf(critical)) {  // the test is undefined for this n_eff: count as a failed fit
-    ++failures_[static_cast<int>(FitStatus::kNoData)];
+    ++partial_.failures[static_cast<int>(FitStatus::kNoData)];
     return;
   }
-  rejections_ += joint_statistic > critical;
+  partial_.rejections += joint_statistic > critical;
   const double multiplier = decisions_.interval_multiplier(n_eff);
-  for (size_t j = 0; j < running_.size(); ++j) {
-    Running& r = running_[j];
-    ++r.n;
-    const double delta = estimates[j] - r.mean;
-    r.mean += delta / r.n;
-    r.m2 += delta * (estimates[j] - r.mean);
-    r.se_sum += std_errors[j];
+  for (size_t j = 0; j < truth_.size(); ++j) {
+    CoefficientMoments& m = partial_.coefficients[j];
+    ++m.n;
+    const double delta = estimates[j] - m.mean;
+    m.mean += delta / m.n;
+    m.m2 += delta * (estimates[j] - m.mean);
+    m.se_sum += std_errors[j];
     const double error = estimates[j] - truth_[j];
-    r.squared_error_sum += error * error;
-    r.covered += std::fabs(error) <= multiplier * std_errors[j];
+    m.squared_error_sum += error * error;
+    m.covered += std::fabs(error) <= multiplier * std_errors[j];
   }
 }
 
-CellSummary CellAccumulator::finish(double nominal) const {
+CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::string>& names,
+                           const std::vector<double>& truth, double nominal) {
   CellSummary s;
-  s.replicates = replicates_;
-  s.failures_by_status = failures_;
-  for (long long f : failures_) s.failed += f;
-  const long long fitted = replicates_ - s.failed;
-  s.rejections = rejections_;
+  s.replicates = partial.replicates;
+  s.failures_by_status = partial.failures;
+  for (long long f : partial.failures) s.failed += f;
+  const long long fitted = partial.replicates - s.failed;
+  s.rejections = partial.rejections;
   s.nominal = nominal;
   if (fitted > 0) {
-    s.rejection_rate = static_cast<double>(rejections_) / fitted;
+    s.rejection_rate = static_cast<double>(partial.rejections) / fitted;
     s.rejection_mc_se = std::sqrt(s.rejection_rate * (1.0 - s.rejection_rate) / fitted);
-    s.nominal_p_value = binomial_two_sided_p(rejections_, fitted, nominal);
+    s.nominal_p_value = binomial_two_sided_p(partial.rejections, fitted, nominal);
     if (s.nominal_p_value < kFlagLevel) s.flag = s.rejection_rate > nominal ? "high" : "low";
   }
-  for (size_t j = 0; j < running_.size(); ++j) {
-    const Running& r = running_[j];
+  for (size_t j = 0; j < partial.coefficients.size(); ++j) {
+    const CoefficientMoments& m = partial.coefficients[j];
     CoefficientSummary c;
-    c.name = names_[j];
-    c.truth = truth_[j];
-    if (r.n > 0) {
-      c.mean_estimate = r.mean;
-      c.bias = r.mean - truth_[j];
-      c.empirical_sd = r.n > 1 ? std::sqrt(r.m2 / (r.n - 1)) : 0.0;
-      c.mean_se = r.se_sum / r.n;
-      c.rmse = std::sqrt(r.squared_error_sum / r.n);
-      c.covered = r.covered;
-      c.coverage = static_cast<double>(r.covered) / r.n;
+    c.name = names[j];
+    c.truth = truth[j];
+    if (m.n > 0) {
+      c.mean_estimate = m.mean;
+      c.bias = m.mean - truth[j];
+      c.empirical_sd = m.n > 1 ? std::sqrt(m.m2 / (m.n - 1)) : 0.0;
+      c.mean_se = m.se_sum / m.n;
+      c.rmse = std::sqrt(m.squared_error_sum / m.n);
+      c.covered = m.covered;
+      c.coverage = static_cast<double>(m.covered) / m.n;
     }
     s.coefficients.push_back(c);
   }

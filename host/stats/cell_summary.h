@@ -1,5 +1,9 @@
-// Summary of one table cell (scenario x hypothesis) from its replicates, accumulated in replicate
-// order so that the result does not depend on batch size, thread count or backend.
+// Summary of one table cell (scenario x hypothesis) from its replicates.
+//
+// Replicates are accumulated per work unit (a fixed range of replicates, see
+// host/engine/work_plan.h) into a CellPartial, and the partials of a cell are merged in unit order.
+// Both steps are fixed by the study, never by the batch size, thread count, backend, shard or MPI
+// rank that computed a unit, so every way of running a study gives bit-identical summaries.
 #pragma once
 
 #include <string>
@@ -34,27 +38,51 @@ struct CellSummary {
   std::vector<CoefficientSummary> coefficients;
 };
 
+constexpr int kFitStatusCount = 5;
+
+// Running moments of one coefficient's estimates over successful fits: Welford mean / M2 of the
+// estimate, plus sums for the mean SE, the RMSE and the coverage.
+struct CoefficientMoments {
+  long long n = 0;
+  double mean = 0.0;
+  double m2 = 0.0;
+  double se_sum = 0.0;
+  double squared_error_sum = 0.0;
+  long long covered = 0;
+};
+
+// Everything a cell's summary needs from a set of replicates: plain data, mergeable, serialized
+// bit-exactly into checkpoints (host/io/checkpoint_store.h).
+struct CellPartial {
+  long long replicates = 0;
+  long long rejections = 0;
+  std::vector<long long> failures = std::vector<long long>(kFitStatusCount, 0);  // indexed by FitStatus
+  std::vector<CoefficientMoments> coefficients;
+
+  explicit CellPartial(size_t num_coefficients = 0) : coefficients(num_coefficients) {}
+};
+
+// Appends `other` (the replicates that follow `into`'s) to `into` (Chan et al.'s pairwise update).
+void merge_partial(CellPartial& into, const CellPartial& other);
+
+// Adds replicates one at a time, in replicate order, to a CellPartial.
 class CellAccumulator {
  public:
-  CellAccumulator(std::vector<std::string> names, std::vector<double> truth, WclsDecisions decisions);
+  CellAccumulator(std::vector<double> truth, WclsDecisions decisions);
 
-  // Adds one replicate's fit (estimates and SEs have names.size() entries).
+  void reset() { partial_ = CellPartial(truth_.size()); }
+  // Adds one replicate's fit (estimates and SEs have truth.size() entries).
   void add(int status, int n_eff, double joint_statistic, const double* estimates, const double* std_errors);
-
-  CellSummary finish(double nominal) const;
+  const CellPartial& partial() const { return partial_; }
 
  private:
-  struct Running {  // Welford mean / variance of the estimate, plus sums for SE and squared error
-    long long n = 0;
-    double mean = 0.0, m2 = 0.0, se_sum = 0.0, squared_error_sum = 0.0;
-    long long covered = 0;
-  };
-  std::vector<std::string> names_;
   std::vector<double> truth_;
   WclsDecisions decisions_;
-  std::vector<Running> running_;
-  long long replicates_ = 0, rejections_ = 0;
-  std::vector<long long> failures_;
+  CellPartial partial_;
 };
+
+// The cell's table entries from all of its replicates.
+CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::string>& names,
+                           const std::vector<double>& truth, double nominal);
 
 }  // namespace mrtsim

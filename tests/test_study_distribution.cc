@@ -311,12 +311,25 @@ pid_t spawn_mrtsim(const std::vector<std::string>& args) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  EXPECT_EQ(posix_spawn(&pid, MRTSIM_BINARY, &actions, nullptr, argv.data(), environ), 0);
+  // Default signal actions in the child, even where this test runs with SIGINT ignored (as
+  // background jobs of a non-interactive shell do).
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  EXPECT_EQ(posix_spawn(&pid, MRTSIM_BINARY, &actions, &attributes, argv.data(), environ), 0);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   return pid;
 }
 
-TEST_F(StudyDistribution, KilledRunResumesToTheUninterruptedTables) {
+class KilledRun : public StudyDistribution, public ::testing::WithParamInterface<int> {};
+
+TEST_P(KilledRun, ResumesToTheUninterruptedTables) {
   // Slower units (longer study, one thread) so that the kill lands part-way.
   const std::string study = write_study("long.yaml", R"(study: {name: long, seed: 3, replicates: 1200, replicates_per_unit: 50}
 model:
@@ -339,7 +352,7 @@ analysis: {controls: [day, day^2], moderators: [day, day^2]}
   // Wait until a few units are recorded (the header alone is about 1 kB).
   while (std::chrono::steady_clock::now() < deadline && (!fs::exists(log) || fs::file_size(log) < 3000))
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_EQ(::kill(pid, GetParam()), 0);
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
@@ -353,6 +366,11 @@ analysis: {controls: [day, day^2], moderators: [day, day^2]}
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   expect_same_tables(dir("whole"), out);
 }
+
+std::string signal_name(const ::testing::TestParamInfo<int>& info) {
+  return info.param == SIGINT ? "SIGINT" : info.param == SIGTERM ? "SIGTERM" : "SIGKILL";
+}
+INSTANTIATE_TEST_SUITE_P(Signals, KilledRun, ::testing::Values(SIGINT, SIGTERM, SIGKILL), signal_name);
 
 TEST_F(StudyDistribution, MpiRanksGiveTheSingleProcessTables) {
 #ifndef MRTSIM_MPIEXEC
@@ -372,6 +390,17 @@ TEST_F(StudyDistribution, MpiRanksGiveTheSingleProcessTables) {
       if (e.path().extension() == ".log") logs.insert(e.path().filename().string());
     EXPECT_EQ(logs.size(), static_cast<size_t>(ranks)) << "one checkpoint log per rank";
   }
+  // Resume the 3-rank run with 2 ranks after losing the logs of ranks 1 and 2: their units are redone.
+  const std::string out = dir("mpi3");
+  fs::remove(out + "/checkpoint/units-1.log");
+  fs::remove(out + "/checkpoint/units-2.log");
+  fs::remove(out + "/rejection.csv");
+  const std::string resume = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 '" MRTSIM_MPIEXEC
+                             "' --oversubscribe -np 2 '" MRTSIM_BINARY "' run '" + study_ + "' --out '" + out +
+                             "' --backend cpu > '" + out + ".resume' 2>&1";
+  ASSERT_EQ(std::system(resume.c_str()), 0) << read(out + ".resume");
+  EXPECT_NE(read(out + ".resume").find("work units were already done"), std::string::npos) << read(out + ".resume");
+  expect_same_tables(reference, out);
 #endif
 }
 

@@ -29,6 +29,7 @@ enum class StreamPurpose : uint32_t {
   kSubjectInit = 1,  // per subject draws made once (e.g. the stationary start of AR errors)
   kPermutation = 2,  // reshuffles of treatments
   kFold = 3,         // cross-fitting fold assignment
+  kTruth = 4,        // Monte Carlo truth: simulated subjects of the excursion policies
 };
 
 namespace detail {

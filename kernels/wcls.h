@@ -95,6 +95,7 @@ enum class FitStatus : int {
   kSingularBread = 2,     // sum_i B_i is not positive definite
   kSingularLeaveOut = 3,  // B - B_i not positive definite: (I - H_ii) singular for some subject
   kSingularVariance = 4,  // the effect block of V is not positive definite (joint test undefined)
+  kSingularNuisance = 5,  // DCEE: an arm's nuisance regression (X'X of its rows) is singular
 };
 
 constexpr int kMrtAnalysisSmallSampleLimit = 50;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/detail/cuda_memory.cuh"
 #include "kernels/dim_dispatch.h"
 #include "kernels/wcls_backend.h"
 
@@ -15,31 +16,8 @@ namespace mrtsim::cuda_impl {
 
 namespace {
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
-}
-
-// A device copy of a host array, freed with the object.
-template <class T>
-class DeviceArray {
- public:
-  DeviceArray(const T* host, size_t count) : count_(count) {
-    check(cudaMalloc(&data_, sizeof(T) * (count ? count : 1)), "cudaMalloc");
-    if (host && count) check(cudaMemcpy(data_, host, sizeof(T) * count, cudaMemcpyHostToDevice), "copy to device");
-  }
-  explicit DeviceArray(size_t count) : DeviceArray(nullptr, count) {}
-  ~DeviceArray() { cudaFree(data_); }
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-  T* get() const { return data_; }
-  void copy_to_host(T* host) const {
-    check(cudaMemcpy(host, data_, sizeof(T) * count_, cudaMemcpyDeviceToHost), "copy to host");
-  }
-
- private:
-  T* data_ = nullptr;
-  size_t count_;
-};
+using detail::check;
+using detail::DeviceArray;
 
 template <int D>
 __global__ void wcls_replicates_kernel(WclsSimulationTask task, uint32_t first, uint32_t count,
@@ -48,8 +26,6 @@ __global__ void wcls_replicates_kernel(WclsSimulationTask task, uint32_t first, 
   if (r >= count) return;
   run_wcls_replicate<D>(task, first + static_cast<uint32_t>(r), out, r, nullptr);
 }
-
-constexpr int kThreadsPerBlock = 128;
 
 }  // namespace
 
@@ -83,21 +59,14 @@ void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first
   device_task.design.numerator_prob = numerator.get();
   device_task.design.weights = weights.get();
 
-  const DeviceArray<int> status(count), n_eff(count);
-  const DeviceArray<double> joint(count), estimates(size_t(count) * dim), std_errors(size_t(count) * dim);
-  const WclsReplicateOutput device_out{status.get(), n_eff.get(), joint.get(), estimates.get(), std_errors.get()};
-  const unsigned blocks = (count + kThreadsPerBlock - 1) / kThreadsPerBlock;
+  const detail::DeviceReplicateOutput device_out(count, dim);
   dispatch_dim(dim, [&](auto dim_constant) {
     constexpr int D = decltype(dim_constant)::value;
-    wcls_replicates_kernel<D><<<blocks, kThreadsPerBlock>>>(device_task, first, count, device_out);
+    wcls_replicates_kernel<D><<<detail::blocks_for(count), detail::kThreadsPerBlock>>>(device_task, first, count,
+                                                                                        device_out.view());
   });
-  check(cudaGetLastError(), "kernel launch");
-  check(cudaDeviceSynchronize(), "kernel");
-  status.copy_to_host(out.status);
-  n_eff.copy_to_host(out.n_eff);
-  joint.copy_to_host(out.joint_statistic);
-  estimates.copy_to_host(out.estimates);
-  std_errors.copy_to_host(out.std_errors);
+  detail::finish_kernel();
+  device_out.copy_to_host(out);
 }
 
 }  // namespace mrtsim::cuda_impl

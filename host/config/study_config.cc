@@ -7,6 +7,7 @@
 #include "host/config/yaml_reader.h"
 #include "host/samplesize/liao_formula.h"
 #include "host/user_error.h"
+#include "kernels/distal_simulation.h"
 
 namespace mrtsim {
 
@@ -57,7 +58,7 @@ LiaoModelConfig parse_model(const YamlMap& m) {
   LiaoModelConfig c;
   const std::string type = m.get_string("type");
   if (type != "liao2016")
-    throw UserError(m.where("type") + ": unknown model type '" + type + "' (expected liao2016)");
+    throw UserError(m.where("type") + ": unknown model type '" + type + "' (expected liao2016 or qian2025)");
   c.days = static_cast<int>(m.get_int("days", 1, 3650));
   c.decisions_per_day = static_cast<int>(m.get_int("decisions_per_day", 1, 1000));
   c.rand_prob = m.get_double("rand_prob", 1e-9, 1.0 - 1e-9);
@@ -89,6 +90,71 @@ LiaoModelConfig parse_model(const YamlMap& m) {
   return c;
 }
 
+// A fixed-length list of numbers under `key`, if present.
+void read_numbers(const YamlMap& m, const std::string& key, double* out, size_t count) {
+  if (!m.has(key)) return;
+  const std::vector<double> values = m.get_double_list(key);
+  if (values.size() != count)
+    throw UserError(m.where(key) + ": expected " + std::to_string(count) + " numbers, got " +
+                    std::to_string(values.size()));
+  for (size_t i = 0; i < count; ++i) out[i] = values[i];
+}
+
+QianModelConfig parse_qian_model(const YamlMap& m) {
+  QianModelConfig c;
+  c.decisions = static_cast<int>(m.get_int("decisions", 2, 10000, 30));
+  c.availability = m.get_double("availability", 1e-9, 1.0, 0.8);
+  if (m.has("rand_prob")) {
+    const YAML::Node p = m.child("rand_prob");
+    c.time_varying_prob = p.IsScalar() && p.Scalar() == "timevar";
+    if (!c.time_varying_prob)
+      c.constant_prob = yaml_to_double(p, m.where("rand_prob") + " (timevar or a number in (0,1))", 1e-9, 1.0 - 1e-9);
+  }
+  read_numbers(m, "theta", c.theta, 3);
+  read_numbers(m, "zeta", c.zeta, 3);
+  const std::pair<const char*, LinearSequence*> sequences[] = {
+      {"alpha", &c.alpha}, {"beta", &c.beta}, {"gamma", &c.gamma}, {"lambda", &c.lambda}, {"xi", &c.xi}};
+  for (const auto& [key, sequence] : sequences) {
+    double ends[2] = {sequence->first, sequence->last};
+    read_numbers(m, key, ends, 2);
+    *sequence = LinearSequence{ends[0], ends[1]};
+  }
+  m.reject_unknown_keys({"type", "decisions", "availability", "rand_prob", "theta", "zeta", "alpha", "beta", "gamma",
+                         "lambda", "xi"});
+  return c;
+}
+
+// The analyses the qian2025 model supports: controls X and Z (the paper's), moderators none or Z.
+void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m) {
+  const auto has_term = [](const std::vector<Term>& terms, Term::Variable v) {
+    for (const Term& t : terms)
+      if (t.variable == v) return true;
+    return false;
+  };
+  const bool controls_ok = a.controls.size() == 3 && has_term(a.controls, Term::Variable::kCovariateX) &&
+                           has_term(a.controls, Term::Variable::kCovariateZ);
+  if (!controls_ok)
+    throw UserError(m.where("controls") + ": the qian2025 model's analyses use controls [X, Z], as in the paper");
+  const bool moderators_ok =
+      a.moderators.size() == 1 || (a.moderators.size() == 2 && has_term(a.moderators, Term::Variable::kCovariateZ));
+  if (!moderators_ok)
+    throw UserError(m.where("moderators") + ": the qian2025 model's effects are marginal ([]) or moderated by Z ([Z])");
+  if (a.estimator == Estimator::kWcls && a.numerator_is_rand_prob)
+    throw UserError(m.where("numerator_prob") +
+                    ": WCLS on the qian2025 model needs a constant numerator probability (the paper uses 0.5)");
+}
+
+void check_proximal_analysis(const AnalysisConfig& a, const YamlMap& m) {
+  if (a.estimator != Estimator::kWcls)
+    throw UserError(m.where("estimator") + ": estimator " + estimator_name(a.estimator) +
+                    " needs a distal outcome (model type qian2025)");
+  for (const auto* terms : {&a.controls, &a.moderators})
+    for (const Term& t : *terms)
+      if (t.is_covariate())
+        throw UserError(m.where(terms == &a.controls ? "controls" : "moderators") + ": term '" + t.name +
+                        "' is a covariate of the qian2025 model, not of liao2016");
+}
+
 std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
   std::vector<Term> terms{parse_term("1", m.where(key))};
   for (const std::string& text : m.get_string_list(key)) {
@@ -103,7 +169,18 @@ std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
 AnalysisConfig parse_analysis(const YamlMap& m) {
   AnalysisConfig a;
   const std::string estimator = m.get_string("estimator", "wcls");
-  if (estimator != "wcls") throw UserError(m.where("estimator") + ": unknown estimator '" + estimator + "' (expected wcls)");
+  if (estimator == "wcls") a.estimator = Estimator::kWcls;
+  else if (estimator == "dcee") a.estimator = Estimator::kDcee;
+  else if (estimator == "gee") a.estimator = Estimator::kGee;
+  else throw UserError(m.where("estimator") + ": unknown estimator '" + estimator + "' (expected wcls, dcee or gee)");
+  a.cross_fit_folds = static_cast<int>(m.get_int("cross_fit", 0, kMaxCrossFitFolds, 0));
+  if (a.cross_fit_folds == 1) throw UserError(m.where("cross_fit") + ": give 0 (no cross-fitting) or 2 or more folds");
+  const std::string nuisance = m.get_string("nuisance", "lm");
+  if (nuisance != "lm" && nuisance != "zero")
+    throw UserError(m.where("nuisance") + ": unknown nuisance model '" + nuisance + "' (expected lm or zero)");
+  a.zero_nuisance = nuisance == "zero";
+  if (a.estimator != Estimator::kDcee && (a.cross_fit_folds > 0 || a.zero_nuisance))
+    throw UserError(m.where(a.cross_fit_folds > 0 ? "cross_fit" : "nuisance") + ": only for estimator dcee");
   a.controls = parse_terms(m, "controls");
   a.moderators = parse_terms(m, "moderators");
   if (m.has("numerator_prob")) {
@@ -130,8 +207,8 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
   else throw UserError(m.where("test") + ": unknown test '" + test + "' (expected hotelling, mrtanalysis or chisq)");
   a.alpha = m.get_double("alpha", 1e-6, 0.5, 0.05);
   a.ci_level = m.get_double("ci_level", 0.5, 0.999999, 0.95);
-  m.reject_unknown_keys({"estimator", "controls", "moderators", "numerator_prob", "small_sample_correction", "test",
-                         "alpha", "ci_level"});
+  m.reject_unknown_keys({"estimator", "cross_fit", "nuisance", "controls", "moderators", "numerator_prob",
+                         "small_sample_correction", "test", "alpha", "ci_level"});
   return a;
 }
 
@@ -140,8 +217,9 @@ void set_by_path(YAML::Node root, const std::string& path, const YAML::Node& val
   std::vector<std::string> parts;
   std::stringstream stream(path);
   for (std::string part; std::getline(stream, part, '.');) parts.push_back(part);
-  if (parts.empty() || (parts[0] != "model" && parts[0] != "sample_size"))
-    throw UserError(where + ": grid key '" + path + "' cannot be varied (grid keys are model.* or sample_size)");
+  if (parts.empty() || (parts[0] != "model" && parts[0] != "sample_size" && parts[0] != "analysis"))
+    throw UserError(where + ": grid key '" + path +
+                    "' cannot be varied (grid keys are model.*, analysis.* or sample_size)");
   YAML::Node node = root;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     if (!node[parts[i]].IsDefined() || node[parts[i]].IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
@@ -231,17 +309,38 @@ void apply_formula(ScenarioConfig& s, FormulaSampleSize f, const AnalysisConfig&
   s.formula = f;
 }
 
-ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file, const AnalysisConfig& analysis,
-                              double target_power) {
+ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file, double target_power) {
   const YamlMap root(document, file, "");
   ScenarioConfig s;
-  s.model = parse_model(root.map("model"));
+  const YamlMap analysis = root.map("analysis");
+  s.analysis = parse_analysis(analysis);
+  const YamlMap model = root.map("model");
+  const std::string type = model.get_string("type");
+  if (type == "qian2025") {
+    s.model_type = ModelType::kQian2025;
+    s.distal_model = parse_qian_model(model);
+    check_distal_analysis(s.analysis, analysis);
+    s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
+    return s;
+  }
+  s.model = parse_model(model);
+  check_proximal_analysis(s.analysis, analysis);
   const YAML::Node size = root.child("sample_size");
   if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
-    apply_formula(s, parse_formula_sample_size(root, s.model, target_power), analysis, root.where("sample_size"));
+    apply_formula(s, parse_formula_sample_size(root, s.model, target_power), s.analysis, root.where("sample_size"));
   else
     s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
   return s;
+}
+
+// `truth: {method: monte_carlo, subjects: N}` (qian2025 model only).
+long long parse_truth(const YamlMap& root) {
+  const YamlMap m = root.map("truth");
+  const std::string method = m.get_string("method");
+  if (method != "monte_carlo") throw UserError(m.where("method") + ": unknown method '" + method + "' (expected monte_carlo)");
+  const long long subjects = m.get_int("subjects", 1000, 1LL << 32, 200000);
+  m.reject_unknown_keys({"method", "subjects"});
+  return subjects;
 }
 
 }  // namespace
@@ -256,6 +355,15 @@ std::string ErrorConfig::label() const {
       out << "ar" << ar_order << ":" << phi;
       return out.str();
     }
+  }
+  return "?";
+}
+
+std::string estimator_name(Estimator e) {
+  switch (e) {
+    case Estimator::kWcls: return "wcls";
+    case Estimator::kDcee: return "dcee";
+    case Estimator::kGee: return "gee";
   }
   return "?";
 }
@@ -276,8 +384,10 @@ double Term::value(int t, int decisions_per_day) const {
     case Variable::kOne: return 1.0;
     case Variable::kDay: return std::pow(static_cast<double>(t / decisions_per_day), power);
     case Variable::kDecision: return std::pow(static_cast<double>(t), power);
+    case Variable::kCovariateX:
+    case Variable::kCovariateZ: break;  // simulated per row, not a function of t
   }
-  return 0.0;
+  throw std::logic_error("Term::value: '" + name + "' is a model covariate");
 }
 
 std::vector<Term> AnalysisConfig::control_terms() const {
@@ -297,6 +407,11 @@ Term parse_term(const std::string& text, const std::string& where) {
     term.name = "(Intercept)";
     return term;
   }
+  if (text == "X" || text == "Z") {  // covariates of the qian2025 model
+    term.variable = text == "X" ? Term::Variable::kCovariateX : Term::Variable::kCovariateZ;
+    term.power = 1;
+    return term;
+  }
   const size_t caret = text.find('^');
   const std::string variable = text.substr(0, caret);
   term.power = 1;
@@ -310,7 +425,8 @@ Term parse_term(const std::string& text, const std::string& where) {
   else if (variable == "decision") term.variable = Term::Variable::kDecision;
   else
     throw UserError(where + ": unknown term '" + text +
-                    "' (expected 1, day, day^k, decision or decision^k; day and decision are 0-based indices)");
+                    "' (expected 1, day, day^k, decision or decision^k, 0-based indices; or X or Z, covariates of "
+                    "the qian2025 model)");
   return term;
 }
 
@@ -322,7 +438,7 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
     throw UserError(file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
   const YamlMap root(document, file, "");
-  root.reject_unknown_keys({"study", "model", "sample_size", "grid", "hypotheses", "analysis", "output"});
+  root.reject_unknown_keys({"study", "model", "sample_size", "grid", "hypotheses", "analysis", "truth", "output"});
 
   StudyConfig study;
   study.file = file;
@@ -360,6 +476,8 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
     out.reject_unknown_keys({"formats", "target_power"});
   }
 
+  if (root.has("truth")) study.truth_subjects = parse_truth(root);
+
   // Scenarios: the cross product of the grid axes, each applied to a clone of the document.
   const std::vector<GridAxis> axes = parse_grid(document["grid"], file);
   size_t count = 1;
@@ -383,11 +501,14 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
         labels.push_back(GridValue{axes[a].keys[k], yaml_label(level[k])});
       }
     }
-    ScenarioConfig scenario = parse_scenario(scenario_doc, file, study.analysis, study.target_power);
+    ScenarioConfig scenario = parse_scenario(scenario_doc, file, study.target_power);
     scenario.index = static_cast<int>(index);
     scenario.labels = labels;
     study.scenarios.push_back(scenario);
   }
+  for (const ScenarioConfig& scenario : study.scenarios)
+    if (root.has("truth") && scenario.model_type != ModelType::kQian2025)
+      throw UserError(root.where("truth") + ": the liao2016 model's true values are exact; 'truth' is for qian2025");
   return study;
 }
 

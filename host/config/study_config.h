@@ -10,6 +10,7 @@
 
 #include "kernels/wcls.h"
 #include "sims/liao_model.h"
+#include "sims/qian_model.h"
 #include "sims/shapes.h"
 
 namespace mrtsim {
@@ -37,6 +38,19 @@ struct LiaoModelConfig {
   int num_decisions() const { return days * decisions_per_day; }
 };
 
+// Qian et al. (2025) Section 4.1 model (sims/qian_model.h); the defaults are the paper's.
+struct QianModelConfig {
+  int decisions = 30;
+  double availability = 0.8;
+  bool time_varying_prob = true;  // the paper's "timevar"; else constant_prob
+  double constant_prob = 0.5;
+  double theta[3] = {-0.5, 0.5, 0.5};
+  double zeta[3] = {-1.0, 1.0, 1.0};
+  LinearSequence alpha{1.0, 3.0}, beta{1.0, 2.0}, gamma{1.0, 1.5}, lambda{-1.0, -2.0}, xi{1.0, 2.0};
+};
+
+enum class ModelType { kLiao2016, kQian2025 };
+
 enum class Hypothesis { kNull, kAlternative };
 std::string hypothesis_name(Hypothesis h);
 
@@ -47,17 +61,32 @@ enum class JointTestKind {
 };
 std::string joint_test_name(JointTestKind t);
 
-// A column of the design: a polynomial in the day index or in the decision index (0-based), or 1.
+// A column of the design: a polynomial in the day index or in the decision index (0-based), 1, or a
+// covariate of the model (X or Z of the qian2025 model).
 struct Term {
-  enum class Variable { kOne, kDay, kDecision } variable = Variable::kOne;
+  enum class Variable { kOne, kDay, kDecision, kCovariateX, kCovariateZ } variable = Variable::kOne;
   int power = 0;
   std::string name;  // as written in the YAML
   bool operator==(const Term& other) const { return variable == other.variable && power == other.power; }
   double value(int t, int decisions_per_day) const;
+  bool is_covariate() const { return variable == Variable::kCovariateX || variable == Variable::kCovariateZ; }
 };
 Term parse_term(const std::string& text, const std::string& where);
 
+enum class Estimator {
+  kWcls,  // weighted and centred least squares (proximal outcome; or the distal one as a comparator)
+  kDcee,  // distal causal excursion effects (qian2025 model)
+  kGee,   // GEE with working independence, unweighted, all rows (qian2025 comparator)
+};
+std::string estimator_name(Estimator e);
+
+enum class IntervalKind { kStudentT, kNormal };
+
 struct AnalysisConfig {
+  Estimator estimator = Estimator::kWcls;
+  int cross_fit_folds = 0;     // DCEE: K-fold cross-fitting of the nuisance models; 0: none
+  bool zero_nuisance = false;  // DCEE: nuisance models set to zero (learner: zero) instead of lm
+  IntervalKind intervals = IntervalKind::kStudentT;
   std::vector<Term> controls;    // always starts with the intercept
   std::vector<Term> moderators;  // always starts with the intercept
   bool numerator_is_rand_prob = true;
@@ -90,7 +119,14 @@ struct FormulaSampleSize {
 struct ScenarioConfig {
   int index = 0;
   std::vector<GridValue> labels;
-  LiaoModelConfig model;
+  ModelType model_type = ModelType::kLiao2016;
+  LiaoModelConfig model;        // model_type liao2016
+  QianModelConfig distal_model;  // model_type qian2025
+  AnalysisConfig analysis;      // the study's analysis with this scenario's grid values applied
+
+  int num_decisions() const {
+    return model_type == ModelType::kQian2025 ? distal_model.decisions : model.num_decisions();
+  }
   int sample_size = 0;
   std::optional<FormulaSampleSize> formula;  // set when sample_size came from the formula
 };
@@ -107,6 +143,7 @@ struct StudyConfig {
   AnalysisConfig analysis;
   double target_power = 0.8;  // nominal rejection rate under H1 for the flags
   std::vector<std::string> formats{"csv", "markdown", "json"};
+  long long truth_subjects = 200000;  // Monte Carlo truth (qian2025 model): simulated subjects
   std::vector<ScenarioConfig> scenarios;
 };
 

@@ -46,11 +46,12 @@ ErrorSpecView make_error_spec(const ErrorConfig& config) {
 
 ScenarioPlan::ScenarioPlan(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis)
     : sample_size_(scenario.sample_size),
-      stream_(static_cast<uint32_t>(scenario.index) * 2u + (hypothesis == Hypothesis::kAlternative ? 1u : 0u)),
+      stream_(cell_stream(scenario.index, hypothesis == Hypothesis::kAlternative)),
       seed_(study.seed),
-      correction_(study.analysis.correction) {
+      correction_(scenario.analysis.correction),
+      analysis_(scenario.analysis) {
   build_model(scenario.model, hypothesis);
-  build_design(study.analysis, scenario.model);
+  build_design(scenario.analysis, scenario.model);
   compute_truth();
 }
 
@@ -127,8 +128,8 @@ void ScenarioPlan::compute_truth() {
     f_rhs += tau * pt * (1 - pt) * effect_[t] * f;
   }
   const Eigen::VectorXd alpha = g_gram.ldlt().solve(g_rhs), beta = f_gram.ldlt().solve(f_rhs);
-  truth_.assign(alpha.data(), alpha.data() + q_);
-  truth_.insert(truth_.end(), beta.data(), beta.data() + p_);
+  truth_.value.assign(alpha.data(), alpha.data() + q_);
+  truth_.value.insert(truth_.value.end(), beta.data(), beta.data() + p_);
 }
 
 WclsSimulationTask ScenarioPlan::task() const {

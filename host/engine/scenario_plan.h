@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/engine/cell_plan.h"
 #include "kernels/wcls_simulation.h"
 
 namespace mrtsim {
@@ -14,7 +15,8 @@ namespace mrtsim {
 // of the covariance of `order` consecutive errors (Yule-Walker).
 ErrorSpecView make_error_spec(const ErrorConfig& config);
 
-class ScenarioPlan {
+// A liao2016 cell: WCLS on the proximal outcome.
+class ScenarioPlan : public CellPlan {
  public:
   ScenarioPlan(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis);
   ScenarioPlan(const ScenarioPlan&) = delete;
@@ -26,10 +28,18 @@ class ScenarioPlan {
   int num_effects() const { return p_; }
   int sample_size() const { return sample_size_; }
   // Names of the coefficients in fit order: controls (with moderator main effects), then effects.
-  const std::vector<std::string>& coefficient_names() const { return names_; }
-  // Probability limits of the WCLS coefficients under the generative model (see truth()).
-  const std::vector<double>& truth() const { return truth_; }
+  const std::vector<std::string>& coefficient_names() const override { return names_; }
+  // Probability limits of the WCLS coefficients under the generative model (exact).
+  const std::vector<double>& truth() const { return truth_.value; }
+  const TruthValues& truth_values() const override { return truth_; }
   uint32_t stream() const { return stream_; }
+
+  WclsDecisions decisions() const override { return WclsDecisions(analysis_, dim(), num_effects()); }
+  void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
+                      const WclsReplicateOutput& out) const override {
+    run_wcls_replicates(backend, threads, dim(), task(), first, count, out);
+  }
+  double replicate_cost() const override { return double(sample_size_) * availability_.size(); }
 
  private:
   void build_model(const LiaoModelConfig& model, Hypothesis hypothesis);
@@ -45,7 +55,8 @@ class ScenarioPlan {
   std::vector<double> availability_, rand_prob_, baseline_, effect_;
   std::vector<double> controls_, moderators_, numerator_prob_;
   std::vector<WclsWeights> weights_;
-  std::vector<double> truth_;
+  TruthValues truth_;
+  AnalysisConfig analysis_;
   LiaoModelView model_view_{};
 };
 

@@ -6,6 +6,9 @@
 #include <set>
 #include <thread>
 
+#include <map>
+
+#include "host/engine/distal_scenario_plan.h"
 #include "host/engine/scenario_plan.h"
 #include "host/user_error.h"
 #include "mrtsim_version.h"
@@ -60,17 +63,16 @@ class UnitComputer {
  private:
   template <typename Sink>
   void compute_run(const std::vector<WorkUnit>& run, Sink&& sink) {
-    const ScenarioPlan& cell = plan_.cell_plan(run.front().cell);
-    const int dim = cell.dim();
-    CellAccumulator accumulator(cell.truth(), WclsDecisions(plan_.study().analysis, dim, cell.num_effects()));
-    const WclsSimulationTask task = cell.task();
+    const CellPlan& cell = plan_.cell_plan(run.front().cell);
+    const int dim = static_cast<int>(cell.coefficient_names().size());
+    CellAccumulator accumulator(cell.truth_values().value, cell.decisions());
     const long long begin = run.front().first, end = run.back().first + run.back().count;
     const long long batch = std::min(options_.batch_size, end - begin);
     ReplicateBuffers buffers(batch, dim);
     size_t unit = 0;
     for (long long first = begin; first < end; first += batch) {
       const long long count = std::min(batch, end - first);
-      run_wcls_replicates(backend_, threads_, dim, task, static_cast<uint32_t>(first), static_cast<uint32_t>(count),
+      cell.run_replicates(backend_, threads_, static_cast<uint32_t>(first), static_cast<uint32_t>(count),
                           buffers.view());
       std::vector<UnitRecord> finished;
       for (long long r = 0; r < count; ++r) {
@@ -100,22 +102,37 @@ class UnitComputer {
 
 }  // namespace
 
+namespace {
+
+// Distal truths are Monte Carlo runs: cells with the same model, hypothesis and moderators share one.
+std::unique_ptr<CellPlan> make_cell_plan(const StudyConfig& study, const ScenarioConfig& scenario,
+                                         Hypothesis hypothesis, std::map<std::string, TruthValues>& truths) {
+  if (scenario.model_type == ModelType::kLiao2016) return std::make_unique<ScenarioPlan>(study, scenario, hypothesis);
+  const std::string key = distal_truth_key(scenario, hypothesis);
+  auto truth = truths.find(key);
+  if (truth == truths.end()) truth = truths.emplace(key, distal_truth_values(study, scenario, hypothesis)).first;
+  return std::make_unique<DistalScenarioPlan>(study, scenario, hypothesis, truth->second);
+}
+
+}  // namespace
+
 StudyPlan::StudyPlan(const StudyConfig& study) : study_(study) {
   std::vector<double> replicate_costs;
+  std::map<std::string, TruthValues> truths;
   for (const ScenarioConfig& scenario : study.scenarios) {
     for (Hypothesis hypothesis : study.hypotheses) {
-      cell_plans_.push_back(std::make_unique<ScenarioPlan>(study, scenario, hypothesis));
+      cell_plans_.push_back(make_cell_plan(study, scenario, hypothesis, truths));
       CellResult cell;
       cell.scenario = scenario.index;
       cell.hypothesis = hypothesis;
       cell.labels = scenario.labels;
       cell.sample_size = scenario.sample_size;
       if (scenario.formula) cell.formula_power = scenario.formula->predicted_power;
-      cell.decisions = scenario.model.num_decisions();
+      cell.decisions = scenario.num_decisions();
       cells_.push_back(cell);
       nominal_.push_back(hypothesis == Hypothesis::kNull ? study.analysis.alpha : study.target_power);
       coefficients_per_cell_.push_back(cell_plans_.back()->coefficient_names().size());
-      replicate_costs.push_back(double(scenario.sample_size) * cell.decisions);
+      replicate_costs.push_back(cell_plans_.back()->replicate_cost());
     }
   }
   units_ = plan_work_units(replicate_costs, study.replicates, study.replicates_per_unit);
@@ -146,8 +163,9 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
   }
   for (size_t c = 0; c < cells_.size(); ++c) {
     CellResult cell = cells_[c];
-    const ScenarioPlan& plan = *cell_plans_[c];
-    cell.summary = summarize_cell(partials[c], plan.coefficient_names(), plan.truth(), nominal_[c]);
+    const CellPlan& plan = *cell_plans_[c];
+    cell.summary = summarize_cell(partials[c], plan.coefficient_names(), plan.truth_values().value, nominal_[c]);
+    cell.truth = plan.truth_values();
     result.cells.push_back(std::move(cell));
   }
   return result;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/engine/cell_plan.h"
 #include "host/engine/process_group.h"
 #include "host/engine/work_plan.h"
 #include "host/io/checkpoint_store.h"
@@ -36,6 +37,7 @@ struct CellResult {
   std::optional<double> formula_power;  // the Liao formula's power at sample_size, if it chose it
   int decisions = 0;
   CellSummary summary;
+  TruthValues truth;  // with Monte Carlo SEs where the truth is simulated
 };
 
 struct StudyResult {
@@ -46,7 +48,7 @@ struct StudyResult {
   double subject_decisions = 0.0;  // simulated by this run (throughput numerator)
 };
 
-class ScenarioPlan;
+class CellPlan;
 
 // The study's cells and work units, and what identifies its results (seed, replicates, text).
 class StudyPlan {
@@ -58,7 +60,7 @@ class StudyPlan {
   const std::vector<WorkUnit>& units() const { return units_; }
   const std::vector<size_t>& coefficients_per_cell() const { return coefficients_per_cell_; }
   size_t cell_count() const { return cell_plans_.size(); }
-  const ScenarioPlan& cell_plan(size_t cell) const { return *cell_plans_[cell]; }
+  const CellPlan& cell_plan(size_t cell) const { return *cell_plans_[cell]; }
   RunIdentity identity() const;
 
   // The tables' data from a record of every unit (any order). Throws if one is missing.
@@ -66,7 +68,7 @@ class StudyPlan {
 
  private:
   StudyConfig study_;
-  std::vector<std::unique_ptr<ScenarioPlan>> cell_plans_;
+  std::vector<std::unique_ptr<CellPlan>> cell_plans_;
   std::vector<CellResult> cells_;  // without summaries
   std::vector<double> nominal_;    // per cell: alpha under H0, target power under H1
   std::vector<size_t> coefficients_per_cell_;

@@ -69,14 +69,22 @@ std::string rejection_csv(const StudyResult& result) {
 std::string coefficients_csv(const StudyResult& result) {
   std::ostringstream out;
   out << stamp_header() << labels_header(result)
-      << ",hypothesis,n_subjects,replicates,coefficient,truth,mean_estimate,bias,empirical_sd,mean_se,rmse,"
-         "ci_coverage\n";
-  for (const CellResult& cell : result.cells)
-    for (const CoefficientSummary& c : cell.summary.coefficients)
+      << ",hypothesis,n_subjects,replicates,coefficient,truth,truth_mc_se,truth_simple_mean,mean_estimate,bias,"
+         "empirical_sd,mean_se,rmse,ci_coverage\n";
+  // Blank where the truth is exact / has no second definition.
+  const auto optional_entry = [](const std::vector<double>& values, size_t j) {
+    return j < values.size() ? number(values[j]) : std::string();
+  };
+  for (const CellResult& cell : result.cells) {
+    for (size_t j = 0; j < cell.summary.coefficients.size(); ++j) {
+      const CoefficientSummary& c = cell.summary.coefficients[j];
       out << stamp_row(result, cell) << labels_row(cell) << "," << hypothesis_name(cell.hypothesis) << ","
           << cell.sample_size << "," << cell.summary.replicates << "," << csv_field(c.name) << "," << number(c.truth)
-          << "," << number(c.mean_estimate) << "," << number(c.bias) << "," << number(c.empirical_sd) << ","
+          << "," << optional_entry(cell.truth.mc_se, j) << "," << optional_entry(cell.truth.simple_mean, j) << ","
+          << number(c.mean_estimate) << "," << number(c.bias) << "," << number(c.empirical_sd) << ","
           << number(c.mean_se) << "," << number(c.rmse) << "," << number(c.coverage) << "\n";
+    }
+  }
   return out.str();
 }
 
@@ -130,10 +138,18 @@ nlohmann::json study_json(const StudyResult& result) {
     nlohmann::json labels = nlohmann::json::object();
     for (const GridValue& v : cell.labels) labels[v.axis] = v.label;
     nlohmann::json coefficients = nlohmann::json::array();
-    for (const CoefficientSummary& c : s.coefficients)
-      coefficients.push_back({{"name", c.name}, {"truth", c.truth}, {"mean_estimate", c.mean_estimate},
+    for (size_t j = 0; j < s.coefficients.size(); ++j) {
+      const CoefficientSummary& c = s.coefficients[j];
+      nlohmann::json entry = {{"name", c.name}, {"truth", c.truth}, {"mean_estimate", c.mean_estimate},
                               {"bias", c.bias}, {"empirical_sd", c.empirical_sd}, {"mean_se", c.mean_se},
-                              {"rmse", c.rmse}, {"ci_coverage", c.coverage}});
+                              {"rmse", c.rmse}, {"ci_coverage", c.coverage}};
+      if (j < cell.truth.mc_se.size()) {
+        entry["truth_mc_se"] = cell.truth.mc_se[j];
+        entry["truth_mc_subjects"] = cell.truth.mc_subjects;
+      }
+      if (j < cell.truth.simple_mean.size()) entry["truth_simple_mean"] = cell.truth.simple_mean[j];
+      coefficients.push_back(entry);
+    }
     cells.push_back({{"scenario", cell.scenario}, {"labels", labels},
                      {"hypothesis", hypothesis_name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
                      {"formula_power", cell.formula_power ? nlohmann::json(*cell.formula_power) : nlohmann::json()},

@@ -38,7 +38,7 @@ struct CellSummary {
   std::vector<CoefficientSummary> coefficients;
 };
 
-constexpr int kFitStatusCount = 5;
+constexpr int kFitStatusCount = 6;
 
 // Running moments of one coefficient's estimates over successful fits: Welford mean / M2 of the
 // estimate, plus sums for the mean SE, the RMSE and the coverage.

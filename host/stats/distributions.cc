@@ -7,9 +7,14 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/non_central_f.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
 namespace mrtsim {
+
+double normal_quantile(double probability) {
+  return boost::math::quantile(boost::math::normal_distribution<double>(), probability);
+}
 
 double student_t_quantile(double df, double probability) {
   return boost::math::quantile(boost::math::students_t(df), probability);

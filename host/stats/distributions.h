@@ -3,6 +3,8 @@
 
 namespace mrtsim {
 
+// Quantile of the standard normal.
+double normal_quantile(double probability);
 // Quantile of Student's t with `df` degrees of freedom.
 double student_t_quantile(double df, double probability);
 // Two-sided p-value 2 (1 - T_df(|t|)).

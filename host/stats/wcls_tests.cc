@@ -34,8 +34,11 @@ double WclsDecisions::joint_critical_value(int n_eff) {
 double WclsDecisions::interval_multiplier(int n_eff) {
   const auto cached = interval_cache_.find(n_eff);
   if (cached != interval_cache_.end()) return cached->second;
+  const double level = 0.5 + analysis_.ci_level / 2.0;
   const int df = n_eff - dim_;
-  const double multiplier = df > 0 ? student_t_quantile(df, 0.5 + analysis_.ci_level / 2.0) : kInfinity;
+  double multiplier = kInfinity;
+  if (analysis_.intervals == IntervalKind::kNormal) multiplier = normal_quantile(level);
+  else if (df > 0) multiplier = student_t_quantile(df, level);
   interval_cache_[n_eff] = multiplier;
   return multiplier;
 }

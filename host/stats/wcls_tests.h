@@ -15,7 +15,8 @@ class WclsDecisions {
   // Critical value for beta' V^-1 beta with n_eff subjects (host/stats/joint_test.h for the F forms);
   // infinity when the test is undefined (non-positive denominator degrees of freedom).
   double joint_critical_value(int n_eff);
-  // Half-width multiplier of the coefficient intervals: t_{n_eff - dim, (1 + level) / 2} (MRTAnalysis).
+  // Half-width multiplier of the coefficient intervals: t_{n_eff - dim, (1 + level) / 2} (MRTAnalysis),
+  // or the normal quantile where the analysis asks for normal intervals.
   double interval_multiplier(int n_eff);
 
  private:

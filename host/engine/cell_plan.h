@@ -1,0 +1,44 @@
+// What the study runner needs of one table cell (scenario x hypothesis), whatever the model and
+// estimator: the coefficients it reports, their true values, the test and interval rule, and the
+// per-replicate work on a backend. Implemented by ScenarioPlan (liao2016 model, WCLS on the
+// proximal outcome) and DistalScenarioPlan (qian2025 model, distal-outcome estimators).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host/stats/wcls_tests.h"
+#include "kernels/wcls_backend.h"
+
+namespace mrtsim {
+
+struct TruthValues {
+  std::vector<double> value;        // what coverage and bias are measured against
+  std::vector<double> mc_se;        // Monte Carlo SE of `value`; empty when exact
+  std::vector<double> simple_mean;  // the alternative definition (qian2025: mean over t), if any
+  long long mc_subjects = 0;
+};
+
+class CellPlan {
+ public:
+  virtual ~CellPlan() = default;
+
+  // Names of the reported coefficients, in output order.
+  virtual const std::vector<std::string>& coefficient_names() const = 0;
+  virtual const TruthValues& truth_values() const = 0;
+  // The joint test of beta = 0 and the interval multiplier per n_eff.
+  virtual WclsDecisions decisions() const = 0;
+  // Replicates first .. first + count - 1 into `out` (coefficient_names().size() per replicate).
+  virtual void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
+                              const WclsReplicateOutput& out) const = 0;
+  // Subject-decision cells per replicate (throughput and load balance).
+  virtual double replicate_cost() const = 0;
+};
+
+// Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (kernels/philox.h).
+inline uint32_t cell_stream(int scenario_index, bool alternative) {
+  return static_cast<uint32_t>(scenario_index) * 2u + (alternative ? 1u : 0u);
+}
+
+}  // namespace mrtsim

@@ -1,0 +1,305 @@
+// Estimators of a distal outcome on simulated cohorts of the Qian et al. (2025) model
+// (sims/qian_model.h): DCEE with linear nuisance models, with or without K-fold cross-fitting, and
+// the paper's comparators WCLS (p~ = 0.5) and GEE with working independence, each from per-subject
+// sums gathered while the subject is generated (no cohort arrays). Written once for both backends.
+//
+// DCEE (estimators.md §2.3-2.5) with controls x = (1, X, Z), moderators S = (1) or (1, Z) and
+// omega = 1/T (a constant weight cancels from beta and V, so rows get weight 1 here). With
+// c_t = I_t (-1)^(1-A_t) / p_t(A_t) the pseudo-outcome is psi_t = c_t [Y - x_t'((1 - p_t) g1 + p_t g0)],
+// g_a the arm-a nuisance coefficients, so a subject's score sum_t psi_t S_t is
+//   r_i = Y_i u_i - P1_i g1 - P0_i g0,  u_i = sum c S,  P1_i = sum c (1 - p) S x',  P0_i = sum c p S x'.
+// Stage 1 needs per arm sum x x' and sum x (times Y_i). With cross-fitting, subject i belongs to
+// fold i mod K (subjects of a simulated cohort are exchangeable, so this is a balanced random
+// partition), and fold k's nuisances come from the other folds' sums: no refits over the data.
+//
+// WCLS and GEE regress the distal Y (the same on every row of a subject) on
+// x = (1, X, Z, (A - p~) S): WCLS with weights I (p~/p)^A ((1-p~)/(1-p))^(1-A) (kernels/wcls.h),
+// GEE with weight 1 on every row and p~ = 0 (raw A; the effect coefficients are the same), and no
+// small-sample correction. Only the effect block (the last |S| coefficients) is reported.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include "kernels/device_macros.h"
+#include "kernels/philox.h"
+#include "kernels/wcls.h"
+#include "kernels/wcls_simulation.h"
+#include "sims/qian_model.h"
+
+namespace mrtsim {
+
+enum class DistalEstimator : int { kDcee = 0, kWcls = 1, kGee = 2 };
+
+constexpr int kDistalControls = 3;  // x = (1, X, Z)
+constexpr int kMaxCrossFitFolds = 20;
+
+struct DistalAnalysisView {
+  DistalEstimator estimator;
+  int num_effects;           // 1: S = (1); 2: S = (1, Z)
+  int folds;                 // DCEE cross-fitting folds; 1: no cross-fitting
+  bool zero_nuisance;        // DCEE with mu = 0 (the pure IPW estimator)
+  double numerator_prob;     // WCLS p~
+  SmallSampleCorrection correction;  // WCLS
+};
+
+struct DistalSimulationTask {
+  QianModelView model;
+  DistalAnalysisView analysis;
+  uint64_t seed;
+  uint32_t scenario;  // stream index, see kernels/philox.h
+  int n_subjects;
+};
+
+template <int P>
+using EffectByControl = Eigen::Matrix<double, P, kDistalControls>;
+
+MRTSIM_HD MRTSIM_INLINE void distal_controls(const DistalRow& row, double* x) {
+  x[0] = 1.0;
+  x[1] = row.x;
+  x[2] = row.z;
+}
+
+MRTSIM_HD MRTSIM_INLINE void distal_moderators(const DistalRow& row, int p, double* s) {
+  s[0] = 1.0;
+  if (p > 1) s[1] = row.z;
+}
+
+// One subject's DCEE sums.
+template <int P>
+struct DceeSubjectSums {
+  Mat<kDistalControls> gram[2];   // stage 1: sum x x' over the rows of arm a
+  Vec<kDistalControls> xsum[2];   // stage 1: sum x over the rows of arm a (X'y = xsum * Y)
+  Mat<P> bread;                   // sum S S' over all rows
+  Vec<P> u;                       // sum c S
+  EffectByControl<P> p1, p0;      // sum c (1 - p) S x', sum c p S x'
+  double y;
+
+  MRTSIM_HD void clear() {
+    for (int a = 0; a < 2; ++a) {
+      gram[a].setZero();
+      xsum[a].setZero();
+    }
+    bread.setZero();
+    u.setZero();
+    p1.setZero();
+    p0.setZero();
+    y = 0.0;
+  }
+
+  MRTSIM_HD MRTSIM_INLINE void add_row(const DistalRow& row) {
+    Vec<kDistalControls> x;
+    distal_controls(row, x.data());
+    Vec<P> s;
+    distal_moderators(row, P, s.data());
+    gram[row.treated].noalias() += x * x.transpose();
+    xsum[row.treated] += x;
+    bread.noalias() += s * s.transpose();
+    if (!row.available) return;
+    const double c = row.treated ? 1.0 / row.prob : -1.0 / (1.0 - row.prob);
+    u += c * s;
+    p1.noalias() += (c * (1.0 - row.prob)) * s * x.transpose();
+    p0.noalias() += (c * row.prob) * s * x.transpose();
+  }
+
+  // The subject's score r_i(g1, g0) = sum_t psi_t S_t.
+  MRTSIM_HD Vec<P> score(const Vec<kDistalControls>& g1, const Vec<kDistalControls>& g0) const {
+    return y * u - p1 * g1 - p0 * g0;
+  }
+};
+
+// Sums over the subjects of one cross-fitting fold.
+template <int P>
+struct DceeFoldSums {
+  Mat<kDistalControls> gram[2];
+  Vec<kDistalControls> xty[2];
+  Vec<P> yu;
+  EffectByControl<P> p1, p0;
+
+  MRTSIM_HD void clear() {
+    for (int a = 0; a < 2; ++a) {
+      gram[a].setZero();
+      xty[a].setZero();
+    }
+    yu.setZero();
+    p1.setZero();
+    p0.setZero();
+  }
+  MRTSIM_HD void add(const DceeSubjectSums<P>& s) {
+    for (int a = 0; a < 2; ++a) {
+      gram[a] += s.gram[a];
+      xty[a] += s.y * s.xsum[a];
+    }
+    yu += s.y * s.u;
+    p1 += s.p1;
+    p0 += s.p0;
+  }
+};
+
+template <int P>
+MRTSIM_HD void simulated_dcee_subject(const DistalSimulationTask& task, uint32_t replicate, int subject,
+                                      DceeSubjectSums<P>& sums) {
+  sums.clear();
+  const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
+  sums.y = simulate_qian_subject(task.model, key, [&](const DistalRow& row) { sums.add_row(row); });
+}
+
+// The fit of one replicate's effect block.
+template <int P>
+struct DistalFit {
+  FitStatus status;
+  int n_eff;
+  Vec<P> beta;
+  Mat<P> variance;
+  double joint_statistic;
+};
+
+// Arm-a nuisance coefficients fitted on every fold but `fold` (all folds when folds == 1).
+template <int P>
+MRTSIM_HD bool dcee_nuisance(const DceeFoldSums<P>* fold_sums, int folds, int fold, int arm,
+                             Vec<kDistalControls>& coefficients) {
+  Mat<kDistalControls> gram = Mat<kDistalControls>::Zero();
+  Vec<kDistalControls> xty = Vec<kDistalControls>::Zero();
+  for (int k = 0; k < folds; ++k) {
+    if (folds > 1 && k == fold) continue;
+    gram += fold_sums[k].gram[arm];
+    xty += fold_sums[k].xty[arm];
+  }
+  const Eigen::LLT<Mat<kDistalControls>> llt(gram);
+  if (llt.info() != Eigen::Success) return false;
+  coefficients = llt.solve(xty);
+  return true;
+}
+
+// DCEE of one replicate. `subject_sums(i, out)` fills subject i's sums; called twice per subject
+// unless `scratch` (n_subjects entries) keeps them from the first pass.
+template <int P, class SubjectFn>
+MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_subjects, const DistalAnalysisView& a,
+                                          DceeSubjectSums<P>* scratch) {
+  DistalFit<P> fit;
+  fit.n_eff = n_subjects;
+  fit.beta.setZero();
+  fit.variance.setZero();
+  fit.joint_statistic = 0.0;
+  const int folds = a.folds;
+  DceeFoldSums<P> fold_sums[kMaxCrossFitFolds];
+  for (int k = 0; k < folds; ++k) fold_sums[k].clear();
+  Mat<P> bread = Mat<P>::Zero();
+  DceeSubjectSums<P> s;
+  for (int i = 0; i < n_subjects; ++i) {
+    subject_sums(i, s);
+    if (scratch) scratch[i] = s;
+    fold_sums[i % folds].add(s);
+    bread += s.bread;
+  }
+  if (n_subjects <= P) {
+    fit.status = FitStatus::kNoData;
+    return fit;
+  }
+  // Nuisance coefficients per fold (index k: used for the subjects of fold k).
+  Vec<kDistalControls> g1[kMaxCrossFitFolds], g0[kMaxCrossFitFolds];
+  for (int k = 0; k < folds; ++k) {
+    g1[k].setZero();
+    g0[k].setZero();
+    if (!a.zero_nuisance &&
+        !(dcee_nuisance(fold_sums, folds, k, 1, g1[k]) && dcee_nuisance(fold_sums, folds, k, 0, g0[k]))) {
+      fit.status = FitStatus::kSingularNuisance;
+      return fit;
+    }
+  }
+  const Eigen::LLT<Mat<P>> bread_llt(bread);
+  if (bread_llt.info() != Eigen::Success) {
+    fit.status = FitStatus::kSingularBread;
+    return fit;
+  }
+  Vec<P> score = Vec<P>::Zero();
+  for (int k = 0; k < folds; ++k) score += fold_sums[k].yu - fold_sums[k].p1 * g1[k] - fold_sums[k].p0 * g0[k];
+  fit.beta = bread_llt.solve(score);
+
+  Mat<P> meat = Mat<P>::Zero();
+  for (int i = 0; i < n_subjects; ++i) {
+    if (scratch) s = scratch[i];
+    else subject_sums(i, s);
+    const Vec<P> residual_score = s.score(g1[i % folds], g0[i % folds]) - s.bread * fit.beta;
+    meat.noalias() += residual_score * residual_score.transpose();
+  }
+  const Mat<P> bread_inverse = bread_llt.solve(Mat<P>::Identity());
+  fit.variance = bread_inverse * meat * bread_inverse;
+  const Eigen::LLT<Mat<P>> v_llt(fit.variance);
+  if (v_llt.info() != Eigen::Success) {
+    fit.status = FitStatus::kSingularVariance;
+    return fit;
+  }
+  fit.joint_statistic = fit.beta.dot(v_llt.solve(fit.beta));
+  fit.status = FitStatus::kOk;
+  return fit;
+}
+
+// WCLS / GEE sufficient statistics of a subject: rows accumulate with outcome 1, and the score is
+// scaled by the distal Y once the subject is complete.
+template <int P>
+MRTSIM_HD void simulated_distal_regression_subject(const DistalSimulationTask& task, uint32_t replicate, int subject,
+                                                   WclsSubjectStats<kDistalControls + P>& stats) {
+  constexpr int D = kDistalControls + P;
+  stats.clear();
+  const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
+  const bool gee = task.analysis.estimator == DistalEstimator::kGee;
+  const double ptilde = gee ? 0.0 : task.analysis.numerator_prob;
+  const double y = simulate_qian_subject(task.model, key, [&](const DistalRow& row) {
+    double g[kDistalControls], f[P], x[D];
+    distal_controls(row, g);
+    distal_moderators(row, P, f);
+    const WclsWeights weights = gee ? WclsWeights{1.0, 1.0} : wcls_weights(ptilde, row.prob);
+    const double w = wcls_design_row(g, kDistalControls, f, P, ptilde, weights, row.treated, gee || row.available, x);
+    stats.add_row(x, w, 1.0);
+  });
+  stats.score *= y;
+}
+
+template <int P>
+MRTSIM_HD DistalFit<P> fit_distal_regression_replicate(const DistalSimulationTask& task, uint32_t replicate,
+                                                       WclsSubjectStats<kDistalControls + P>* scratch) {
+  constexpr int D = kDistalControls + P;
+  const auto subject_stats = [&](int i, WclsSubjectStats<D>& s) {
+    simulated_distal_regression_subject<P>(task, replicate, i, s);
+  };
+  const SmallSampleCorrection correction = task.analysis.estimator == DistalEstimator::kGee
+                                               ? SmallSampleCorrection::kNever
+                                               : task.analysis.correction;
+  const WclsFit<D> wcls = fit_wcls<D>(subject_stats, task.n_subjects, P, correction, scratch);
+  DistalFit<P> fit;
+  fit.status = wcls.status;
+  fit.n_eff = wcls.n_eff;
+  fit.beta = wcls.theta.template tail<P>();
+  fit.variance = wcls.variance.template bottomRightCorner<P, P>();
+  fit.joint_statistic = wcls.joint_statistic;
+  return fit;
+}
+
+// Per-thread scratch of either estimator (the CPU backend keeps subjects between passes).
+template <int P>
+struct DistalScratch {
+  DceeSubjectSums<P>* dcee;
+  WclsSubjectStats<kDistalControls + P>* regression;
+};
+
+// Runs one replicate and writes its slot of `out` (effect coefficients only, P per replicate).
+template <int P>
+MRTSIM_HD void run_distal_replicate(const DistalSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
+                                    long long slot, DistalScratch<P> scratch) {
+  DistalFit<P> fit;
+  if (task.analysis.estimator == DistalEstimator::kDcee) {
+    const auto subject_sums = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
+    fit = fit_dcee_replicate<P>(subject_sums, task.n_subjects, task.analysis, scratch.dcee);
+  } else {
+    fit = fit_distal_regression_replicate<P>(task, replicate, scratch.regression);
+  }
+  out.status[slot] = static_cast<int>(fit.status);
+  out.n_eff[slot] = fit.n_eff;
+  out.joint_statistic[slot] = fit.joint_statistic;
+  for (int j = 0; j < P; ++j) {
+    out.estimates[slot * P + j] = fit.beta(j);
+    out.std_errors[slot * P + j] = sqrt(fit.variance(j, j));
+  }
+}
+
+}  // namespace mrtsim

@@ -76,9 +76,13 @@ MRTSIM_HD MRTSIM_INLINE WclsWeights wcls_weights(double ptilde, double prob) {
 // f has p entries, q + p = D.
 MRTSIM_HD MRTSIM_INLINE double wcls_design_row(const double* g, int q, const double* f, int p, double ptilde,
                                                WclsWeights weights, int treated, bool available, double* x) {
-  for (int j = 0; j < q; ++j) x[j] = g[j];
   const double centred = treated - ptilde;
-  for (int j = 0; j < p; ++j) x[q + j] = centred * f[j];
+  // One loop over all q + p entries: when the caller's q + p is a compile-time constant, it unrolls
+  // and x stays in registers (writing the two parts in separate loops of run-time length made the
+  // simulation's hot loop read x back through memory).
+  const int dim = q + p;
+MRTSIM_UNROLL
+  for (int j = 0; j < dim; ++j) x[j] = j < q ? g[j] : centred * f[j - q];
   if (!available) return 0.0;
   return treated ? weights.treated : weights.untreated;
 }

@@ -53,8 +53,9 @@ struct SubjectAccumulator {
     if (!row.available) return;
     double x[D];
     const int t = row.t;
+    // p = D - q rather than design.p (equal): a compile-time q + p lets wcls_design_row unroll.
     const double w = wcls_design_row(design.controls + t * design.q, design.q, design.moderators + t * design.p,
-                                     design.p, design.numerator_prob[t], design.weights[t], row.treated, true, x);
+                                     D - design.q, design.numerator_prob[t], design.weights[t], row.treated, true, x);
     stats.add_row(x, w, row.outcome);
   }
 };
@@ -63,10 +64,13 @@ struct SubjectAccumulator {
 template <int D>
 MRTSIM_HD void simulated_subject_stats(const WclsSimulationTask& task, uint32_t replicate, int subject,
                                        WclsSubjectStats<D>& stats) {
-  stats.clear();
   const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
-  SubjectAccumulator<D> accumulate{task.design, stats};
+  // A local copy that nothing else can alias, so that the compiler keeps it in registers.
+  WclsSubjectStats<D> local;
+  local.clear();
+  SubjectAccumulator<D> accumulate{task.design, local};
   simulate_liao_subject(task.model, key, accumulate);
+  stats = local;
 }
 
 // Runs one replicate and writes its slot `slot` of `out`.

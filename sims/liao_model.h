@@ -60,45 +60,53 @@ namespace detail {
 
 MRTSIM_HD MRTSIM_INLINE double clip01(double p) { return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p); }
 
+// Decision points whose Philox blocks and normals are drawn together, starting at multiples of the
+// batch size: on the CPU two groups of eight AVX2 lanes (kernels/philox_avx2.h); a CUDA thread keeps
+// just one Box-Muller pair's two blocks in registers.
+#if defined(__CUDA_ARCH__)
+constexpr int kDecisionBatch = 2;
+#else
+constexpr int kDecisionBatch = 16;
+#endif
+static_assert(kDecisionBatch % 2 == 0, "a batch must hold whole Box-Muller pairs");
+
+// Whether the error at a decision point may be needed before the rows are drawn in order: always for
+// AR errors (the process runs on every t) and under availability feedback (availability depends on
+// earlier rows), otherwise only where the subject is available.
+MRTSIM_HD MRTSIM_INLINE bool may_need_error(const LiaoModelView& model, uint32_t availability_word, int t) {
+  return model.error.kind == ErrorKind::kAutoregressive || model.feedback_lags > 0 ||
+         bernoulli(availability_word, model.availability[t]);
+}
+
 // Standard normals for decision points t = 2k and 2k + 1 come from one Box-Muller pair drawn from
 // words 2-3 of block 0 at draw index 2k: the cosine half for 2k, the sine half for 2k + 1. One log,
-// square root and sincos then serve two decision points.
-struct SharedNormalPairs {
-  uint32_t even_words[2];  // words 2-3 of the last even draw index
-  int cached_pair;         // pair whose sine half is in `sine_half`, or -1
-  double sine_half;
+// square root and sincos then serve two decision points. All pairs of a batch are drawn before its
+// rows, so the CPU runs the libm calls back to back, away from the registers of the row loop.
+template <int N>
+struct BatchNormals {
+  double value[N];  // value[i]: the normal of decision point first + i
 
-  MRTSIM_HD void start() {
-    even_words[0] = even_words[1] = 0;
-    cached_pair = -1;
-    sine_half = 0.0;
-  }
-
-  // Called at every decision point, in order, with its block-0 words.
-  MRTSIM_HD MRTSIM_INLINE void see(int t, const Philox4x32& w) {
-    if ((t & 1) == 0) {
-      even_words[0] = w.v[2];
-      even_words[1] = w.v[3];
+  // Draws the pairs of decision points [first, first + count) of which one may need its error.
+  MRTSIM_HD MRTSIM_INLINE void draw(const LiaoModelView& model, const PhiloxBatch<N>& batch, int first, int count) {
+    const bool gaussian = model.error.kind == ErrorKind::kNormal || model.error.kind == ErrorKind::kAutoregressive;
+    if (!gaussian) return;
+    for (int i = 0; i < count; i += 2) {
+      const bool needed = may_need_error(model, batch.words[0][i], first + i) ||
+                          (i + 1 < count && may_need_error(model, batch.words[0][i + 1], first + i + 1));
+      if (needed) {
+        normal_pair(batch.words[2][i], batch.words[3][i], &value[i], &value[i + 1]);
+      } else {
+        value[i] = value[i + 1] = 0.0;
+      }
     }
-  }
-
-  MRTSIM_HD MRTSIM_INLINE double normal(int t) {
-    const int pair = t >> 1;
-    if ((t & 1) && cached_pair == pair) return sine_half;
-    double cosine_half;
-    normal_pair(even_words[0], even_words[1], &cosine_half, &sine_half);
-    cached_pair = pair;
-    return (t & 1) ? sine_half : cosine_half;
   }
 };
 
 // Error process state of one subject: the last ar_order errors for AR processes.
 struct ErrorState {
   double recent[kMaxArOrder];  // recent[0] = eps_{t-1}
-  SharedNormalPairs normals;
 
   MRTSIM_HD void start(const ErrorSpecView& spec, const StreamKey& key) {
-    normals.start();
     if (spec.kind != ErrorKind::kAutoregressive) return;
     const StreamKey init = key.with_purpose(StreamPurpose::kSubjectInit);
     double z[kMaxArOrder + 1];
@@ -113,18 +121,19 @@ struct ErrorState {
     }
   }
 
-  // The error at the decision point whose block-0 words are `w` (stream `key`, draw index t).
+  // The error at the decision point whose block-0 words are `w` (stream `key`, draw index t) and whose
+  // shared standard normal is `normal` (normal and AR errors).
   MRTSIM_HD MRTSIM_INLINE double next(const ErrorSpecView& spec, const Philox4x32& w, const StreamKey& key,
-                                      uint32_t t) {
+                                      uint32_t t, double normal) {
     switch (spec.kind) {
       case ErrorKind::kNormal:
-        return normals.normal(static_cast<int>(t));
+        return normal;
       case ErrorKind::kExponential:
         return exponential(w.v[2]) - 1.0;
       case ErrorKind::kStudentT:
         return student_t(spec, w, key, t);
       case ErrorKind::kAutoregressive: {
-        double eps = spec.innovation_sd * normals.normal(static_cast<int>(t));
+        double eps = spec.innovation_sd * normal;
         for (int j = 0; j < spec.ar_order; ++j) eps += spec.ar_coef[j] * recent[j];
         for (int j = spec.ar_order - 1; j > 0; --j) recent[j] = recent[j - 1];
         recent[0] = eps;
@@ -186,36 +195,55 @@ struct DecisionRow {
   double outcome;  // Y_{t+1}; only meaningful when available
 };
 
+namespace detail {
+
+// Decision point t of a subject from its block-0 words w and its standard normal (normal and AR
+// errors): draws the row and passes it to visit.
+template <class Visitor>
+MRTSIM_HD MRTSIM_INLINE void simulate_liao_decision(const LiaoModelView& model, const StreamKey& key, int t,
+                                                    const Philox4x32& w, double normal, ErrorState& errors,
+                                                    FeedbackState& feedback, Visitor& visit) {
+  const bool errors_carry_state = model.error.kind == ErrorKind::kAutoregressive;
+  const bool has_feedback = model.feedback_lags > 0;
+  double tau = model.availability[t];
+  if (has_feedback) tau = clip01(tau + model.feedback_eta * feedback.sum(model.feedback_lags));
+  DecisionRow row;
+  row.t = t;
+  row.available = bernoulli(w.v[0], tau);
+  row.treated = bernoulli(w.v[1], model.rand_prob[t]) ? 1 : 0;
+  row.outcome = 0.0;
+  // Independent errors are drawn only where an outcome is observed; AR errors run on every t.
+  if (row.available || errors_carry_state) {
+    const double eps = errors.next(model.error, w, key, static_cast<uint32_t>(t), normal);
+    row.outcome = model.baseline[t] + (row.treated - model.rand_prob[t]) * model.effect[t] + eps;
+  }
+  if (has_feedback) {
+    const double exposure = (row.available && row.treated) ? 1.0 : 0.0;
+    feedback.push(exposure - model.rand_prob[t] * model.availability[t], model.feedback_lags);
+  }
+  visit(row);
+}
+
+}  // namespace detail
+
 // Simulates one subject and calls visit(const DecisionRow&) for every decision point in order.
 template <class Visitor>
-MRTSIM_HD void simulate_liao_subject(const LiaoModelView& model, const StreamKey& key, Visitor& visit) {
+MRTSIM_HD MRTSIM_INLINE void simulate_liao_subject(const LiaoModelView& model, const StreamKey& key,
+                                                   Visitor& visit) {
   detail::ErrorState errors;
   errors.start(model.error, key);
   detail::FeedbackState feedback;
   feedback.start();
-  const bool errors_carry_state = model.error.kind == ErrorKind::kAutoregressive;
-  const bool has_feedback = model.feedback_lags > 0;
-
-  for (int t = 0; t < model.num_decisions; ++t) {
-    const Philox4x32 w = key.words(static_cast<uint32_t>(t));
-    errors.normals.see(t, w);
-    double tau = model.availability[t];
-    if (has_feedback) tau = detail::clip01(tau + model.feedback_eta * feedback.sum(model.feedback_lags));
-    DecisionRow row;
-    row.t = t;
-    row.available = bernoulli(w.v[0], tau);
-    row.treated = bernoulli(w.v[1], model.rand_prob[t]) ? 1 : 0;
-    row.outcome = 0.0;
-    // Independent errors are drawn only where an outcome is observed; AR errors run on every t.
-    if (row.available || errors_carry_state) {
-      const double eps = errors.next(model.error, w, key, static_cast<uint32_t>(t));
-      row.outcome = model.baseline[t] + (row.treated - model.rand_prob[t]) * model.effect[t] + eps;
-    }
-    if (has_feedback) {
-      const double exposure = (row.available && row.treated) ? 1.0 : 0.0;
-      feedback.push(exposure - model.rand_prob[t] * model.availability[t], model.feedback_lags);
-    }
-    visit(row);
+  constexpr int kBatch = detail::kDecisionBatch;
+  for (int first = 0; first < model.num_decisions; first += kBatch) {
+    const int count = model.num_decisions - first < kBatch ? model.num_decisions - first : kBatch;
+    PhiloxBatch<kBatch> batch;
+    key.consecutive_words(static_cast<uint32_t>(first), batch);
+    detail::BatchNormals<kBatch> normals;
+    normals.draw(model, batch, first, count);
+    for (int i = 0; i < count; ++i)
+      detail::simulate_liao_decision(model, key, first + i, batch.block(i), normals.value[i], errors, feedback,
+                                     visit);
   }
 }
 

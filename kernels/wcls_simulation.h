@@ -69,12 +69,16 @@ MRTSIM_HD void simulated_subject_stats(const WclsSimulationTask& task, uint32_t 
   simulate_liao_subject(task.model, key, accumulate);
 }
 
-// Runs one replicate and writes its slot `slot` of `out`.
+// The WCLS fit of replicate `replicate` (scratch: as in fit_wcls).
 template <int D>
-MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
-                                  long long slot, WclsSubjectStats<D>* scratch) {
+MRTSIM_HD WclsFit<D> fit_simulated_replicate(const WclsSimulationTask& task, uint32_t replicate,
+                                             WclsSubjectStats<D>* scratch) {
   const auto subject_stats = [&](int i, WclsSubjectStats<D>& s) { simulated_subject_stats<D>(task, replicate, i, s); };
-  const WclsFit<D> fit = fit_wcls<D>(subject_stats, task.n_subjects, task.design.p, task.correction, scratch);
+  return fit_wcls<D>(subject_stats, task.n_subjects, task.design.p, task.correction, scratch);
+}
+
+template <int D>
+MRTSIM_HD void write_replicate_fit(const WclsFit<D>& fit, const WclsReplicateOutput& out, long long slot) {
   out.status[slot] = static_cast<int>(fit.status);
   out.n_eff[slot] = fit.n_eff;
   out.joint_statistic[slot] = fit.joint_statistic;
@@ -82,6 +86,13 @@ MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t repli
     out.estimates[slot * D + j] = fit.theta(j);
     out.std_errors[slot * D + j] = sqrt(fit.variance(j, j));
   }
+}
+
+// Runs one replicate and writes its slot `slot` of `out`.
+template <int D>
+MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
+                                  long long slot, WclsSubjectStats<D>* scratch) {
+  write_replicate_fit<D>(fit_simulated_replicate<D>(task, replicate, scratch), out, slot);
 }
 
 }  // namespace mrtsim

@@ -1,6 +1,7 @@
 // Google Benchmark for the per-replicate kernels on the CPU backend (and CUDA when present):
 // Philox throughput, one simulated subject, one HeartSteps-sized WCLS replicate, and batches of
-// replicates on 1..N threads. Counters report subject-decision cells/s and replicates/s.
+// replicates on 1..N threads, without and with a permutation test in each. Counters report
+// subject-decision cells/s and replicates/s (and reshuffled fits/s for permutation tests).
 #include <benchmark/benchmark.h>
 
 #include <omp.h>
@@ -77,6 +78,37 @@ void BM_WclsReplicatesCpu(benchmark::State& state) {
   state.counters["cells/s/thread"].value /= threads;
 }
 BENCHMARK(BM_WclsReplicatesCpu)->DenseRange(1, omp_get_num_procs())->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Permutation tests inside replicates (B = 99 reshuffles each, within-subject permutations) on
+// state.range(0) CPU threads: reshuffled fits/s is the figure that sets the cost of a study.
+void BM_WclsPermutationReplicatesCpu(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  const WclsPermutationSettings permutation{99, ReshuffleScheme::kPermute};
+  const uint32_t batch = 2 * threads;
+  const int d = plan().dim(), p = plan().num_effects();
+  std::vector<int> status(batch), n_eff(batch), failed(batch);
+  std::vector<double> joint(batch), estimates(size_t(batch) * d), std_errors(size_t(batch) * d);
+  std::vector<double> p_values(size_t(batch) * p), joint_p_value(batch);
+  const WclsPermutationOutput out{{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()},
+                                  p_values.data(),
+                                  joint_p_value.data(),
+                                  failed.data()};
+  uint32_t first = 0;
+  for (auto _ : state) {
+    run_wcls_permutation_replicates(Backend::kCpu, threads, d, plan().task(), permutation, first, batch, out);
+    first += batch;
+  }
+  const double replicates = double(batch) * state.iterations();
+  const double fits = replicates * (permutation.reshuffles + 1);
+  state.counters["replicates/s"] = benchmark::Counter(replicates, benchmark::Counter::kIsRate);
+  state.counters["reshuffled_fits/s"] =
+      benchmark::Counter(replicates * permutation.reshuffles, benchmark::Counter::kIsRate);
+  state.counters["cells/s"] = benchmark::Counter(fits * cells_per_replicate(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_WclsPermutationReplicatesCpu)
+    ->DenseRange(1, omp_get_num_procs())
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // The CUDA backend with batches of state.range(0) replicates.
 void BM_WclsReplicatesCuda(benchmark::State& state) {

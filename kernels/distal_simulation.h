@@ -148,7 +148,7 @@ template <int P>
 struct DistalFit {
   FitStatus status;
   int n_eff;
-  Vec<P> beta;
+  Vec<P> theta;  // the effect coefficients
   Mat<P> variance;
   double joint_statistic;
 };
@@ -177,7 +177,7 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
                                           DceeSubjectSums<P>* scratch) {
   DistalFit<P> fit;
   fit.n_eff = n_subjects;
-  fit.beta.setZero();
+  fit.theta.setZero();
   fit.variance.setZero();
   fit.joint_statistic = 0.0;
   const int folds = a.folds;
@@ -213,13 +213,13 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
   }
   Vec<P> score = Vec<P>::Zero();
   for (int k = 0; k < folds; ++k) score += fold_sums[k].yu - fold_sums[k].p1 * g1[k] - fold_sums[k].p0 * g0[k];
-  fit.beta = bread_llt.solve(score);
+  fit.theta = bread_llt.solve(score);
 
   Mat<P> meat = Mat<P>::Zero();
   for (int i = 0; i < n_subjects; ++i) {
     if (scratch) s = scratch[i];
     else subject_sums(i, s);
-    const Vec<P> residual_score = s.score(g1[i % folds], g0[i % folds]) - s.bread * fit.beta;
+    const Vec<P> residual_score = s.score(g1[i % folds], g0[i % folds]) - s.bread * fit.theta;
     meat.noalias() += residual_score * residual_score.transpose();
   }
   const Mat<P> bread_inverse = bread_llt.solve(Mat<P>::Identity());
@@ -229,7 +229,7 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
     fit.status = FitStatus::kSingularVariance;
     return fit;
   }
-  fit.joint_statistic = fit.beta.dot(v_llt.solve(fit.beta));
+  fit.joint_statistic = fit.theta.dot(v_llt.solve(fit.theta));
   fit.status = FitStatus::kOk;
   return fit;
 }
@@ -269,7 +269,7 @@ MRTSIM_HD DistalFit<P> fit_distal_regression_replicate(const DistalSimulationTas
   DistalFit<P> fit;
   fit.status = wcls.status;
   fit.n_eff = wcls.n_eff;
-  fit.beta = wcls.theta.template tail<P>();
+  fit.theta = wcls.theta.template tail<P>();
   fit.variance = wcls.variance.template bottomRightCorner<P, P>();
   fit.joint_statistic = wcls.joint_statistic;
   return fit;
@@ -293,13 +293,7 @@ MRTSIM_HD void run_distal_replicate(const DistalSimulationTask& task, uint32_t r
   } else {
     fit = fit_distal_regression_replicate<P>(task, replicate, scratch.regression);
   }
-  out.status[slot] = static_cast<int>(fit.status);
-  out.n_eff[slot] = fit.n_eff;
-  out.joint_statistic[slot] = fit.joint_statistic;
-  for (int j = 0; j < P; ++j) {
-    out.estimates[slot * P + j] = fit.beta(j);
-    out.std_errors[slot * P + j] = sqrt(fit.variance(j, j));
-  }
+  write_replicate_fit(fit, out, slot);
 }
 
 }  // namespace mrtsim

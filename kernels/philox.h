@@ -12,6 +12,13 @@
 //                                                 block of the same draw, 0..15)
 //
 // Purposes separate independent streams of the same (scenario, replicate, subject).
+//
+// Draw indices of the kPermutation purpose (kernels/reshuffle.h):
+//   - real-data command (host/analysis/permutation_test): scenario 0, replicate = reshuffle index,
+//     draw index = position (Fisher-Yates slot, or row within the subject when re-randomizing);
+//   - simulated replicates (kernels/wcls_permutation.h): the replicate's own (scenario, replicate,
+//     subject), draw index = reshuffle << 12 | position (position = Fisher-Yates slot or decision
+//     point t, < 2^12), so reshuffles 0 .. 2^20 - 1 of one subject never share a counter.
 #pragma once
 
 #include <cstdint>

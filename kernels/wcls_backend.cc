@@ -1,5 +1,8 @@
 #include "kernels/wcls_backend.h"
 
+#include <stdexcept>
+#include <string>
+
 #include "host/user_error.h"
 
 namespace mrtsim {
@@ -43,6 +46,32 @@ void run_wcls_replicates(Backend backend, int threads, int dim, const WclsSimula
 #endif
   (void)backend;
   cpu_impl::run_wcls_replicates(threads, dim, task, first, count, out);
+}
+
+namespace {
+
+void check_permutation_limits(const WclsSimulationTask& task, const WclsPermutationSettings& permutation) {
+  if (task.model.num_decisions > kMaxPermutationDecisions)
+    throw std::invalid_argument("permutation test: " + std::to_string(task.model.num_decisions) +
+                                " decision points per subject; mrtsim supports at most " +
+                                std::to_string(kMaxPermutationDecisions));
+  if (permutation.reshuffles < 1 || permutation.reshuffles > kMaxSimulatedReshuffles)
+    throw std::invalid_argument("permutation test: " + std::to_string(permutation.reshuffles) +
+                                " reshuffles; mrtsim supports 1 to " + std::to_string(kMaxSimulatedReshuffles));
+}
+
+}  // namespace
+
+void run_wcls_permutation_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task,
+                                     const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
+                                     const WclsPermutationOutput& out) {
+  check_permutation_limits(task, permutation);
+#if defined(MRTSIM_HAVE_CUDA)
+  if (backend == Backend::kCuda)
+    return cuda_impl::run_wcls_permutation_replicates(dim, task, permutation, first, count, out);
+#endif
+  (void)backend;
+  cpu_impl::run_wcls_permutation_replicates(threads, dim, task, permutation, first, count, out);
 }
 
 }  // namespace mrtsim

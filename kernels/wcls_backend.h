@@ -1,10 +1,12 @@
 // Backend dispatch for simulated WCLS replicates (XGBoost-style twins: wcls_backend_cpu.cc and
-// wcls_backend_cuda.cu behind this one interface). Both run kernels/wcls_simulation.h.
+// wcls_backend_cuda.cu behind this one interface). Both run kernels/wcls_simulation.h and
+// kernels/wcls_permutation.h.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
 namespace mrtsim {
@@ -27,9 +29,21 @@ void use_cuda_device_of_local_rank(int local_rank);
 void run_wcls_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task, uint32_t first,
                          uint32_t count, const WclsReplicateOutput& out);
 
+// As run_wcls_replicates, with a permutation test of `permutation.reshuffles` reshuffles in every
+// replicate: out.observed is what run_wcls_replicates writes, out.p_values has `count * p` entries
+// (p = task.design.p effect coefficients), joint_p_value and failed_reshuffles `count`. Throws
+// std::invalid_argument for more than kMaxPermutationDecisions decision points or a number of
+// reshuffles outside 1 .. kMaxSimulatedReshuffles.
+void run_wcls_permutation_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task,
+                                     const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
+                                     const WclsPermutationOutput& out);
+
 namespace cpu_impl {
 void run_wcls_replicates(int threads, int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
                          const WclsReplicateOutput& out);
+void run_wcls_permutation_replicates(int threads, int dim, const WclsSimulationTask& task,
+                                     const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
+                                     const WclsPermutationOutput& out);
 }  // namespace cpu_impl
 
 namespace cuda_impl {
@@ -37,6 +51,9 @@ bool device_present();
 void select_device(int local_rank);
 void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
                          const WclsReplicateOutput& out);
+void run_wcls_permutation_replicates(int dim, const WclsSimulationTask& task,
+                                     const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
+                                     const WclsPermutationOutput& out);
 }  // namespace cuda_impl
 
 }  // namespace mrtsim

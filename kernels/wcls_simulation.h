@@ -73,12 +73,19 @@ MRTSIM_HD void simulated_subject_stats(const WclsSimulationTask& task, uint32_t 
   stats = local;
 }
 
-// Runs one replicate and writes its slot `slot` of `out`.
+// The WCLS fit of replicate `replicate` (scratch: as in fit_wcls).
 template <int D>
-MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
-                                  long long slot, WclsSubjectStats<D>* scratch) {
+MRTSIM_HD WclsFit<D> fit_simulated_replicate(const WclsSimulationTask& task, uint32_t replicate,
+                                             WclsSubjectStats<D>* scratch) {
   const auto subject_stats = [&](int i, WclsSubjectStats<D>& s) { simulated_subject_stats<D>(task, replicate, i, s); };
-  const WclsFit<D> fit = fit_wcls<D>(subject_stats, task.n_subjects, task.design.p, task.correction, scratch);
+  return fit_wcls<D>(subject_stats, task.n_subjects, task.design.p, task.correction, scratch);
+}
+
+// Writes a fit with members status, n_eff, joint_statistic, theta and variance (WclsFit, or
+// DistalFit of kernels/distal_simulation.h) to slot `slot` of `out`.
+template <class Fit>
+MRTSIM_HD void write_replicate_fit(const Fit& fit, const WclsReplicateOutput& out, long long slot) {
+  constexpr int D = decltype(Fit::theta)::RowsAtCompileTime;
   out.status[slot] = static_cast<int>(fit.status);
   out.n_eff[slot] = fit.n_eff;
   out.joint_statistic[slot] = fit.joint_statistic;
@@ -86,6 +93,13 @@ MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t repli
     out.estimates[slot * D + j] = fit.theta(j);
     out.std_errors[slot * D + j] = sqrt(fit.variance(j, j));
   }
+}
+
+// Runs one replicate and writes its slot `slot` of `out`.
+template <int D>
+MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
+                                  long long slot, WclsSubjectStats<D>* scratch) {
+  write_replicate_fit(fit_simulated_replicate<D>(task, replicate, scratch), out, slot);
 }
 
 }  // namespace mrtsim

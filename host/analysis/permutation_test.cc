@@ -10,7 +10,6 @@
 
 #include "host/user_error.h"
 #include "kernels/philox.h"
-#include "kernels/random_variates.h"
 
 namespace mrtsim {
 namespace {
@@ -19,24 +18,15 @@ StreamKey reshuffle_key(uint64_t seed, uint32_t reshuffle, std::size_t subject) 
   return StreamKey{seed, 0, reshuffle, static_cast<uint32_t>(subject), StreamPurpose::kPermutation};
 }
 
-// Uniform integer in [0, bound) from 64 random bits by multiply-shift; the bias, at most
-// bound / 2^64, is far below anything a test of 10^4 reshuffles could see.
-uint32_t uniform_below(const Philox4x32& words, uint32_t bound) {
-  const uint64_t bits = (static_cast<uint64_t>(words.v[0]) << 32) | words.v[1];
-  return static_cast<uint32_t>((static_cast<unsigned __int128>(bits) * bound) >> 64);
-}
-
 // Fisher-Yates over the subject's available rows; draw index k picks the row swapped into slot k.
 void permute_subject(const MrtData& data, const StreamKey& key, std::size_t begin, std::size_t end,
                      std::vector<int>& treatment) {
   std::vector<std::size_t> available_rows;
   for (std::size_t row = begin; row < end; ++row)
     if (data.available[row]) available_rows.push_back(row);
-  for (std::size_t k = available_rows.size(); k > 1; --k) {
-    const uint32_t slot = static_cast<uint32_t>(k - 1);
-    const uint32_t pick = uniform_below(key.words(slot), slot + 1);
+  permute_positions(key, 0, static_cast<int>(available_rows.size()), [&](int slot, int pick) {
     std::swap(treatment[available_rows[slot]], treatment[available_rows[pick]]);
-  }
+  });
 }
 
 // Draw index = the row's position within the subject, so a row's draw does not depend on others.
@@ -44,7 +34,7 @@ void rerandomize_subject(const MrtData& data, const StreamKey& key, std::size_t 
                          std::vector<int>& treatment) {
   for (std::size_t row = begin; row < end; ++row)
     treatment[row] = data.available[row] &&
-                     bernoulli(key.words(static_cast<uint32_t>(row - begin)).v[0], data.rand_prob[row]);
+                     rerandomized_treatment(key, static_cast<uint32_t>(row - begin), data.rand_prob[row]);
 }
 
 // What one reshuffle contributes to the counts.
@@ -87,10 +77,6 @@ std::vector<ReshuffleOutcome> analyze_reshuffles(const WclsDesign& design, const
 
 double share(uint32_t hits, uint32_t completed) {
   return completed == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(hits) / completed;
-}
-
-double permutation_p_value(uint32_t at_least_observed, uint32_t completed) {
-  return (1.0 + at_least_observed) / (1.0 + completed);
 }
 
 // R's default (type 7) quantile: linear interpolation between order statistics.

@@ -15,14 +15,11 @@
 
 #include "host/analysis/wcls_analysis.h"
 #include "host/io/mrt_csv.h"
+#include "kernels/reshuffle.h"
 
 namespace mrtsim {
 
-enum class ReshuffleScheme {
-  kPermute,      // within each subject, permute the observed treatments among its available rows
-  kRerandomize,  // redraw A ~ Bernoulli(rand_prob) at available rows, A = 0 at unavailable rows
-};
-
+// ReshuffleScheme (kernels/reshuffle.h): A = 0 at unavailable rows under kRerandomize.
 // "permute" or "rerandomize"; anything else is a UserError naming --scheme.
 ReshuffleScheme parse_reshuffle_scheme(const std::string& name);
 const char* reshuffle_scheme_name(ReshuffleScheme scheme);

@@ -1,0 +1,51 @@
+// Reshuffled treatments for permutation / re-randomization tests, written once for the real-data
+// command (host/analysis/permutation_test) and the per-replicate test of simulations
+// (kernels/wcls_permutation.h). Every draw comes from one subject's kPermutation stream at a draw
+// index the caller chooses (the callers' layouts are in kernels/philox.h).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/device_macros.h"
+#include "kernels/philox.h"
+#include "kernels/random_variates.h"
+
+namespace mrtsim {
+
+enum class ReshuffleScheme : int {
+  kPermute = 0,      // within each subject, permute the observed treatments among its available rows
+  kRerandomize = 1,  // redraw A ~ Bernoulli(rand_prob) at available rows
+};
+
+// Uniform integer in [0, bound) from 64 random bits (words 0-1) by multiply-shift; the bias, at most
+// bound / 2^64, is far below anything a test of 10^7 reshuffles could see.
+MRTSIM_HD MRTSIM_INLINE uint32_t uniform_below(const Philox4x32& words, uint32_t bound) {
+  const uint64_t bits = (static_cast<uint64_t>(words.v[0]) << 32) | words.v[1];
+#if defined(__CUDA_ARCH__)
+  return static_cast<uint32_t>(__umul64hi(bits, bound));
+#else
+  return static_cast<uint32_t>((static_cast<unsigned __int128>(bits) * bound) >> 64);
+#endif
+}
+
+// Fisher-Yates over `count` positions: for slot k = count - 1 down to 1, draw index first_draw + k
+// picks the position swap(k, pick) exchanges with slot k. Every permutation has probability 1/count!.
+template <class SwapFn>
+MRTSIM_HD void permute_positions(const StreamKey& key, uint32_t first_draw, int count, SwapFn&& swap) {
+  for (int slot = count - 1; slot > 0; --slot) {
+    const uint32_t pick = uniform_below(key.words(first_draw + static_cast<uint32_t>(slot)), slot + 1u);
+    swap(slot, static_cast<int>(pick));
+  }
+}
+
+// A ~ Bernoulli(prob) from word 0 of draw index `draw`.
+MRTSIM_HD MRTSIM_INLINE int rerandomized_treatment(const StreamKey& key, uint32_t draw, double prob) {
+  return bernoulli(key.words(draw).v[0], prob) ? 1 : 0;
+}
+
+// Permutation p-value: (1 + #{reshuffled statistic >= observed}) / (1 + completed reshuffles).
+MRTSIM_HD MRTSIM_INLINE double permutation_p_value(uint32_t at_least_observed, uint32_t completed) {
+  return (1.0 + at_least_observed) / (1.0 + completed);
+}
+
+}  // namespace mrtsim

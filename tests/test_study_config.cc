@@ -114,11 +114,16 @@ TEST(StudyConfig, BadGridsAreRejected) {
 )");
   EXPECT_NE(bad_value.find("model.rand_prob"), std::string::npos) << bad_value;
   EXPECT_NE(bad_value.find("out of range"), std::string::npos) << bad_value;
-  const std::string analysis_axis = error_of(std::string(kBase) + R"(grid:
-  - key: analysis.alpha
-    values: [0.05]
+  const std::string study_axis = error_of(std::string(kBase) + R"(grid:
+  - key: study.seed
+    values: [1, 2]
 )");
-  EXPECT_NE(analysis_axis.find("cannot be varied"), std::string::npos) << analysis_axis;
+  EXPECT_NE(study_axis.find("cannot be varied"), std::string::npos) << study_axis;
+  const std::string analysis_value = error_of(std::string(kBase) + R"(grid:
+  - key: analysis.alpha
+    values: [0.05, 0.9]
+)");
+  EXPECT_NE(analysis_value.find("analysis.alpha"), std::string::npos) << analysis_value;
 }
 
 TEST(StudyConfig, MissingFileAndInvalidYamlAreUserErrors) {

@@ -205,6 +205,21 @@ TEST_F(StudyDistribution, ShardsMergeIntoTheUnshardedTables) {
   expect_same_tables(reference, dir("merged"));
 }
 
+TEST_F(StudyDistribution, PermutationCountsSurviveShardsAndMerge) {
+  const std::string study = write_study("permuted.yaml", std::string(kSmallStudy) + "  # permutation test\n");
+  std::string text = read(study);
+  text.replace(text.find("analysis: {controls: [day], moderators: []}"), 44,
+               "analysis: {controls: [day], moderators: [], permutation: {reshuffles: 19, scheme: rerandomize}}");
+  std::ofstream(study) << text;
+  ASSERT_EQ(run(study, dir("whole")).exit_code, 0);
+  ASSERT_NE(read(dir("whole") + "/rejection.csv").find(",240,"), std::string::npos);  // permutation_tested
+  for (int i = 1; i <= 2; ++i)
+    ASSERT_EQ(run(study, dir("p" + std::to_string(i)), "--shard " + std::to_string(i) + "/2").exit_code, 0);
+  const CommandResult merged = run_mrtsim("merge '" + dir("p1") + "' '" + dir("p2") + "' --out '" + dir("m") + "'");
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  expect_same_tables(dir("whole"), dir("m"));
+}
+
 TEST_F(StudyDistribution, MergeRefusesMissingAndOverlappingShards) {
   for (int i = 1; i <= 2; ++i) ASSERT_EQ(run(study_, dir("s" + std::to_string(i)), "--shard " + std::to_string(i) + "/2").exit_code, 0);
   const CommandResult missing = run_mrtsim("merge '" + dir("s1") + "' --out '" + dir("m") + "'");

@@ -8,6 +8,7 @@
 #include "host/samplesize/liao_formula.h"
 #include "host/user_error.h"
 #include "kernels/distal_simulation.h"
+#include "kernels/wcls_permutation.h"
 
 namespace mrtsim {
 
@@ -139,6 +140,8 @@ void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m) {
       a.moderators.size() == 1 || (a.moderators.size() == 2 && has_term(a.moderators, Term::Variable::kCovariateZ));
   if (!moderators_ok)
     throw UserError(m.where("moderators") + ": the qian2025 model's effects are marginal ([]) or moderated by Z ([Z])");
+  if (a.permutation)
+    throw UserError(m.where("permutation") + ": permutation tests run on the liao2016 model's proximal outcome");
   if (a.estimator == Estimator::kWcls && a.numerator_is_rand_prob)
     throw UserError(m.where("numerator_prob") +
                     ": WCLS on the qian2025 model needs a constant numerator probability (the paper uses 0.5)");
@@ -205,10 +208,22 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
   else if (test == "mrtanalysis") a.test = JointTestKind::kMrtAnalysis;
   else if (test == "chisq") a.test = JointTestKind::kChiSquare;
   else throw UserError(m.where("test") + ": unknown test '" + test + "' (expected hotelling, mrtanalysis or chisq)");
+  if (m.has("permutation")) {
+    const YamlMap pm = m.map("permutation");
+    PermutationConfig perm;
+    perm.reshuffles = static_cast<uint32_t>(pm.get_int("reshuffles", 1, kMaxSimulatedReshuffles, 999));
+    const std::string scheme = pm.get_string("scheme", "permute");
+    if (scheme == "permute") perm.scheme = ReshuffleScheme::kPermute;
+    else if (scheme == "rerandomize") perm.scheme = ReshuffleScheme::kRerandomize;
+    else throw UserError(pm.where("scheme") + ": unknown scheme '" + scheme + "' (expected permute or rerandomize)");
+    pm.reject_unknown_keys({"reshuffles", "scheme"});
+    if (a.estimator != Estimator::kWcls) throw UserError(m.where("permutation") + ": only for estimator wcls");
+    a.permutation = perm;
+  }
   a.alpha = m.get_double("alpha", 1e-6, 0.5, 0.05);
   a.ci_level = m.get_double("ci_level", 0.5, 0.999999, 0.95);
-  m.reject_unknown_keys({"estimator", "cross_fit", "nuisance", "controls", "moderators", "numerator_prob",
-                         "small_sample_correction", "test", "alpha", "ci_level"});
+  m.reject_unknown_keys({"estimator", "cross_fit", "nuisance", "permutation", "controls", "moderators",
+                         "numerator_prob", "small_sample_correction", "test", "alpha", "ci_level"});
   return a;
 }
 
@@ -325,6 +340,10 @@ ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& fil
   }
   s.model = parse_model(model);
   check_proximal_analysis(s.analysis, analysis);
+  if (s.analysis.permutation && s.model.num_decisions() > kMaxPermutationDecisions)
+    throw UserError(analysis.where("permutation") + ": permutation tests support at most " +
+                    std::to_string(kMaxPermutationDecisions) + " decision points; the model has " +
+                    std::to_string(s.model.num_decisions()));
   const YAML::Node size = root.child("sample_size");
   if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
     apply_formula(s, parse_formula_sample_size(root, s.model, target_power), s.analysis, root.where("sample_size"));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/reshuffle.h"
 #include "kernels/wcls.h"
 #include "sims/liao_model.h"
 #include "sims/qian_model.h"
@@ -82,8 +83,15 @@ std::string estimator_name(Estimator e);
 
 enum class IntervalKind { kStudentT, kNormal };
 
+// A permutation test of H0: beta = 0 inside every replicate (WCLS on the liao2016 model).
+struct PermutationConfig {
+  uint32_t reshuffles = 999;
+  ReshuffleScheme scheme = ReshuffleScheme::kPermute;
+};
+
 struct AnalysisConfig {
   Estimator estimator = Estimator::kWcls;
+  std::optional<PermutationConfig> permutation;
   int cross_fit_folds = 0;     // DCEE: K-fold cross-fitting of the nuisance models; 0: none
   bool zero_nuisance = false;  // DCEE: nuisance models set to zero (learner: zero) instead of lm
   IntervalKind intervals = IntervalKind::kStudentT;

@@ -29,9 +29,12 @@ class CellPlan {
   virtual const TruthValues& truth_values() const = 0;
   // The joint test of beta = 0 and the interval multiplier per n_eff.
   virtual WclsDecisions decisions() const = 0;
-  // Replicates first .. first + count - 1 into `out` (coefficient_names().size() per replicate).
+  // True when every replicate also runs a permutation test (analysis.permutation).
+  virtual bool has_permutation_test() const { return false; }
+  // Replicates first .. first + count - 1 into `out.observed` (coefficient_names().size() per
+  // replicate) and, with a permutation test, its p-value arrays.
   virtual void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                              const WclsReplicateOutput& out) const = 0;
+                              const WclsPermutationOutput& out) const = 0;
   // Subject-decision cells per replicate (throughput and load balance).
   virtual double replicate_cost() const = 0;
 };

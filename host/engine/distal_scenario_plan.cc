@@ -71,8 +71,8 @@ WclsDecisions DistalScenarioPlan::decisions() const {
 }
 
 void DistalScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                                        const WclsReplicateOutput& out) const {
-  run_distal_replicates(backend, threads, task_, first, count, out);
+                                        const WclsPermutationOutput& out) const {
+  run_distal_replicates(backend, threads, task_, first, count, out.observed);
 }
 
 TruthValues distal_truth_values(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis) {

@@ -25,7 +25,7 @@ class DistalScenarioPlan : public CellPlan {
   const TruthValues& truth_values() const override { return truth_; }
   WclsDecisions decisions() const override;
   void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                      const WclsReplicateOutput& out) const override;
+                      const WclsPermutationOutput& out) const override;
   double replicate_cost() const override { return double(task_.n_subjects) * task_.model.num_decisions; }
   const DistalSimulationTask& task() const { return task_; }
 

@@ -143,4 +143,11 @@ WclsSimulationTask ScenarioPlan::task() const {
   return task;
 }
 
+void ScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
+                                  const WclsPermutationOutput& out) const {
+  if (!analysis_.permutation) return run_wcls_replicates(backend, threads, dim(), task(), first, count, out.observed);
+  const WclsPermutationSettings settings{analysis_.permutation->reshuffles, analysis_.permutation->scheme};
+  run_wcls_permutation_replicates(backend, threads, dim(), task(), settings, first, count, out);
+}
+
 }  // namespace mrtsim

@@ -35,10 +35,9 @@ class ScenarioPlan : public CellPlan {
   uint32_t stream() const { return stream_; }
 
   WclsDecisions decisions() const override { return WclsDecisions(analysis_, dim(), num_effects()); }
+  bool has_permutation_test() const override { return analysis_.permutation.has_value(); }
   void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                      const WclsReplicateOutput& out) const override {
-    run_wcls_replicates(backend, threads, dim(), task(), first, count, out);
-  }
+                      const WclsPermutationOutput& out) const override;
   double replicate_cost() const override { return double(sample_size_) * availability_.size(); }
 
  private:

@@ -18,13 +18,22 @@ namespace mrtsim {
 namespace {
 
 struct ReplicateBuffers {
-  std::vector<int> status, n_eff;
-  std::vector<double> joint, estimates, std_errors;
+  std::vector<int> status, n_eff, failed_reshuffles;
+  std::vector<double> joint, estimates, std_errors, permutation_p, joint_permutation_p;
 
-  ReplicateBuffers(long long count, int dim)
-      : status(count), n_eff(count), joint(count), estimates(count * dim), std_errors(count * dim) {}
-  WclsReplicateOutput view() {
-    return WclsReplicateOutput{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
+  ReplicateBuffers(long long count, int dim, bool permutation)
+      : status(count),
+        n_eff(count),
+        failed_reshuffles(permutation ? count : 0),
+        joint(count),
+        estimates(count * dim),
+        std_errors(count * dim),
+        permutation_p(permutation ? count * dim : 0),
+        joint_permutation_p(permutation ? count : 0) {}
+  WclsPermutationOutput view() {
+    return WclsPermutationOutput{
+        WclsReplicateOutput{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()},
+        permutation_p.data(), joint_permutation_p.data(), failed_reshuffles.data()};
   }
 };
 
@@ -66,9 +75,10 @@ class UnitComputer {
     const CellPlan& cell = plan_.cell_plan(run.front().cell);
     const int dim = static_cast<int>(cell.coefficient_names().size());
     CellAccumulator accumulator(cell.truth_values().value, cell.decisions());
+    const bool permutation = cell.has_permutation_test();
     const long long begin = run.front().first, end = run.back().first + run.back().count;
     const long long batch = std::min(options_.batch_size, end - begin);
-    ReplicateBuffers buffers(batch, dim);
+    ReplicateBuffers buffers(batch, dim, permutation);
     size_t unit = 0;
     for (long long first = begin; first < end; first += batch) {
       const long long count = std::min(batch, end - first);
@@ -78,6 +88,7 @@ class UnitComputer {
       for (long long r = 0; r < count; ++r) {
         accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
                         &buffers.std_errors[r * dim]);
+        if (permutation) accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
         if (first + r + 1 == run[unit].first + run[unit].count) {
           finished.push_back(UnitRecord{run[unit].index, backend_name(backend_), accumulator.partial()});
           accumulator.reset();
@@ -164,7 +175,8 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
   for (size_t c = 0; c < cells_.size(); ++c) {
     CellResult cell = cells_[c];
     const CellPlan& plan = *cell_plans_[c];
-    cell.summary = summarize_cell(partials[c], plan.coefficient_names(), plan.truth_values().value, nominal_[c]);
+    cell.summary = summarize_cell(partials[c], plan.coefficient_names(), plan.truth_values().value, nominal_[c],
+                                  plan.has_permutation_test());
     cell.truth = plan.truth_values();
     result.cells.push_back(std::move(cell));
   }

@@ -23,7 +23,7 @@ namespace {
 
 constexpr uint32_t kHeaderKind = 'H';
 constexpr uint32_t kUnitKind = 'U';
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 constexpr size_t kFrameOverhead = 12;  // kind, length, CRC
 constexpr uint32_t kMaxPayload = 64u << 20;  // a longer length field is damage, not an interrupted write
 
@@ -143,6 +143,9 @@ std::string unit_payload(const UnitRecord& record) {
     w.f64(m.squared_error_sum);
     w.i64(m.covered);
   }
+  w.i64(p.permutation_tested);
+  w.i64(p.permutation_rejections);
+  w.i64(p.failed_reshuffles);
   return w.bytes();
 }
 
@@ -172,6 +175,9 @@ UnitRecord decode_unit(const std::string& payload) {
     m.squared_error_sum = r.f64();
     m.covered = r.i64();
   }
+  p.permutation_tested = r.i64();
+  p.permutation_rejections = r.i64();
+  p.failed_reshuffles = r.i64();
   if (!r.at_end()) throw MalformedRecord("trailing bytes in a unit record");
   return record;
 }

@@ -55,13 +55,19 @@ std::string rejection_csv(const StudyResult& result) {
   std::ostringstream out;
   out << stamp_header() << labels_header(result)
       << ",hypothesis,n_subjects,formula_power,decisions,replicates,fitted,failed,rejections,rejection_rate,mc_se,"
-         "nominal,p_value_vs_nominal,flag\n";
+         "nominal,p_value_vs_nominal,flag,permutation_tested,permutation_rejections,permutation_rejection_rate,"
+         "permutation_mc_se,failed_reshuffles\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << stamp_row(result, cell) << labels_row(cell) << "," << hypothesis_name(cell.hypothesis) << ","
         << cell.sample_size << "," << (cell.formula_power ? number(*cell.formula_power) : "") << "," << cell.decisions << "," << s.replicates << "," << (s.replicates - s.failed) << ","
         << s.failed << "," << s.rejections << "," << number(s.rejection_rate) << "," << number(s.rejection_mc_se)
-        << "," << number(s.nominal) << "," << number(s.nominal_p_value, 4) << "," << s.flag << "\n";
+        << "," << number(s.nominal) << "," << number(s.nominal_p_value, 4) << "," << s.flag;
+    if (s.has_permutation)
+      out << "," << s.permutation_tested << "," << s.permutation_rejections << "," << number(s.permutation_rejection_rate)
+          << "," << number(s.permutation_mc_se) << "," << s.failed_reshuffles << "\n";
+    else
+      out << ",,,,,\n";  // no permutation test in this cell
   }
   return out.str();
 }
@@ -113,12 +119,15 @@ std::string coefficients_markdown(const StudyResult& result) {
 }  // namespace
 
 std::string rejection_markdown(const StudyResult& result) {
+  bool permutation = false;
+  for (const CellResult& cell : result.cells) permutation = permutation || cell.summary.has_permutation;
   std::ostringstream out;
   out << markdown_stamp(result) << "| scenario |";
   for (const std::string& c : label_columns(result)) out << " " << c << " |";
-  out << " hypothesis | N | formula power % | fitted | failed | rejection % | MC SE % | nominal % | flag |\n|---|";
+  out << " hypothesis | N | formula power % | fitted | failed | rejection % | MC SE % | nominal % | flag |"
+      << (permutation ? " permutation rejection % | permutation MC SE % |" : "") << "\n|---|";
   for (size_t i = 0; i < label_columns(result).size(); ++i) out << "---|";
-  out << "---|---|---|---|---|---|---|---|---|\n";
+  out << "---|---|---|---|---|---|---|---|---|" << (permutation ? "---|---|" : "") << "\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << "| " << cell.scenario << " |";
@@ -126,7 +135,11 @@ std::string rejection_markdown(const StudyResult& result) {
     out << " " << hypothesis_name(cell.hypothesis) << " | " << cell.sample_size << " | "
         << (cell.formula_power ? percent(*cell.formula_power) : "") << " | " << (s.replicates - s.failed) << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
         << percent(s.rejection_mc_se) << " | " << percent(s.nominal) << " | "
-        << (s.flag.empty() ? "" : "**" + s.flag + "**") << " |\n";
+        << (s.flag.empty() ? "" : "**" + s.flag + "**") << " |";
+    if (permutation)
+      out << " " << (s.has_permutation ? percent(s.permutation_rejection_rate) : "") << " | "
+          << (s.has_permutation ? percent(s.permutation_mc_se) : "") << " |";
+    out << "\n";
   }
   return out.str();
 }
@@ -158,6 +171,12 @@ nlohmann::json study_json(const StudyResult& result) {
                      {"rejection_rate", s.rejection_rate}, {"mc_se", s.rejection_mc_se}, {"nominal", s.nominal},
                      {"p_value_vs_nominal", s.nominal_p_value}, {"flag", s.flag},
                      {"coefficients", coefficients}});
+    if (s.has_permutation)
+      cells.back()["permutation"] = {{"tested", s.permutation_tested},
+                                     {"rejections", s.permutation_rejections},
+                                     {"rejection_rate", s.permutation_rejection_rate},
+                                     {"mc_se", s.permutation_mc_se},
+                                     {"failed_reshuffles", s.failed_reshuffles}};
   }
   const StudyConfig& study = result.study;
   return {{"study", study.name}, {"file", study.file}, {"seed", study.seed}, {"engine_version", MRTSIM_VERSION},

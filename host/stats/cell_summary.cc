@@ -31,6 +31,9 @@ void merge_partial(CellPartial& into, const CellPartial& other) {
   into.rejections += other.rejections;
   for (size_t s = 0; s < into.failures.size(); ++s) into.failures[s] += other.failures[s];
   for (size_t j = 0; j < into.coefficients.size(); ++j) merge_moments(into.coefficients[j], other.coefficients[j]);
+  into.permutation_tested += other.permutation_tested;
+  into.permutation_rejections += other.permutation_rejections;
+  into.failed_reshuffles += other.failed_reshuffles;
 }
 
 CellAccumulator::CellAccumulator(std::vector<double> truth, WclsDecisions decisions)
@@ -63,8 +66,15 @@ void CellAccumulator::add(int status, int n_eff, double joint_statistic, const d
   }
 }
 
+void CellAccumulator::add_permutation(double joint_p_value, int failed_reshuffles) {
+  partial_.failed_reshuffles += failed_reshuffles;
+  if (std::isnan(joint_p_value)) return;
+  ++partial_.permutation_tested;
+  partial_.permutation_rejections += joint_p_value <= decisions_.alpha();
+}
+
 CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::string>& names,
-                           const std::vector<double>& truth, double nominal) {
+                           const std::vector<double>& truth, double nominal, bool has_permutation) {
   CellSummary s;
   s.replicates = partial.replicates;
   s.failures_by_status = partial.failures;
@@ -93,6 +103,15 @@ CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::st
       c.coverage = static_cast<double>(m.covered) / m.n;
     }
     s.coefficients.push_back(c);
+  }
+  s.has_permutation = has_permutation;
+  s.permutation_tested = partial.permutation_tested;
+  s.permutation_rejections = partial.permutation_rejections;
+  s.failed_reshuffles = partial.failed_reshuffles;
+  if (partial.permutation_tested > 0) {
+    const double n = static_cast<double>(partial.permutation_tested);
+    s.permutation_rejection_rate = partial.permutation_rejections / n;
+    s.permutation_mc_se = std::sqrt(s.permutation_rejection_rate * (1.0 - s.permutation_rejection_rate) / n);
   }
   return s;
 }

@@ -36,6 +36,14 @@ struct CellSummary {
   double nominal_p_value = 1.0;     // exact two-sided binomial test of rejection_rate = nominal
   std::string flag;                 // "" or "high"/"low" where nominal_p_value < 0.05
   std::vector<CoefficientSummary> coefficients;
+  // With a permutation test in every replicate: its rejections (joint permutation p <= alpha)
+  // among the replicates whose observed fit succeeded, and the reshuffles whose fit failed.
+  bool has_permutation = false;
+  long long permutation_tested = 0;
+  long long permutation_rejections = 0;
+  double permutation_rejection_rate = 0.0;
+  double permutation_mc_se = 0.0;
+  long long failed_reshuffles = 0;
 };
 
 constexpr int kFitStatusCount = 6;
@@ -58,6 +66,9 @@ struct CellPartial {
   long long rejections = 0;
   std::vector<long long> failures = std::vector<long long>(kFitStatusCount, 0);  // indexed by FitStatus
   std::vector<CoefficientMoments> coefficients;
+  long long permutation_tested = 0;  // replicates with a permutation p-value
+  long long permutation_rejections = 0;
+  long long failed_reshuffles = 0;
 
   explicit CellPartial(size_t num_coefficients = 0) : coefficients(num_coefficients) {}
 };
@@ -73,6 +84,9 @@ class CellAccumulator {
   void reset() { partial_ = CellPartial(truth_.size()); }
   // Adds one replicate's fit (estimates and SEs have truth.size() entries).
   void add(int status, int n_eff, double joint_statistic, const double* estimates, const double* std_errors);
+  // Adds the same replicate's permutation test: its joint p-value (NaN when the observed fit failed)
+  // and failed reshuffles.
+  void add_permutation(double joint_p_value, int failed_reshuffles);
   const CellPartial& partial() const { return partial_; }
 
  private:
@@ -83,6 +97,6 @@ class CellAccumulator {
 
 // The cell's table entries from all of its replicates.
 CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::string>& names,
-                           const std::vector<double>& truth, double nominal);
+                           const std::vector<double>& truth, double nominal, bool has_permutation = false);
 
 }  // namespace mrtsim

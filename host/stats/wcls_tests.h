@@ -18,6 +18,7 @@ class WclsDecisions {
   // Half-width multiplier of the coefficient intervals: t_{n_eff - dim, (1 + level) / 2} (MRTAnalysis),
   // or the normal quantile where the analysis asks for normal intervals.
   double interval_multiplier(int n_eff);
+  double alpha() const { return analysis_.alpha; }
 
  private:
   AnalysisConfig analysis_;

@@ -1,6 +1,7 @@
 // Google Benchmark for the per-replicate kernels on the CPU backend (and CUDA when present):
 // Philox throughput, one simulated subject, one HeartSteps-sized WCLS replicate, and batches of
-// replicates on 1..N threads, without and with a permutation test in each. Counters report
+// replicates on 1..N threads, without and with a permutation test in each, and the Qian et al.
+// (2025) DCEE replicate. Counters report
 // subject-decision cells/s and replicates/s (and reshuffled fits/s for permutation tests).
 #include <benchmark/benchmark.h>
 
@@ -9,7 +10,9 @@
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/engine/distal_scenario_plan.h"
 #include "host/engine/scenario_plan.h"
+#include "kernels/distal_backend.h"
 #include "kernels/wcls_backend.h"
 
 #ifndef MRTSIM_SOURCE_DIR
@@ -119,6 +122,52 @@ void BM_WclsReplicatesCuda(benchmark::State& state) {
   run_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
 }
 BENCHMARK(BM_WclsReplicatesCuda)->Arg(1 << 14)->Arg(1 << 17)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The Qian et al. (2025) study's replicate (n = 100, T = 30): DCEE with linear nuisances, moderated
+// by Z, without (range(1) = 0) and with 5-fold cross-fitting, on range(0) CPU threads.
+DistalSimulationTask distal_task(int folds) {
+  const StudyConfig study = parse_study(
+      "study: {name: bench, seed: 1, replicates: 1}\nmodel: {type: qian2025}\nsample_size: 100\n"
+      "hypotheses: [alternative]\nanalysis: {estimator: dcee, cross_fit: " + std::to_string(folds) +
+          ", controls: [X, Z], moderators: [Z]}\n",
+      "bench");
+  return DistalScenarioPlan(study, study.scenarios[0], Hypothesis::kAlternative, TruthValues{}).task();
+}
+
+void run_distal_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
+  const DistalSimulationTask task = distal_task(static_cast<int>(state.range(1)));
+  const int p = task.analysis.num_effects;
+  std::vector<int> status(batch), n_eff(batch);
+  std::vector<double> joint(batch), estimates(size_t(batch) * p), std_errors(size_t(batch) * p);
+  const WclsReplicateOutput out{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
+  uint32_t first = 0;
+  for (auto _ : state) {
+    run_distal_replicates(backend, threads, task, first, batch, out);
+    first += batch;
+  }
+  const double replicates = double(batch) * state.iterations();
+  state.counters["replicates/s"] = benchmark::Counter(replicates, benchmark::Counter::kIsRate);
+  state.counters["cells/s"] =
+      benchmark::Counter(replicates * task.n_subjects * task.model.num_decisions, benchmark::Counter::kIsRate);
+}
+
+void BM_DceeReplicatesCpu(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  run_distal_batches(state, Backend::kCpu, threads, 256 * threads);
+}
+BENCHMARK(BM_DceeReplicatesCpu)
+    ->ArgsProduct({benchmark::CreateDenseRange(1, omp_get_num_procs(), 1), {0, 5}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_DceeReplicatesCuda(benchmark::State& state) {
+  if (!cuda_backend_available()) {
+    state.SkipWithError("no CUDA device present");
+    return;
+  }
+  run_distal_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
+}
+BENCHMARK(BM_DceeReplicatesCuda)->ArgsProduct({{1 << 14, 1 << 17}, {0, 5}})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace mrtsim

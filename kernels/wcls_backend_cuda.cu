@@ -78,6 +78,14 @@ void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first
   device_task.model.rand_prob = rand_prob.get();
   device_task.model.baseline = baseline.get();
   device_task.model.effect = effect.get();
+  // Optional inputs of model extensions: null (extension off) stays null on the device.
+  const auto optional_count = [T](const double* host) { return host ? T : size_t(0); };
+  const DeviceArray<double> exposure_shift(task.model.exposure_shift, optional_count(task.model.exposure_shift)),
+      sd_control(task.model.error_sd_control, optional_count(task.model.error_sd_control)),
+      sd_treated(task.model.error_sd_treated, optional_count(task.model.error_sd_treated));
+  if (task.model.exposure_shift) device_task.model.exposure_shift = exposure_shift.get();
+  if (task.model.error_sd_control) device_task.model.error_sd_control = sd_control.get();
+  if (task.model.error_sd_treated) device_task.model.error_sd_treated = sd_treated.get();
   device_task.design.controls = controls.get();
   device_task.design.moderators = moderators.get();
   device_task.design.numerator_prob = numerator.get();

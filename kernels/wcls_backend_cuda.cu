@@ -34,6 +34,9 @@ class DeviceTask {
         moderators_(task.design.moderators, decisions(task) * task.design.p),
         numerator_(task.design.numerator_prob, decisions(task)),
         weights_(task.design.weights, decisions(task)),
+        exposure_shift_(task.model.exposure_shift, optional_count(task, task.model.exposure_shift)),
+        error_sd_control_(task.model.error_sd_control, optional_count(task, task.model.error_sd_control)),
+        error_sd_treated_(task.model.error_sd_treated, optional_count(task, task.model.error_sd_treated)),
         task_(task) {
     task_.model.availability = availability_.get();
     task_.model.rand_prob = rand_prob_.get();
@@ -43,14 +46,22 @@ class DeviceTask {
     task_.design.moderators = moderators_.get();
     task_.design.numerator_prob = numerator_.get();
     task_.design.weights = weights_.get();
+    // Optional inputs of model extensions: null (extension off) stays null on the device.
+    if (task.model.exposure_shift) task_.model.exposure_shift = exposure_shift_.get();
+    if (task.model.error_sd_control) task_.model.error_sd_control = error_sd_control_.get();
+    if (task.model.error_sd_treated) task_.model.error_sd_treated = error_sd_treated_.get();
   }
   const WclsSimulationTask& get() const { return task_; }
 
  private:
   static size_t decisions(const WclsSimulationTask& task) { return task.model.num_decisions; }
+  static size_t optional_count(const WclsSimulationTask& task, const double* host) {
+    return host ? decisions(task) : 0;
+  }
 
   DeviceArray<double> availability_, rand_prob_, baseline_, effect_, controls_, moderators_, numerator_;
   DeviceArray<WclsWeights> weights_;
+  DeviceArray<double> exposure_shift_, error_sd_control_, error_sd_treated_;
   WclsSimulationTask task_;
 };
 

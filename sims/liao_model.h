@@ -1,12 +1,19 @@
-// The generative model of Liao et al. (2016), Section 6 and Appendix A.1, for one subject:
+// The generative model of Liao et al. (2016), Section 6 and Appendix A, for one subject:
 //
-//   I_t ~ Bernoulli(tau_t [+ eta sum_{j=1..L} (A_{t-j} I_{t-j} - rho_{t-j} tau_{t-j})])   (clipped to [0,1])
+//   S_t = sum_{j=1..L} (A_{t-j} I_{t-j} - rho_{t-j} tau_{t-j})            = C_t - E[C_t]
+//   I_t ~ Bernoulli(tau_t + eta S_t + tau_t (eta_1 S_t + eta_2 Trunc((1/L) sum_{j=1..L} eps_{t-j})))
+//                                                                          (clipped to [0,1])
 //   A_t ~ Bernoulli(rho_t)
-//   Y_{t+1} = alpha(t) + (A_t - rho_t) beta(t) + eps_t      observed only when I_t = 1
+//   Y_{t+1} = alpha(t) + gamma_1 c_t + (A_t - rho_t) beta(t) (1 + gamma_2 c_t) + sigma_{A_t,t} eps_t
+//             observed only when I_t = 1, with c_t = C_t - E[C_t | I_t = 1] = S_t - shift_t
 //
-// with eps_t one of the error processes below, scaled to mean 0 and variance 1. All per decision
-// point inputs are precomputed on the host (host/engine/scenario_plan.h); this file is compiled for
-// both backends.
+// with eps_t one of the error processes below, scaled to mean 0 and variance 1. eta is the absolute
+// availability feedback of Appendix A.1 (Table 5B); eta_1, eta_2, gamma_1, gamma_2 and shift_t the
+// "C_t model" of Section 6.2.4 (Table V / 11B); sigma_{a,t} the treatment- and time-dependent error
+// SDs of Section 6.2.3 (Table IV / 10B; also sigma* of the C_t model). Every extension is off (and
+// the draws and arithmetic are those of the plain model) when its parameters are zero / null. All
+// per decision point inputs are precomputed on the host (host/engine/scenario_plan.h); this file is
+// compiled for both backends.
 //
 // Draws for decision point t of a subject come from Philox block 0 (and blocks 1, 2, ... for Student
 // t) of the cohort stream at draw index t: word 0 -> availability, word 1 -> treatment, words 2-3 ->
@@ -51,14 +58,26 @@ struct LiaoModelView {
   const double* rand_prob;     // rho_t
   const double* baseline;      // alpha(t)
   const double* effect;        // beta(t): 0 under the null hypothesis
-  double feedback_eta;         // 0: availability does not depend on past treatment
-  int feedback_lags;
+  double feedback_eta;         // eta: 0 = availability does not depend on past treatment
+  int feedback_lags;           // L of S_t (and of the error average); 0 = no feedback at all
+  // Section 6.2.4 (C_t model); zero / null when off.
+  double feedback_eta_relative;  // eta_1 (multiplied by tau_t, unlike eta)
+  double feedback_eta_noise;     // eta_2: availability follows the recent errors
+  double carryover_level;        // gamma_1
+  double carryover_effect;       // gamma_2
+  const double* exposure_shift;  // shift_t = E[C_t | I_t = 1] - E[C_t]; null: no carryover in Y
+  // Section 6.2.3: error SD sigma_{0,t} (A_t = 0) and sigma_{1,t} (A_t = 1); null: both 1.
+  const double* error_sd_control;
+  const double* error_sd_treated;
   ErrorSpecView error;
 };
 
 namespace detail {
 
 MRTSIM_HD MRTSIM_INLINE double clip01(double p) { return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p); }
+
+// Liao's Trunc(x): x clipped to [-1, 1], which keeps the C_t model's availability inside [0, 1].
+MRTSIM_HD MRTSIM_INLINE double trunc_unit(double x) { return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x); }
 
 // Decision points whose Philox blocks and normals are drawn together, starting at multiples of the
 // batch size: on the CPU two groups of eight AVX2 lanes (kernels/philox_avx2.h); a CUDA thread keeps
@@ -72,10 +91,10 @@ static_assert(kDecisionBatch % 2 == 0, "a batch must hold whole Box-Muller pairs
 
 // Whether the error at a decision point may be needed before the rows are drawn in order: always for
 // AR errors (the process runs on every t) and under availability feedback (availability depends on
-// earlier rows), otherwise only where the subject is available.
+// earlier rows and, in the C_t model, on earlier errors), otherwise only where the subject is available.
 MRTSIM_HD MRTSIM_INLINE bool may_need_error(const LiaoModelView& model, uint32_t availability_word, int t) {
   return model.error.kind == ErrorKind::kAutoregressive || model.feedback_lags > 0 ||
-         bernoulli(availability_word, model.availability[t]);
+         model.feedback_eta_noise != 0.0 || bernoulli(availability_word, model.availability[t]);
 }
 
 // Standard normals for decision points t = 2k and 2k + 1 come from one Box-Muller pair drawn from
@@ -167,8 +186,9 @@ struct ErrorState {
   }
 };
 
-// Centred recent treatment exposure for availability feedback: sum_j (A I - E[A I]) over the last lags.
-struct FeedbackState {
+// Sum of the last `lags` values pushed (fewer at the start of the study): the centred recent
+// treatment exposure S_t of availability feedback, and the recent errors of the C_t model.
+struct RecentSum {
   double recent[kMaxFeedbackLags];
   int filled;
 
@@ -202,24 +222,44 @@ namespace detail {
 template <class Visitor>
 MRTSIM_HD MRTSIM_INLINE void simulate_liao_decision(const LiaoModelView& model, const StreamKey& key, int t,
                                                     const Philox4x32& w, double normal, ErrorState& errors,
-                                                    FeedbackState& feedback, Visitor& visit) {
-  const bool errors_carry_state = model.error.kind == ErrorKind::kAutoregressive;
+                                                    RecentSum& feedback, RecentSum& recent_errors, Visitor& visit) {
   const bool has_feedback = model.feedback_lags > 0;
+  const bool relative_feedback = model.feedback_eta_relative != 0.0 || model.feedback_eta_noise != 0.0;
+  const bool noise_feedback = model.feedback_eta_noise != 0.0;
+  // Independent errors are drawn only where an outcome is observed; AR errors, and errors that later
+  // availability depends on, run on every t.
+  const bool errors_every_t = model.error.kind == ErrorKind::kAutoregressive || noise_feedback;
+  const double exposure = has_feedback ? feedback.sum(model.feedback_lags) : 0.0;  // S_t
   double tau = model.availability[t];
-  if (has_feedback) tau = clip01(tau + model.feedback_eta * feedback.sum(model.feedback_lags));
+  if (relative_feedback) {
+    const double noise =
+        noise_feedback ? trunc_unit(recent_errors.sum(model.feedback_lags) / model.feedback_lags) : 0.0;
+    tau = clip01(tau + model.feedback_eta * exposure +
+                 tau * (model.feedback_eta_relative * exposure + model.feedback_eta_noise * noise));
+  } else if (has_feedback) {
+    tau = clip01(tau + model.feedback_eta * exposure);
+  }
   DecisionRow row;
   row.t = t;
   row.available = bernoulli(w.v[0], tau);
   row.treated = bernoulli(w.v[1], model.rand_prob[t]) ? 1 : 0;
   row.outcome = 0.0;
-  // Independent errors are drawn only where an outcome is observed; AR errors run on every t.
-  if (row.available || errors_carry_state) {
+  if (row.available || errors_every_t) {
     const double eps = errors.next(model.error, w, key, static_cast<uint32_t>(t), normal);
-    row.outcome = model.baseline[t] + (row.treated - model.rand_prob[t]) * model.effect[t] + eps;
+    if (noise_feedback) recent_errors.push(eps, model.feedback_lags);
+    double level = model.baseline[t], beta = model.effect[t], sd = 1.0;
+    if (model.exposure_shift != nullptr) {
+      const double centred = exposure - model.exposure_shift[t];  // C_t - E[C_t | I_t = 1]
+      level += model.carryover_level * centred;
+      beta += beta * model.carryover_effect * centred;
+    }
+    if (model.error_sd_control != nullptr) sd = row.treated ? model.error_sd_treated[t] : model.error_sd_control[t];
+    // sd = 1 multiplies exactly, so the plain model's outcomes are unchanged bit for bit.
+    row.outcome = level + (row.treated - model.rand_prob[t]) * beta + sd * eps;
   }
   if (has_feedback) {
-    const double exposure = (row.available && row.treated) ? 1.0 : 0.0;
-    feedback.push(exposure - model.rand_prob[t] * model.availability[t], model.feedback_lags);
+    const double exposed = (row.available && row.treated) ? 1.0 : 0.0;
+    feedback.push(exposed - model.rand_prob[t] * model.availability[t], model.feedback_lags);
   }
   visit(row);
 }
@@ -232,8 +272,9 @@ MRTSIM_HD MRTSIM_INLINE void simulate_liao_subject(const LiaoModelView& model, c
                                                    Visitor& visit) {
   detail::ErrorState errors;
   errors.start(model.error, key);
-  detail::FeedbackState feedback;
+  detail::RecentSum feedback, recent_errors;
   feedback.start();
+  recent_errors.start();
   constexpr int kBatch = detail::kDecisionBatch;
   for (int first = 0; first < model.num_decisions; first += kBatch) {
     const int count = model.num_decisions - first < kBatch ? model.num_decisions - first : kBatch;
@@ -243,7 +284,7 @@ MRTSIM_HD MRTSIM_INLINE void simulate_liao_subject(const LiaoModelView& model, c
     normals.draw(model, batch, first, count);
     for (int i = 0; i < count; ++i)
       detail::simulate_liao_decision(model, key, first + i, batch.block(i), normals.value[i], errors, feedback,
-                                     visit);
+                                     recent_errors, visit);
   }
 }
 

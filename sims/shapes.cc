@@ -60,4 +60,6 @@ std::vector<double> expand_per_decision(const std::vector<double>& per_day, int 
   return values;
 }
 
+bool is_weekend_day(int day_index) { return day_index % 7 >= 5; }
+
 }  // namespace mrtsim

@@ -30,6 +30,10 @@ std::vector<double> shape_per_day(const ShapeSpec& spec, int days);
 // Polynomial coefficients (c0, c1, c2) in the day index k with shape_per_day[k] = c0 + c1 k + c2 k^2.
 std::vector<double> shape_coefficients(const ShapeSpec& spec, int days);
 
+// Liao et al. (2016) Section 6.2.1: every subject starts on a Monday, so 0-based day k is a
+// Saturday or Sunday when k mod 7 is 5 or 6.
+bool is_weekend_day(int day_index);
+
 // Repeats a per-day vector for each of the `per_day` decision points of that day.
 std::vector<double> expand_per_decision(const std::vector<double>& per_day, int decisions_per_day);
 

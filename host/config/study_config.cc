@@ -55,6 +55,41 @@ ShapeSpec parse_shape(const YamlMap& m, double min_value, double max_value, cons
   return s;
 }
 
+// `error_scale: {sd_ratio: r, trend: constant | {weekday: a, weekend: b}}` (Section 6.2.3).
+ErrorScaleConfig parse_error_scale(const YamlMap& m) {
+  ErrorScaleConfig e;
+  e.sd_ratio = m.get_double("sd_ratio", 1e-3, 1e3);
+  if (m.has("trend")) {
+    const YAML::Node trend = m.child("trend");
+    if (trend.IsMap()) {
+      const YamlMap weekly = m.map("trend");
+      e.weekly = true;
+      e.weekday_sd = weekly.get_double("weekday", 1e-3, 1e3);
+      e.weekend_sd = weekly.get_double("weekend", 1e-3, 1e3);
+      weekly.reject_unknown_keys({"weekday", "weekend"});
+    } else if (!(trend.IsScalar() && trend.Scalar() == "constant")) {
+      throw UserError(m.where("trend") + ": expected 'constant' or {weekday: SD, weekend: SD}");
+    }
+  }
+  m.reject_unknown_keys({"sd_ratio", "trend"});
+  return e;
+}
+
+// `treatment_carryover: {lags, eta_exposure, eta_noise, gamma_level, gamma_effect, monte_carlo_subjects}`
+// (Section 6.2.4).
+CarryoverConfig parse_carryover(const YamlMap& m) {
+  CarryoverConfig c;
+  c.lags = static_cast<int>(m.get_int("lags", 1, kMaxFeedbackLags, 5));
+  c.eta_exposure = m.get_double("eta_exposure", -1.0, 1.0);
+  c.eta_noise = m.get_double("eta_noise", -1.0, 1.0);
+  c.gamma_level = m.get_double("gamma_level", -100.0, 100.0);
+  c.gamma_effect = m.get_double("gamma_effect", -100.0, 100.0);
+  // Below ~1e4 subjects E[C_t | I_t = 1] is too noisy to centre C_t (MC SE ~ 1/sqrt(subjects)).
+  c.monte_carlo_subjects = m.get_int("monte_carlo_subjects", 10000, 100000000, c.monte_carlo_subjects);
+  m.reject_unknown_keys({"lags", "eta_exposure", "eta_noise", "gamma_level", "gamma_effect", "monte_carlo_subjects"});
+  return c;
+}
+
 LiaoModelConfig parse_model(const YamlMap& m) {
   LiaoModelConfig c;
   const std::string type = m.get_string("type");
@@ -72,10 +107,19 @@ LiaoModelConfig parse_model(const YamlMap& m) {
   }
   if (m.has("baseline")) c.baseline = m.get_double_list("baseline");
   if (c.baseline.empty()) throw UserError(m.where("baseline") + ": needs at least one coefficient");
+  c.weekend_effect = m.get_double("weekend_effect", -1e6, 1e6, 0.0);
   c.effect = parse_shape(m.map("effect"), -1e6, 1e6, "day_max");
   c.error = parse_error(m.map("error"));
+  if (m.has("error_scale")) c.error_scale = parse_error_scale(m.map("error_scale"));
+  if (m.has("treatment_carryover")) {
+    // The C_t model has its own availability feedback and sets the error SD to sigma*.
+    if (m.has("availability_feedback") || m.has("error_scale"))
+      throw UserError(m.where("treatment_carryover") +
+                      ": cannot be combined with availability_feedback or error_scale in one model");
+    c.carryover = parse_carryover(m.map("treatment_carryover"));
+  }
   m.reject_unknown_keys({"type", "days", "decisions_per_day", "rand_prob", "availability", "availability_feedback",
-                         "baseline", "effect", "error"});
+                         "baseline", "weekend_effect", "effect", "error", "error_scale", "treatment_carryover"});
   const auto check_day = [&](const ShapeSpec& s, const char* section, const char* key) {
     if (s.kind == ShapeKind::kQuadratic && s.day_max > c.days)
       throw UserError(m.map(section).where(key) + ": day " + std::to_string(s.day_max) + " is after the last day (" +

@@ -24,7 +24,29 @@ struct ErrorConfig {
   std::string label() const;
 };
 
-// Liao et al. (2016) Section 6 / Appendix A.1 generative model.
+// Liao et al. (2016) Section 6.2.3 (Table IV / 10B): Var[Y_{t+1} | I_t = 1, A_t] = sigma_{A_t,t}^2 with
+// sigma_1t / sigma_0t = sd_ratio and sigma-bar_t^2 = rho sigma_1t^2 + (1 - rho) sigma_0t^2 following a
+// trend that is rescaled so that (1/T) sum_t sigma-bar_t^2 = 1.
+struct ErrorScaleConfig {
+  double sd_ratio = 1.0;
+  bool weekly = false;  // trend: false = constant sigma-bar_t; true = weekday_sd / weekend_sd by day of week
+  double weekday_sd = 1.0;
+  double weekend_sd = 1.0;
+};
+
+// Liao et al. (2016) Section 6.2.4 (Table V / 11B), the "C_t model": availability and outcome depend
+// on C_t = sum_{j<=lags} A_{t-j} I_{t-j} and availability on the recent errors; E[C_t | I_t = 1] and
+// sigma* come from a Monte Carlo pre-pass of monte_carlo_subjects subjects (host/engine/exposure_moments.h).
+struct CarryoverConfig {
+  int lags = 5;
+  double eta_exposure = 0.0;  // eta_1
+  double eta_noise = 0.0;     // eta_2
+  double gamma_level = 0.0;   // gamma_1
+  double gamma_effect = 0.0;  // gamma_2
+  long long monte_carlo_subjects = 200000;
+};
+
+// Liao et al. (2016) Section 6 / Appendix A generative model.
 struct LiaoModelConfig {
   int days = 42;
   int decisions_per_day = 5;
@@ -33,8 +55,11 @@ struct LiaoModelConfig {
   double feedback_eta = 0.0;  // availability feedback on recent treatment (Appendix A.1, 2nd simulation)
   int feedback_lags = 0;
   std::vector<double> baseline{2.5, 0.727, -8.66e-4};  // alpha(t) = sum_j baseline[j] day^j
+  double weekend_effect = 0.0;  // theta: alpha(t) += theta W_t, W_t = 1 on Saturdays and Sundays (Section 6.2.1)
   ShapeSpec effect{ShapeKind::kQuadratic, 0.1, 0.0, 29};  // standardized effect d(t) under H1
   ErrorConfig error;
+  std::optional<ErrorScaleConfig> error_scale;
+  std::optional<CarryoverConfig> carryover;
 
   int num_decisions() const { return days * decisions_per_day; }
 };

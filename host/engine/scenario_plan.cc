@@ -62,16 +62,8 @@ void ScenarioPlan::build_model(const LiaoModelConfig& model, Hypothesis hypothes
   rand_prob_.assign(T, model.rand_prob);
   effect_ = expand_per_decision(shape_per_day(model.effect, model.days), m);
   if (hypothesis == Hypothesis::kNull) effect_.assign(T, 0.0);
-  baseline_.resize(T);
-  for (int t = 0; t < T; ++t) {
-    const double day = t / m;
-    double value = 0.0, power = 1.0;
-    for (double coefficient : model.baseline) {
-      value += coefficient * power;
-      power *= day;
-    }
-    baseline_[t] = value;
-  }
+  build_baseline(model);
+  model_view_ = LiaoModelView{};
   model_view_.num_decisions = T;
   model_view_.availability = availability_.data();
   model_view_.rand_prob = rand_prob_.data();
@@ -80,6 +72,75 @@ void ScenarioPlan::build_model(const LiaoModelConfig& model, Hypothesis hypothes
   model_view_.feedback_eta = model.feedback_eta;
   model_view_.feedback_lags = model.feedback_lags;
   model_view_.error = make_error_spec(model.error);
+  build_error_scale(model);
+  build_carryover(model);
+}
+
+// alpha(t) = sum_j baseline[j] day^j + theta W_t (W_t = 1 on weekend days, Section 6.2.1).
+void ScenarioPlan::build_baseline(const LiaoModelConfig& model) {
+  const int T = model.num_decisions();
+  baseline_.resize(T);
+  for (int t = 0; t < T; ++t) {
+    const int day_index = t / model.decisions_per_day;
+    const double day = day_index;
+    double value = 0.0, power = 1.0;
+    for (double coefficient : model.baseline) {
+      value += coefficient * power;
+      power *= day;
+    }
+    if (model.weekend_effect != 0.0 && is_weekend_day(day_index)) value += model.weekend_effect;
+    baseline_[t] = value;
+  }
+}
+
+// Section 6.2.3: sigma-bar_t from the trend, rescaled to (1/T) sum sigma-bar_t^2 = 1; then
+// sigma_0t = sigma-bar_t / sqrt(rho r^2 + 1 - rho) and sigma_1t = r sigma_0t, so that
+// rho sigma_1t^2 + (1 - rho) sigma_0t^2 = sigma-bar_t^2.
+void ScenarioPlan::build_error_scale(const LiaoModelConfig& model) {
+  if (!model.error_scale) return;
+  const ErrorScaleConfig& scale = *model.error_scale;
+  const int T = model.num_decisions();
+  std::vector<double> sd_bar(T, 1.0);
+  if (scale.weekly)
+    for (int t = 0; t < T; ++t)
+      sd_bar[t] = is_weekend_day(t / model.decisions_per_day) ? scale.weekend_sd : scale.weekday_sd;
+  double mean_square = 0.0;
+  for (double v : sd_bar) mean_square += v * v;
+  mean_square /= T;
+  const double r = scale.sd_ratio;
+  error_sd_control_.resize(T);
+  error_sd_treated_.resize(T);
+  for (int t = 0; t < T; ++t) {
+    const double rho = rand_prob_[t];
+    error_sd_control_[t] = sd_bar[t] / std::sqrt(mean_square) / std::sqrt(rho * r * r + (1 - rho));
+    error_sd_treated_[t] = r * error_sd_control_[t];
+  }
+  model_view_.error_sd_control = error_sd_control_.data();
+  model_view_.error_sd_treated = error_sd_treated_.data();
+}
+
+// Section 6.2.4: the C_t model. The Monte Carlo pre-pass runs the model before the outcome is
+// centred (the availability process does not depend on the outcome's parameters), then
+// shift_t = E[C_t | I_t = 1] - E[C_t] and sigma* (the error SD at every t) complete the model.
+void ScenarioPlan::build_carryover(const LiaoModelConfig& model) {
+  if (!model.carryover) return;
+  const CarryoverConfig& c = *model.carryover;
+  model_view_.feedback_eta = 0.0;
+  model_view_.feedback_lags = c.lags;
+  model_view_.feedback_eta_relative = c.eta_exposure;
+  model_view_.feedback_eta_noise = c.eta_noise;
+  exposure_moments_ = estimate_exposure_moments(model_view_, seed_, stream_ & ~1u, c.monte_carlo_subjects);
+  const int T = model.num_decisions();
+  exposure_shift_.resize(T);
+  for (int t = 0; t < T; ++t) exposure_shift_[t] = exposure_moments_.mean_available[t] - exposure_moments_.expected[t];
+  const double sigma_star = carryover_error_sd(exposure_moments_, c.gamma_level, c.gamma_effect, rand_prob_, effect_);
+  error_sd_control_.assign(T, sigma_star);
+  error_sd_treated_.assign(T, sigma_star);
+  model_view_.carryover_level = c.gamma_level;
+  model_view_.carryover_effect = c.gamma_effect;
+  model_view_.exposure_shift = exposure_shift_.data();
+  model_view_.error_sd_control = error_sd_control_.data();
+  model_view_.error_sd_treated = error_sd_treated_.data();
 }
 
 void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelConfig& model) {
@@ -112,7 +173,8 @@ void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelC
 //   beta*  = argmin sum_t tau_t ptilde_t (1 - ptilde_t) (beta(t) - f_t'b)^2,
 // because E[W (A - ptilde)] = 0, E[W (A - ptilde)^2] = ptilde(1-ptilde) and
 // E[W (A - ptilde)(A - rho)] = ptilde(1-ptilde), E[W (A - rho)] = ptilde - rho. Past treatments
-// may shift availability (feedback model) without changing these, since E[I_t] stays tau_t.
+// may shift availability (feedback model) without changing these, since E[I_t] stays tau_t; the C_t
+// model's carryover terms have mean zero given I_t = 1 and A_t, and error SDs do not enter.
 void ScenarioPlan::compute_truth() {
   const int T = model_view_.num_decisions;
   Eigen::MatrixXd g_gram = Eigen::MatrixXd::Zero(q_, q_), f_gram = Eigen::MatrixXd::Zero(p_, p_);

@@ -7,6 +7,7 @@
 
 #include "host/config/study_config.h"
 #include "host/engine/cell_plan.h"
+#include "host/engine/exposure_moments.h"
 #include "kernels/wcls_simulation.h"
 
 namespace mrtsim {
@@ -33,6 +34,12 @@ class ScenarioPlan : public CellPlan {
   const std::vector<double>& truth() const { return truth_.value; }
   const TruthValues& truth_values() const override { return truth_; }
   uint32_t stream() const { return stream_; }
+  // Per decision point inputs of the generative model, for inspection and tests.
+  const std::vector<double>& baseline() const { return baseline_; }
+  const std::vector<double>& error_sd_control() const { return error_sd_control_; }  // empty: all 1
+  const std::vector<double>& error_sd_treated() const { return error_sd_treated_; }
+  // The C_t model's Monte Carlo pre-pass (empty subjects when the model has no carryover).
+  const ExposureMoments& exposure_moments() const { return exposure_moments_; }
 
   WclsDecisions decisions() const override { return WclsDecisions(analysis_, dim(), num_effects()); }
   bool has_permutation_test() const override { return analysis_.permutation.has_value(); }
@@ -42,6 +49,9 @@ class ScenarioPlan : public CellPlan {
 
  private:
   void build_model(const LiaoModelConfig& model, Hypothesis hypothesis);
+  void build_baseline(const LiaoModelConfig& model);
+  void build_error_scale(const LiaoModelConfig& model);
+  void build_carryover(const LiaoModelConfig& model);
   void build_design(const AnalysisConfig& analysis, const LiaoModelConfig& model);
   void compute_truth();
 
@@ -52,6 +62,8 @@ class ScenarioPlan : public CellPlan {
   int q_ = 0, p_ = 0;
   std::vector<std::string> names_;
   std::vector<double> availability_, rand_prob_, baseline_, effect_;
+  std::vector<double> error_sd_control_, error_sd_treated_, exposure_shift_;
+  ExposureMoments exposure_moments_;
   std::vector<double> controls_, moderators_, numerator_prob_;
   std::vector<WclsWeights> weights_;
   TruthValues truth_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -23,7 +24,9 @@ struct CommandResult {
 inline CommandResult run_mrtsim(const std::string& arguments) {
   static int call = 0;
   const std::string err_path =
-      (std::filesystem::path(::testing::TempDir()) / ("mrtsim_cli_" + std::to_string(++call) + ".err")).string();
+      (std::filesystem::path(::testing::TempDir()) /
+       ("mrtsim_cli_" + std::to_string(::getpid()) + "_" + std::to_string(++call) + ".err"))
+          .string();  // the pid: ctest runs test processes in parallel
   const std::string command = std::string("'") + MRTSIM_BINARY + "' " + arguments + " 2>'" + err_path + "'";
   CommandResult result{-1, "", ""};
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -9,8 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/crc.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -272,6 +274,29 @@ TEST_F(StudyDistribution, ChangedStudySeedOrReplicatesAreRefusedAndRestartStarts
   EXPECT_EQ(run(changed, out, "--restart").exit_code, 0);
   // A comment does not change the numbers.
   EXPECT_EQ(read(out + "/rejection.csv") + read(out + "/coefficients.csv"), tables);
+}
+
+TEST_F(StudyDistribution, CheckpointOfAnotherEngineBuildIsRefused) {
+  const std::string out = dir("run");
+  ASSERT_EQ(run(study_, out).exit_code, 0);
+  // Rewrite the header as another build of the engine would have (a different source hash), with a
+  // valid checksum: kind (4 bytes) | length (4) | payload | CRC-32 (4).
+  const std::string log = out + "/checkpoint/units-0.log";
+  std::string bytes = read(log);
+  uint32_t length;
+  std::memcpy(&length, bytes.data() + 4, 4);
+  const size_t at = bytes.find("(engine ");
+  ASSERT_LT(at, 8u + length);
+  bytes[at + 8] = bytes[at + 8] == '0' ? '1' : '0';
+  boost::crc_32_type crc;
+  crc.process_bytes(bytes.data() + 8, length);
+  const uint32_t checksum = crc.checksum();
+  std::memcpy(bytes.data() + 8 + length, &checksum, 4);
+  std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
+  const CommandResult refused = run(study_, out);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("checkpoint written by mrtsim"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--restart"), std::string::npos) << refused.err;
 }
 
 TEST_F(StudyDistribution, DamagedCheckpointIsRefusedAndATruncatedTailIsRedone) {

@@ -11,6 +11,7 @@
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/scenario_plan.h"
 #include "host/user_error.h"
+#include "mrtsim_fingerprint.h"
 #include "mrtsim_version.h"
 
 namespace mrtsim {
@@ -152,8 +153,12 @@ StudyPlan::StudyPlan(const StudyConfig& study) : study_(study) {
 StudyPlan::~StudyPlan() = default;
 
 RunIdentity StudyPlan::identity() const {
-  return RunIdentity{MRTSIM_VERSION,       study_.text,    study_.seed, study_.replicates,
-                     study_.replicates_per_unit, study_.file};
+  return RunIdentity{MRTSIM_VERSION " (engine " MRTSIM_ENGINE_FINGERPRINT ")",
+                     study_.text,
+                     study_.seed,
+                     study_.replicates,
+                     study_.replicates_per_unit,
+                     study_.file};
 }
 
 StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {

@@ -23,7 +23,7 @@ namespace mrtsim {
 
 // What makes results of two runs mergeable: the same engine, study text, seed and replicates.
 struct RunIdentity {
-  std::string engine_version;
+  std::string engine_version;  // version and a hash of the engine's sources (cmake/engine_fingerprint.cmake)
   std::string study_text;
   uint64_t seed = 0;
   long long replicates = 0;

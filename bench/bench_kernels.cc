@@ -11,6 +11,7 @@
 
 #include "host/config/study_config.h"
 #include "host/engine/distal_scenario_plan.h"
+#include "host/engine/replicate_buffers.h"
 #include "host/engine/scenario_plan.h"
 #include "kernels/distal_backend.h"
 #include "kernels/wcls_backend.h"
@@ -57,26 +58,34 @@ void BM_SimulatedSubject(benchmark::State& state) {
 }
 BENCHMARK(BM_SimulatedSubject);
 
-// Runs batches of `batch` replicates on `backend` until the benchmark stops, reporting throughput.
-void run_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
-  const int d = plan().dim();
-  std::vector<int> status(batch), n_eff(batch);
-  std::vector<double> joint(batch), estimates(size_t(batch) * d), std_errors(size_t(batch) * d);
-  const WclsReplicateOutput out{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
+// Runs run_batch(first, count, buffers) on consecutive batches of `batch` replicates until the
+// benchmark stops, reporting replicates/s and cells/s (`cells` subject-decision cells per replicate).
+template <class RunBatch>
+void run_batches(benchmark::State& state, uint32_t batch, int dim, bool permutation, double cells,
+                 RunBatch&& run_batch) {
+  ReplicateBuffers buffers(batch, dim, permutation);
   uint32_t first = 0;
   for (auto _ : state) {
-    run_wcls_replicates(backend, threads, d, plan().task(), first, batch, out);
+    run_batch(first, batch, buffers);
     first += batch;
   }
   const double replicates = double(batch) * state.iterations();
   state.counters["replicates/s"] = benchmark::Counter(replicates, benchmark::Counter::kIsRate);
-  state.counters["cells/s"] = benchmark::Counter(replicates * cells_per_replicate(), benchmark::Counter::kIsRate);
+  state.counters["cells/s"] = benchmark::Counter(replicates * cells, benchmark::Counter::kIsRate);
+}
+
+// WCLS replicates of the workload on `backend`.
+void run_wcls_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
+  run_batches(state, batch, plan().dim(), false, cells_per_replicate(),
+              [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
+                run_wcls_replicates(backend, threads, plan().dim(), plan().task(), first, count, buffers.fits());
+              });
 }
 
 // The CPU backend with state.range(0) threads (64 replicates per thread per batch).
 void BM_WclsReplicatesCpu(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  run_batches(state, Backend::kCpu, threads, 64 * threads);
+  run_wcls_batches(state, Backend::kCpu, threads, 64 * threads);
   state.counters["cells/s/thread"] = state.counters["cells/s"];
   state.counters["cells/s/thread"].value /= threads;
 }
@@ -87,26 +96,14 @@ BENCHMARK(BM_WclsReplicatesCpu)->DenseRange(1, omp_get_num_procs())->UseRealTime
 void BM_WclsPermutationReplicatesCpu(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const WclsPermutationSettings permutation{99, ReshuffleScheme::kPermute};
-  const uint32_t batch = 2 * threads;
-  const int d = plan().dim(), p = plan().num_effects();
-  std::vector<int> status(batch), n_eff(batch), failed(batch);
-  std::vector<double> joint(batch), estimates(size_t(batch) * d), std_errors(size_t(batch) * d);
-  std::vector<double> p_values(size_t(batch) * p), joint_p_value(batch);
-  const WclsPermutationOutput out{{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()},
-                                  p_values.data(),
-                                  joint_p_value.data(),
-                                  failed.data()};
-  uint32_t first = 0;
-  for (auto _ : state) {
-    run_wcls_permutation_replicates(Backend::kCpu, threads, d, plan().task(), permutation, first, batch, out);
-    first += batch;
-  }
-  const double replicates = double(batch) * state.iterations();
-  const double fits = replicates * (permutation.reshuffles + 1);
-  state.counters["replicates/s"] = benchmark::Counter(replicates, benchmark::Counter::kIsRate);
-  state.counters["reshuffled_fits/s"] =
-      benchmark::Counter(replicates * permutation.reshuffles, benchmark::Counter::kIsRate);
-  state.counters["cells/s"] = benchmark::Counter(fits * cells_per_replicate(), benchmark::Counter::kIsRate);
+  // Every replicate fits B + 1 cohorts.
+  run_batches(state, 2 * threads, plan().dim(), true, cells_per_replicate() * (permutation.reshuffles + 1),
+              [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
+                run_wcls_permutation_replicates(Backend::kCpu, threads, plan().dim(), plan().task(), permutation,
+                                                first, count, buffers.view());
+              });
+  state.counters["reshuffled_fits/s"] = state.counters["replicates/s"];
+  state.counters["reshuffled_fits/s"].value *= permutation.reshuffles;
 }
 BENCHMARK(BM_WclsPermutationReplicatesCpu)
     ->DenseRange(1, omp_get_num_procs())
@@ -119,7 +116,7 @@ void BM_WclsReplicatesCuda(benchmark::State& state) {
     state.SkipWithError("no CUDA device present");
     return;
   }
-  run_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
+  run_wcls_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
 }
 BENCHMARK(BM_WclsReplicatesCuda)->Arg(1 << 14)->Arg(1 << 17)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -136,19 +133,10 @@ DistalSimulationTask distal_task(int folds) {
 
 void run_distal_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
   const DistalSimulationTask task = distal_task(static_cast<int>(state.range(1)));
-  const int p = task.analysis.num_effects;
-  std::vector<int> status(batch), n_eff(batch);
-  std::vector<double> joint(batch), estimates(size_t(batch) * p), std_errors(size_t(batch) * p);
-  const WclsReplicateOutput out{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
-  uint32_t first = 0;
-  for (auto _ : state) {
-    run_distal_replicates(backend, threads, task, first, batch, out);
-    first += batch;
-  }
-  const double replicates = double(batch) * state.iterations();
-  state.counters["replicates/s"] = benchmark::Counter(replicates, benchmark::Counter::kIsRate);
-  state.counters["cells/s"] =
-      benchmark::Counter(replicates * task.n_subjects * task.model.num_decisions, benchmark::Counter::kIsRate);
+  run_batches(state, batch, task.analysis.num_effects, false, double(task.n_subjects) * task.model.num_decisions,
+              [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
+                run_distal_replicates(backend, threads, task, first, count, buffers.fits());
+              });
 }
 
 void BM_DceeReplicatesCpu(benchmark::State& state) {

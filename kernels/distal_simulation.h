@@ -97,8 +97,9 @@ struct DceeSubjectSums {
     if (!row.available) return;
     const double c = row.treated ? 1.0 / row.prob : -1.0 / (1.0 - row.prob);
     u += c * s;
-    p1.noalias() += (c * (1.0 - row.prob)) * s * x.transpose();
-    p0.noalias() += (c * row.prob) * s * x.transpose();
+    const EffectByControl<P> sx = s * x.transpose();
+    p1 += (c * (1.0 - row.prob)) * sx;
+    p0 += (c * row.prob) * sx;
   }
 
   // The subject's score r_i(g1, g0) = sum_t psi_t S_t.

@@ -14,6 +14,7 @@
 #include "host/config/study_config.h"
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/distal_truth.h"
+#include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
 #include "host/user_error.h"
 #include "kernels/distal_backend.h"
@@ -49,20 +50,10 @@ Cohort simulate_cohort(const DistalSimulationTask& task, uint32_t replicate) {
   return cohort;
 }
 
-struct ReplicateOutputs {
-  std::vector<int> status, n_eff;
-  std::vector<double> joint, estimates, std_errors;
-  explicit ReplicateOutputs(size_t count, int p)
-      : status(count), n_eff(count), joint(count), estimates(count * p), std_errors(count * p) {}
-  WclsReplicateOutput view() {
-    return WclsReplicateOutput{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
-  }
-};
-
-ReplicateOutputs run(const DistalSimulationTask& task, uint32_t first, uint32_t count, int threads,
+ReplicateBuffers run(const DistalSimulationTask& task, uint32_t first, uint32_t count, int threads,
                      Backend backend = Backend::kCpu) {
-  ReplicateOutputs out(count, task.analysis.num_effects);
-  run_distal_replicates(backend, threads, task, first, count, out.view());
+  ReplicateBuffers out(count, task.analysis.num_effects);
+  run_distal_replicates(backend, threads, task, first, count, out.fits());
   return out;
 }
 
@@ -157,7 +148,7 @@ TEST_P(DceeReplicate, OnePassSumsEqualTheRealDataDcee) {
                                        std::to_string(folds) + ", " + (moderated ? "[Z]" : "[]") + "]]}]\n");
   const DistalSimulationTask task = task_of(study);
   const int p = task.analysis.num_effects;
-  const ReplicateOutputs one_pass = run(task, 3, 1, 1);
+  const ReplicateBuffers one_pass = run(task, 3, 1, 1);
   ASSERT_EQ(one_pass.status[0], 0);
 
   DceeModelSpec spec;
@@ -230,7 +221,7 @@ TEST(DistalRegressionReplicate, WclsAndGeeEqualADenseSandwich) {
       const StudyConfig study = study_with(std::string("grid: [{keys: [analysis.estimator, analysis.moderators], "
                                                        "values: [[") + estimator + ", " + moderators + "]]}]\n");
       const DistalSimulationTask task = task_of(study);
-      const ReplicateOutputs one_pass = run(task, 8, 1, 1);
+      const ReplicateBuffers one_pass = run(task, 8, 1, 1);
       ASSERT_EQ(one_pass.status[0], 0) << estimator;
       std::vector<double> beta, se;
       dense_regression(simulate_cohort(task, 8), std::string(estimator) == "gee", 0.5, task.analysis.num_effects,
@@ -246,7 +237,7 @@ TEST(DistalRegressionReplicate, WclsAndGeeEqualADenseSandwich) {
 TEST(DistalReplicates, SameResultsForAnyThreadCountAndRange) {
   const StudyConfig study = study_with("grid: [{keys: [analysis.cross_fit, analysis.moderators], values: [[5, [Z]]]}]\n");
   const DistalSimulationTask task = task_of(study);
-  const ReplicateOutputs one = run(task, 0, 12, 1), two = run(task, 0, 12, 2), tail = run(task, 7, 5, 2);
+  const ReplicateBuffers one = run(task, 0, 12, 1), two = run(task, 0, 12, 2), tail = run(task, 7, 5, 2);
   EXPECT_EQ(one.estimates, two.estimates);
   EXPECT_EQ(one.std_errors, two.std_errors);
   for (int j = 0; j < 5 * 2; ++j) EXPECT_EQ(tail.estimates[j], one.estimates[7 * 2 + j]);
@@ -258,7 +249,7 @@ TEST(DistalReplicates, CudaMatchesCpu) {
     const StudyConfig study = study_with(std::string("grid: [{keys: [analysis.estimator, analysis.moderators], "
                                                      "values: [[") + estimator + ", [Z]]]}]\n");
     const DistalSimulationTask task = task_of(study);
-    const ReplicateOutputs cpu = run(task, 0, 64, 2), gpu = run(task, 0, 64, 0, Backend::kCuda);
+    const ReplicateBuffers cpu = run(task, 0, 64, 2), gpu = run(task, 0, 64, 0, Backend::kCuda);
     EXPECT_EQ(cpu.status, gpu.status);
     for (size_t k = 0; k < cpu.estimates.size(); ++k) {
       EXPECT_NEAR(gpu.estimates[k], cpu.estimates[k], 1e-10 * (1 + std::fabs(cpu.estimates[k])));

@@ -125,10 +125,10 @@ JointPermutation summarize_joint(const JointTest& observed, const std::vector<Re
 
 }  // namespace
 
-ReshuffleScheme parse_reshuffle_scheme(const std::string& name) {
+ReshuffleScheme parse_reshuffle_scheme(const std::string& name, const std::string& where) {
   if (name == "permute") return ReshuffleScheme::kPermute;
   if (name == "rerandomize") return ReshuffleScheme::kRerandomize;
-  throw UserError("--scheme: '" + name + "' is not one of permute, rerandomize");
+  throw UserError(where + ": unknown scheme '" + name + "' (expected permute or rerandomize)");
 }
 
 const char* reshuffle_scheme_name(ReshuffleScheme scheme) {

@@ -20,8 +20,9 @@
 namespace mrtsim {
 
 // ReshuffleScheme (kernels/reshuffle.h): A = 0 at unavailable rows under kRerandomize.
-// "permute" or "rerandomize"; anything else is a UserError naming --scheme.
-ReshuffleScheme parse_reshuffle_scheme(const std::string& name);
+// "permute" or "rerandomize"; anything else is a UserError starting with `where` (the option or
+// YAML key that gave the name).
+ReshuffleScheme parse_reshuffle_scheme(const std::string& name, const std::string& where);
 const char* reshuffle_scheme_name(ReshuffleScheme scheme);
 
 // The treatment vector (one entry per row of `data`) of reshuffle number `reshuffle`.

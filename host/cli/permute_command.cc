@@ -76,7 +76,7 @@ void print_table(const PermutationTestResult& result, const std::string& path) {
 
 void run_permute(PermuteOptions options) {
   const WclsDesign design = load_wcls_design(options.data);
-  options.settings.scheme = parse_reshuffle_scheme(options.scheme);
+  options.settings.scheme = parse_reshuffle_scheme(options.scheme, "--scheme");
   options.settings.joint_form = options.data.joint_form();
   const PermutationTestResult result = permutation_test(design, options.settings);
   if (options.format == "json")

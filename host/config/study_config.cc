@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "host/analysis/permutation_test.h"
 #include "host/config/yaml_reader.h"
 #include "host/samplesize/liao_formula.h"
 #include "host/user_error.h"
@@ -256,10 +257,7 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
     const YamlMap pm = m.map("permutation");
     PermutationConfig perm;
     perm.reshuffles = static_cast<uint32_t>(pm.get_int("reshuffles", 1, kMaxSimulatedReshuffles, 999));
-    const std::string scheme = pm.get_string("scheme", "permute");
-    if (scheme == "permute") perm.scheme = ReshuffleScheme::kPermute;
-    else if (scheme == "rerandomize") perm.scheme = ReshuffleScheme::kRerandomize;
-    else throw UserError(pm.where("scheme") + ": unknown scheme '" + scheme + "' (expected permute or rerandomize)");
+    perm.scheme = parse_reshuffle_scheme(pm.get_string("scheme", "permute"), pm.where("scheme"));
     pm.reject_unknown_keys({"reshuffles", "scheme"});
     if (a.estimator != Estimator::kWcls) throw UserError(m.where("permutation") + ": only for estimator wcls");
     a.permutation = perm;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "host/engine/distal_scenario_plan.h"
+#include "host/engine/replicate_buffers.h"
 #include "host/engine/scenario_plan.h"
 #include "host/user_error.h"
 #include "mrtsim_fingerprint.h"
@@ -17,26 +18,6 @@
 namespace mrtsim {
 
 namespace {
-
-struct ReplicateBuffers {
-  std::vector<int> status, n_eff, failed_reshuffles;
-  std::vector<double> joint, estimates, std_errors, permutation_p, joint_permutation_p;
-
-  ReplicateBuffers(long long count, int dim, bool permutation)
-      : status(count),
-        n_eff(count),
-        failed_reshuffles(permutation ? count : 0),
-        joint(count),
-        estimates(count * dim),
-        std_errors(count * dim),
-        permutation_p(permutation ? count * dim : 0),
-        joint_permutation_p(permutation ? count : 0) {}
-  WclsPermutationOutput view() {
-    return WclsPermutationOutput{
-        WclsReplicateOutput{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()},
-        permutation_p.data(), joint_permutation_p.data(), failed_reshuffles.data()};
-  }
-};
 
 // A stretch of one cell's consecutive units, computed with as few backend calls as the batch size
 // allows.

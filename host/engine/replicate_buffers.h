@@ -1,0 +1,34 @@
+// Host arrays behind the backends' per-replicate outputs (WclsReplicateOutput, and the p-values of
+// a permutation test in every replicate), for the study runner, benchmarks and tests.
+#pragma once
+
+#include <vector>
+
+#include "kernels/wcls_backend.h"
+
+namespace mrtsim {
+
+struct ReplicateBuffers {
+  std::vector<int> status, n_eff, failed_reshuffles;
+  std::vector<double> joint, estimates, std_errors, permutation_p, joint_permutation_p;
+
+  // `count` replicates of `dim` coefficients; the permutation arrays only `with_permutation`.
+  ReplicateBuffers(long long count, int dim, bool with_permutation = false)
+      : status(count),
+        n_eff(count),
+        failed_reshuffles(with_permutation ? count : 0),
+        joint(count),
+        estimates(count * dim),
+        std_errors(count * dim),
+        permutation_p(with_permutation ? count * dim : 0),  // p <= dim effects per replicate
+        joint_permutation_p(with_permutation ? count : 0) {}
+
+  WclsReplicateOutput fits() {
+    return WclsReplicateOutput{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
+  }
+  WclsPermutationOutput view() {
+    return WclsPermutationOutput{fits(), permutation_p.data(), joint_permutation_p.data(), failed_reshuffles.data()};
+  }
+};
+
+}  // namespace mrtsim

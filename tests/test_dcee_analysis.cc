@@ -25,7 +25,7 @@ namespace mrtsim {
 namespace {
 
 const std::string kAppendixA = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/appendix_a.csv";
-const std::string kDistal = std::string(MRTSIM_SHARED_DIR) + "/data/data_distal_continuous.csv";
+const std::string kDistal = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/data_distal_continuous.csv";
 // MRTAnalysis's fit$conf_int uses 1.96 exactly (estimators.md §2.5).
 constexpr double kPackageNormalQuantile = 1.96;
 

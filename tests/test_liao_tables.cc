@@ -21,7 +21,7 @@ namespace {
 using CellKey = std::tuple<std::string, int, double, double>;  // table, day of max, availability, effect
 
 std::map<CellKey, double> published_normal_pattern1() {
-  std::ifstream in(MRTSIM_SHARED_DIR "/reference/liao2016_tables_2B_3B.csv");
+  std::ifstream in(MRTSIM_SOURCE_DIR "/bench/liao2016/reference/liao2016_tables_2B_3B.csv");
   EXPECT_TRUE(in.good()) << "missing reference CSV";
   std::map<CellKey, double> cells;
   std::string line;

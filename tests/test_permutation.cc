@@ -19,7 +19,7 @@
 namespace mrtsim {
 namespace {
 
-const std::string kHeartSteps = std::string(MRTSIM_SHARED_DIR) + "/data/data_mimicHeartSteps.csv";
+const std::string kHeartSteps = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/data_mimicHeartSteps.csv";
 
 // A small MRT with one control x: y = 1 + 0.5 x + effect * A + N(0, 1), A ~ Bernoulli(rand_prob)
 // at available points (availability ~ Bernoulli(0.8)), A = 0 elsewhere.

@@ -26,7 +26,7 @@
 namespace mrtsim {
 namespace {
 
-const std::string kTableI = std::string(MRTSIM_SHARED_DIR) + "/reference/liao2016_table1.csv";
+const std::string kTableI = std::string(MRTSIM_SOURCE_DIR) + "/bench/liao2016/reference/liao2016_table1.csv";
 
 // Table I's design (samplesize.md §6a): 42 days x 5, rho = 0.4, quadratic effect from 0 peaking on
 // day 29, constant availability.

@@ -27,7 +27,7 @@ namespace mrtsim {
 namespace {
 
 const std::string kAppendixA = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/appendix_a.csv";
-const std::string kHeartSteps = std::string(MRTSIM_SHARED_DIR) + "/data/data_mimicHeartSteps.csv";
+const std::string kHeartSteps = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/data_mimicHeartSteps.csv";
 
 // A golden row: estimate, SE, LCL, UCL, p-value.
 struct Golden {

@@ -23,7 +23,7 @@ for family in normal t3 exp ar1 ar5; do
   rm -f "$out/results.json" "$out/summary.md"  # the CSVs and the comparison below are what is kept
   dirs+=("$out")
 done
-python3 bench/liao2016/compare_tables.py --reference ../shared/reference/liao2016_tables_2B_3B.csv \
+python3 bench/liao2016/compare_tables.py --reference bench/liao2016/reference/liao2016_tables_2B_3B.csv \
   --out docs/liao2016_tables_2B_3B.md --command "bash bench/liao2016/reproduce.sh $replicates" \
   --title "Liao et al. (2016) Tables 2B and 3B (availability Pattern 1) reproduced by mrtsim" "${dirs[@]}"
 

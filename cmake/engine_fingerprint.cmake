@@ -1,9 +1,9 @@
 # Writes ${OUTPUT}: a header defining MRTSIM_ENGINE_FINGERPRINT, the SHA-256 of the engine's source
-# files (${SOURCE_DIR}/kernels, sims, host). Checkpoints record it, so results of a changed engine
+# files (${SOURCE_DIR}/core, kernels, sims, host). Checkpoints record it, so results of a changed engine
 # are never mixed with older ones even when the version number stayed the same.
 # Usage: cmake -DSOURCE_DIR=... -DOUTPUT=... -P engine_fingerprint.cmake
 file(GLOB_RECURSE sources RELATIVE "${SOURCE_DIR}"
-     "${SOURCE_DIR}/kernels/*" "${SOURCE_DIR}/sims/*" "${SOURCE_DIR}/host/*")
+     "${SOURCE_DIR}/core/*" "${SOURCE_DIR}/kernels/*" "${SOURCE_DIR}/sims/*" "${SOURCE_DIR}/host/*")
 list(SORT sources)
 set(digests "")
 foreach(source IN LISTS sources)

@@ -12,7 +12,7 @@
 // backends. Matrices are d x d, stored densely (both triangles), so row- or column-major is the same.
 #pragma once
 
-#include "kernels/device_macros.h"
+#include "core/device_macros.h"
 
 namespace mrtsim {
 

@@ -20,8 +20,8 @@
 
 #include <Eigen/Dense>
 
-#include "kernels/device_macros.h"
-#include "kernels/philox.h"
+#include "core/device_macros.h"
+#include "core/philox.h"
 #include "kernels/wcls.h"
 #include "kernels/wcls_simulation.h"
 #include "sims/qian_model.h"
@@ -46,7 +46,7 @@ struct DistalSimulationTask {
   QianModelView model;
   DistalAnalysisView analysis;
   uint64_t seed;
-  uint32_t scenario;  // stream index, see kernels/philox.h
+  uint32_t scenario;  // stream index, see core/philox.h
   int n_subjects;
 };
 

@@ -1,14 +1,14 @@
 // Reshuffled treatments for permutation / re-randomization tests, written once for the real-data
 // command (host/analysis/permutation_test) and the per-replicate test of simulations
 // (kernels/wcls_permutation.h). Every draw comes from one subject's kPermutation stream at a draw
-// index the caller chooses (the callers' layouts are in kernels/philox.h).
+// index the caller chooses (the callers' layouts are in core/philox.h).
 #pragma once
 
 #include <cstdint>
 
-#include "kernels/device_macros.h"
-#include "kernels/philox.h"
-#include "kernels/random_variates.h"
+#include "core/device_macros.h"
+#include "core/philox.h"
+#include "core/random_variates.h"
 
 namespace mrtsim {
 

@@ -11,7 +11,7 @@
 
 #include <Eigen/Dense>
 
-#include "kernels/device_macros.h"
+#include "core/device_macros.h"
 
 namespace mrtsim {
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 

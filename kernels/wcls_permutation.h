@@ -12,15 +12,15 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/device_macros.h"
-#include "kernels/philox.h"
+#include "core/device_macros.h"
+#include "core/philox.h"
 #include "kernels/reshuffle.h"
 #include "kernels/wcls.h"
 #include "kernels/wcls_simulation.h"
 
 namespace mrtsim {
 
-// Reshuffle draws use draw index reshuffle << kReshufflePositionBits | position (kernels/philox.h),
+// Reshuffle draws use draw index reshuffle << kReshufflePositionBits | position (core/philox.h),
 // which bounds the decision points per subject and the reshuffles per replicate.
 constexpr int kReshufflePositionBits = 12;
 constexpr int kMaxPermutationDecisions = 1 << kReshufflePositionBits;

@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "kernels/device_macros.h"
-#include "kernels/philox.h"
+#include "core/device_macros.h"
+#include "core/philox.h"
 #include "kernels/wcls.h"
 #include "sims/liao_model.h"
 
@@ -30,7 +30,7 @@ struct WclsSimulationTask {
   LiaoModelView model;
   WclsDesignView design;
   uint64_t seed;
-  uint32_t scenario;  // the scenario's stream index (scenario x hypothesis), see kernels/philox.h
+  uint32_t scenario;  // the scenario's stream index (scenario x hypothesis), see core/philox.h
   int n_subjects;
   SmallSampleCorrection correction;
 };

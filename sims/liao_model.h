@@ -24,9 +24,9 @@
 
 #include <cstdint>
 
-#include "kernels/device_macros.h"
-#include "kernels/philox.h"
-#include "kernels/random_variates.h"
+#include "core/device_macros.h"
+#include "core/philox.h"
+#include "core/random_variates.h"
 
 namespace mrtsim {
 
@@ -80,7 +80,7 @@ MRTSIM_HD MRTSIM_INLINE double clip01(double p) { return p < 0.0 ? 0.0 : (p > 1.
 MRTSIM_HD MRTSIM_INLINE double trunc_unit(double x) { return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x); }
 
 // Decision points whose Philox blocks and normals are drawn together, starting at multiples of the
-// batch size: on the CPU two groups of eight AVX2 lanes (kernels/philox_avx2.h); a CUDA thread keeps
+// batch size: on the CPU two groups of eight AVX2 lanes (core/philox_avx2.h); a CUDA thread keeps
 // just one Box-Muller pair's two blocks in registers.
 #if defined(__CUDA_ARCH__)
 constexpr int kDecisionBatch = 2;

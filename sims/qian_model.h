@@ -21,9 +21,9 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/device_macros.h"
-#include "kernels/philox.h"
-#include "kernels/random_variates.h"
+#include "core/device_macros.h"
+#include "core/philox.h"
+#include "core/random_variates.h"
 
 namespace mrtsim {
 

@@ -1,6 +1,6 @@
 #include "sims/shapes.h"
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 

@@ -16,7 +16,7 @@
 #include "host/engine/distal_truth.h"
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "kernels/distal_backend.h"
 
 namespace mrtsim {

@@ -11,7 +11,7 @@
 
 #include "host/config/study_config.h"
 #include "host/engine/scenario_plan.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "sims/liao_model.h"
 
 namespace mrtsim {

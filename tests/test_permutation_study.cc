@@ -9,7 +9,7 @@
 
 #include "host/config/study_config.h"
 #include "host/engine/study_runner.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 namespace {

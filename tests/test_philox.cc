@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "kernels/philox.h"
-#include "kernels/random_variates.h"
+#include "core/philox.h"
+#include "core/random_variates.h"
 
 namespace mrtsim {
 namespace {

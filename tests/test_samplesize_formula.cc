@@ -21,7 +21,7 @@
 
 #include "host/samplesize/liao_formula.h"
 #include "host/stats/distributions.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 namespace {

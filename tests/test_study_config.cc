@@ -5,7 +5,7 @@
 #include <string>
 
 #include "host/config/study_config.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 namespace {

@@ -25,7 +25,7 @@
 #include "cli_runner.h"
 #include "host/engine/work_plan.h"
 #include "host/stats/cell_summary.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 extern char** environ;
 

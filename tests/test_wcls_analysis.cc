@@ -20,7 +20,7 @@
 #include "host/analysis/wcls_analysis.h"
 #include "host/io/mrt_csv.h"
 #include "host/stats/distributions.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "tests/reference/wcls_direct.h"
 
 namespace mrtsim {

@@ -10,9 +10,9 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "host/stats/distributions.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "kernels/dcee.h"
-#include "kernels/philox.h"
+#include "core/philox.h"
 
 namespace mrtsim {
 namespace {

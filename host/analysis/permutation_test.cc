@@ -8,8 +8,8 @@
 
 #include <omp.h>
 
-#include "host/user_error.h"
-#include "kernels/philox.h"
+#include "core/user_error.h"
+#include "core/philox.h"
 
 namespace mrtsim {
 namespace {

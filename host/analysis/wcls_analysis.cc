@@ -7,7 +7,7 @@
 
 #include "host/stats/distributions.h"
 #include "host/stats/joint_test.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "kernels/dim_dispatch.h"
 
 namespace mrtsim {

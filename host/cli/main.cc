@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "host/cli/commands.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "mrtsim_version.h"
 
 int main(int argc, char** argv) {

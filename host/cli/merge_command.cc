@@ -8,7 +8,7 @@
 #include "host/cli/commands.h"
 #include "host/engine/study_runner.h"
 #include "host/io/study_tables.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim::cli {
 

@@ -10,7 +10,7 @@
 #include "host/config/study_config.h"
 #include "host/engine/study_runner.h"
 #include "host/io/study_tables.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim::cli {
 

@@ -17,7 +17,7 @@
 
 #include "host/cli/commands.h"
 #include "host/samplesize/liao_formula.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim::cli {
 namespace {

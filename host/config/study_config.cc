@@ -7,7 +7,7 @@
 #include "host/analysis/permutation_test.h"
 #include "host/config/yaml_reader.h"
 #include "host/samplesize/liao_formula.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "kernels/distal_simulation.h"
 #include "kernels/wcls_permutation.h"
 

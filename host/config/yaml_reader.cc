@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 

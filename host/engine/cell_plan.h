@@ -39,7 +39,7 @@ class CellPlan {
   virtual double replicate_cost() const = 0;
 };
 
-// Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (kernels/philox.h).
+// Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (core/philox.h).
 inline uint32_t cell_stream(int scenario_index, bool alternative) {
   return static_cast<uint32_t>(scenario_index) * 2u + (alternative ? 1u : 0u);
 }

@@ -4,7 +4,7 @@
 #include <string>
 
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 

@@ -4,7 +4,7 @@
 
 #include <Eigen/Dense>
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 

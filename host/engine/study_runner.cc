@@ -11,7 +11,7 @@
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/scenario_plan.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "mrtsim_fingerprint.h"
 #include "mrtsim_version.h"
 

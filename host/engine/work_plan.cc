@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 

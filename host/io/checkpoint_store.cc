@@ -13,7 +13,7 @@
 #include <iterator>
 #include <map>
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace fs = std::filesystem;
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 namespace {

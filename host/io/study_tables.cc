@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "host/user_error.h"
+#include "core/user_error.h"
 #include "mrtsim_version.h"
 
 namespace mrtsim {

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "host/stats/distributions.h"
-#include "host/user_error.h"
+#include "core/user_error.h"
 
 namespace mrtsim {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/device_macros.h"
+#include "core/device_macros.h"
 
 namespace mrtsim {
 

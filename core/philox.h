@@ -23,7 +23,7 @@
 
 #include <cstdint>
 
-#include "kernels/device_macros.h"
+#include "core/device_macros.h"
 
 namespace mrtsim {
 
@@ -72,7 +72,7 @@ MRTSIM_HD MRTSIM_INLINE void philox_round(uint32_t c[4], uint32_t k0, uint32_t k
 }  // namespace detail
 }  // namespace mrtsim
 
-#include "kernels/philox_avx2.h"
+#include "core/philox_avx2.h"
 
 namespace mrtsim {
 

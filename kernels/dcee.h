@@ -1,4 +1,4 @@
-// DCEE (Qian et al.; MRTAnalysis::dcee, estimators.md §2) with linear nuisance models, as sums.
+// DCEE (Qian et al.; MRTAnalysis::dcee, docs/estimators.md §2) with linear nuisance models, as sums.
 //
 // Stage 1 (lm per arm a): mu_a = argmin sum_{rows with A = a} (Y - x'mu)^2 needs only the arm's
 // X'X and X'y. With cross-fitting, fold k's nuisances come from the other folds' rows, whose sums
@@ -6,7 +6,7 @@
 // Stage 2: with S the moderator row and w its weight,
 //   B = sum_rows w S S',  c = sum_rows w psi S,  beta = B^-1 c,
 //   U_i = sum_{rows of i} w (psi - S'beta) S,  V = B^-1 (sum_i U_i U_i') B^-1
-// (the 1/n factors of estimators.md §2.5 cancel).
+// (the 1/n factors of docs/estimators.md §2.5 cancel).
 //
 // Plain functions on caller-owned arrays with run-time sizes, written once for the CPU and CUDA
 // backends. Matrices are d x d, stored densely (both triangles), so row- or column-major is the same.

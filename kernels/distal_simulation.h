@@ -3,7 +3,7 @@
 // the paper's comparators WCLS (p~ = 0.5) and GEE with working independence, each from per-subject
 // sums gathered while the subject is generated (no cohort arrays). Written once for both backends.
 //
-// DCEE (estimators.md §2.3-2.5) with controls x = (1, X, Z), moderators S = (1) or (1, Z) and
+// DCEE (docs/estimators.md §2.3-2.5) with controls x = (1, X, Z), moderators S = (1) or (1, Z) and
 // omega = 1/T (a constant weight cancels from beta and V, so rows get weight 1 here). With
 // c_t = I_t (-1)^(1-A_t) / p_t(A_t) the pseudo-outcome is psi_t = c_t [Y - x_t'((1 - p_t) g1 + p_t g0)],
 // g_a the arm-a nuisance coefficients, so a subject's score sum_t psi_t S_t is

@@ -1,4 +1,4 @@
-// The generative model of Qian et al. (2025), Section 4.1 (estimators.md §3.1), for one subject:
+// The generative model of Qian et al. (2025), Section 4.1 (docs/estimators.md §3.1), for one subject:
 // a distal outcome after T decision points with an endogenous covariate X, a binary covariate Z,
 // availability, a time-varying randomization probability and a nonlinear (density) term.
 //

@@ -1,5 +1,5 @@
 // Per-day shapes of the proximal effect and of the expected availability, with the conventions of
-// the Liao et al. (2016) calculator (MRTSampleSize, see ../shared/spec/samplesize.md sections 3-4):
+// the Liao et al. (2016) calculator (MRTSampleSize, see docs/samplesize.md sections 3-4):
 // day index k = 0..days-1; "initial" is day 1 (k = 0); "mean" is the unweighted mean over days;
 // a quadratic has its vertex at k = day_max - 1. Used by the sample-size formula and by the
 // generative models, so both always describe the same trial.

@@ -1,4 +1,4 @@
-// `mrtsim dcee`: MRTAnalysis's golden numbers (estimators.md §2.7 and Appendix A3), the one-pass
+// `mrtsim dcee`: MRTAnalysis's golden numbers (docs/estimators.md §2.7 and Appendix A3), the one-pass
 // sums against a direct row-by-row implementation, the cross-fitting folds, and the command line.
 #include <gtest/gtest.h>
 
@@ -26,7 +26,7 @@ namespace {
 
 const std::string kAppendixA = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/appendix_a.csv";
 const std::string kDistal = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/data_distal_continuous.csv";
-// MRTAnalysis's fit$conf_int uses 1.96 exactly (estimators.md §2.5).
+// MRTAnalysis's fit$conf_int uses 1.96 exactly (docs/estimators.md §2.5).
 constexpr double kPackageNormalQuantile = 1.96;
 
 // Golden values are given to a number of digits; compare to that precision.

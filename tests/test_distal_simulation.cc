@@ -1,5 +1,5 @@
 // The Qian et al. (2025) simulation: the generative model against the reference implementation's
-// moments, the Monte Carlo truth against estimators.md §3.3, the one-pass replicate estimators
+// moments, the Monte Carlo truth against docs/estimators.md §3.3, the one-pass replicate estimators
 // against row-by-row implementations (the real-data DCEE of host/analysis, and a dense weighted
 // least-squares sandwich for the WCLS and GEE comparators), reproducibility, and DCEE's coverage in
 // a reduced study.
@@ -66,7 +66,7 @@ DistalSimulationTask task_of(const StudyConfig& study) {
 // ---------------------------------------------------------------------------------------------
 
 TEST(QianModel, ObservedMomentsMatchTheReferenceImplementation) {
-  // estimators.md §3.1: E[Y] 102.67, SD(Y) 14.35, mean A 0.356, X -0.645, Z 0.446, p 0.445.
+  // docs/estimators.md §3.1: E[Y] 102.67, SD(Y) 14.35, mean A 0.356, X -0.645, Z 0.446, p 0.445.
   const QianModelView model = make_qian_model_view(QianModelConfig{}, Hypothesis::kAlternative);
   const int subjects = 100000, T = model.num_decisions;
   double y_sum = 0, y_sq = 0, a = 0, x = 0, z = 0, p = 0;
@@ -92,7 +92,7 @@ TEST(QianModel, ObservedMomentsMatchTheReferenceImplementation) {
 }
 
 TEST(DistalTruth, MonteCarloTruthMatchesTheSpecValues) {
-  // estimators.md §3.3 (4e6 subjects, +-0.001): projection 1.602 | 1.190, 0.921; mean over t 1.208, 0.876.
+  // docs/estimators.md §3.3 (4e6 subjects, +-0.001): projection 1.602 | 1.190, 0.921; mean over t 1.208, 0.876.
   const QianModelView model = make_qian_model_view(QianModelConfig{}, Hypothesis::kAlternative);
   const DistalTruth marginal = monte_carlo_distal_truth(model, 1, 40000, 7, 1);
   const DistalTruth moderated = monte_carlo_distal_truth(model, 2, 40000, 7, 1);

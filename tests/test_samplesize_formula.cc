@@ -28,7 +28,7 @@ namespace {
 
 const std::string kTableI = std::string(MRTSIM_SOURCE_DIR) + "/bench/liao2016/reference/liao2016_table1.csv";
 
-// Table I's design (samplesize.md §6a): 42 days x 5, rho = 0.4, quadratic effect from 0 peaking on
+// Table I's design (docs/samplesize.md §6a): 42 days x 5, rho = 0.4, quadratic effect from 0 peaking on
 // day 29, constant availability.
 LiaoInputs table_i_inputs(double effect_mean, double availability) {
   LiaoInputs inputs;

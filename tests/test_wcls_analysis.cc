@@ -1,4 +1,4 @@
-// `mrtsim wcls`: MRTAnalysis's golden numbers (estimators.md §1.5 and Appendix A), the
+// `mrtsim wcls`: MRTAnalysis's golden numbers (docs/estimators.md §1.5 and Appendix A), the
 // sufficient-statistics fit against a direct MRTAnalysis-style implementation, the CSV checks, and
 // the command line end to end.
 #include <gtest/gtest.h>

@@ -132,7 +132,7 @@ std::vector<double> pseudo_outcomes(const DceeDesign& design, DceeLearner learne
   return psi;
 }
 
-// Stage 2 (estimators.md §2.5) given the pseudo-outcomes.
+// Stage 2 (docs/estimators.md §2.5) given the pseudo-outcomes.
 DceeEstimate stage2(const DceeDesign& design, const std::vector<double>& psi) {
   const MrtData& data = design.data;
   const int p = design.num_effects();

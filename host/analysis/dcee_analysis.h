@@ -1,5 +1,5 @@
 // DCEE analysis of one MRT data set with the numbers MRTAnalysis::dcee() + summary() report
-// (estimators.md §2): data -> design -> fit (kernels/dcee.h sums) -> inference table.
+// (docs/estimators.md §2): data -> design -> fit (kernels/dcee.h sums) -> inference table.
 #pragma once
 
 #include <cstddef>

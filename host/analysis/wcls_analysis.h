@@ -1,5 +1,5 @@
 // WCLS analysis of one MRT data set with the numbers MRTAnalysis::wcls() + summary() report
-// (estimators.md §1): data -> design -> fit (kernels/wcls.h) -> inference table.
+// (docs/estimators.md §1): data -> design -> fit (kernels/wcls.h) -> inference table.
 //
 // The design (data plus the per-row control and moderator vectors) is kept apart from the fit, so a
 // permutation test can refit the same design many times with re-shuffled treatments.
@@ -85,7 +85,7 @@ struct CoefficientInference {
 enum class JointTestForm {
   // Hotelling's T^2: T^2 (N-q-p) / (p (N-q-1)) ~ F(p, N-q-p), N = n_eff, p = #beta, q = #alpha.
   kHotellingT2,
-  // MRTAnalysis summary's rule for a contrast with d1 = p nonzero entries (estimators.md §1.4
+  // MRTAnalysis summary's rule for a contrast with d1 = p nonzero entries (docs/estimators.md §1.4
   // quirk 3): with the correction ("Hotelling") the T^2 multiple is applied inverted; without it
   // ("Wald") the statistic is compared with F(d1, d2) as it is.
   kMrtAnalysis,

@@ -29,7 +29,7 @@ void add_data_set_options(CLI::App* command, DataSetOptions& options, const std:
 // --moderators "") mean no column.
 std::vector<std::string> column_list(const std::vector<std::string>& raw);
 
-// design.md §5's rows {"term", "estimate", "se", "lcl", "ucl", "p_value"}.
+// docs/architecture.md §5's rows {"term", "estimate", "se", "lcl", "ucl", "p_value"}.
 nlohmann::ordered_json coefficients_json(const std::vector<CoefficientInference>& block);
 
 }  // namespace mrtsim::cli

@@ -1,4 +1,4 @@
-// `mrtsim dcee`: DCEE analysis of one data set, printed as JSON (design.md §5) or as a table.
+// `mrtsim dcee`: DCEE analysis of one data set, printed as JSON (docs/architecture.md §5) or as a table.
 #include <cstdio>
 #include <iostream>
 #include <map>

@@ -1,5 +1,5 @@
 // `mrtsim permute`: permutation / re-randomization robustness check of one WCLS analysis
-// (host/analysis/permutation_test.h), printed as JSON (design.md §5) or as a table.
+// (host/analysis/permutation_test.h), printed as JSON (docs/architecture.md §5) or as a table.
 #include <cstdint>
 #include <cstdio>
 #include <iostream>

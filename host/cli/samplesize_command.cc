@@ -1,5 +1,5 @@
 // `mrtsim samplesize` and `mrtsim power`: the Liao et al. (2016) formula (host/samplesize/liao_formula.h)
-// from the command line, printed as a table or as one JSON object (design.md §5). `power --n-range`
+// from the command line, printed as a table or as one JSON object (docs/architecture.md §5). `power --n-range`
 // evaluates a power curve and can write it as CSV and SVG.
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-// `mrtsim wcls`: WCLS analysis of one data set, printed as JSON (design.md §5) or as a table.
+// `mrtsim wcls`: WCLS analysis of one data set, printed as JSON (docs/architecture.md §5) or as a table.
 #include <cstdio>
 #include <iostream>
 #include <memory>

@@ -28,7 +28,7 @@ void add_wcls_data_options(CLI::App* command, WclsDataOptions& options);
 // Reads the CSV and builds the WCLS design the options describe.
 WclsDesign load_wcls_design(WclsDataOptions options);
 
-// design.md §5's wcls object.
+// docs/architecture.md §5's wcls object.
 nlohmann::ordered_json wcls_analysis_json(const WclsAnalysis& analysis);
 
 }  // namespace mrtsim::cli

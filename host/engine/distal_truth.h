@@ -1,9 +1,9 @@
 // True distal causal excursion effects of the Qian et al. (2025) model by Monte Carlo, the paper's
-// Appendix F approach (estimators.md §3.3): for every simulated subject and decision point t, the
+// Appendix F approach (docs/estimators.md §3.3): for every simulated subject and decision point t, the
 // subject is run on from its history at t twice, with A_t forced to I_t and to 0, using common
 // random numbers (sims/qian_model.h keys every draw by its decision point), and the difference in
 // the distal outcome is that subject's contrast at t. Two summaries of the contrasts:
-//   - projection: the estimator's probability limit with omega = 1/T (estimators.md §2.6),
+//   - projection: the estimator's probability limit with omega = 1/T (docs/estimators.md §2.6),
 //     beta = [sum_t E f_t f_t']^-1 sum_t E[f_t I_t tau_t], f_t = (1) or (1, Z_t);
 //   - simple mean (PAPER compute_truth.R): beta_0 = mean_t tau_t(0), beta_1 = mean_t tau_t(1) - beta_0.
 // Coverage is measured against the projection. Monte Carlo SEs come from batch means over 32

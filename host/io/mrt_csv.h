@@ -1,5 +1,5 @@
 // Reading micro-randomized trial data in long format (one row per subject and decision point) from
-// CSV, with the input checks MRTAnalysis::wcls() makes (estimators.md §1.1). Every problem is a
+// CSV, with the input checks MRTAnalysis::wcls() makes (docs/estimators.md §1.1). Every problem is a
 // UserError that names the file, the column and the row.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Sample size and power of a micro-randomized trial by the formula of Liao, Klasnja, Tewari & Murphy
 // (2016), with the conventions of the CRAN package MRTSampleSize that reproduce the paper's Table I
-// (../shared/spec/samplesize.md): Z_t is indexed by day, p = 1/2/3 for a constant/linear/quadratic
+// (docs/samplesize.md): Z_t is indexed by day, p = 1/2/3 for a constant/linear/quadratic
 // effect, power = 1 - F_{p, N-p-q; ncp}(F^-1_{p, N-p-q}(1 - alpha)) with ncp = N d'Md, and the
 // sample size is the first N >= max(10, p+q+1) whose power reaches the target.
 //

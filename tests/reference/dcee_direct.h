@@ -1,7 +1,7 @@
 // A direct DCEE implementation used only by the tests, written independently of kernels/dcee.h: it
 // follows MRTAnalysis::dcee() step by step with dynamic Eigen matrices. Per fold (or once) it
 // selects the training rows of each arm explicitly, fits lm by QR, predicts on the fold's rows,
-// forms the pseudo-outcome in its AIPW form (estimators.md §2.5), then solves Stage 2 by weighted
+// forms the pseudo-outcome in its AIPW form (docs/estimators.md §2.5), then solves Stage 2 by weighted
 // least squares and builds the sandwich from per-subject residual blocks.
 #pragma once
 

@@ -78,7 +78,7 @@ void run_batches(benchmark::State& state, uint32_t batch, int dim, bool permutat
 void run_wcls_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
   run_batches(state, batch, plan().dim(), false, cells_per_replicate(),
               [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
-                run_wcls_replicates(backend, threads, plan().dim(), plan().task(), first, count, buffers.fits());
+                run_wcls_replicates(backend, threads, plan().dim(), plan().task(), plan().arena(), first, count, buffers.fits());
               });
 }
 
@@ -99,7 +99,7 @@ void BM_WclsPermutationReplicatesCpu(benchmark::State& state) {
   // Every replicate fits B + 1 cohorts.
   run_batches(state, 2 * threads, plan().dim(), true, cells_per_replicate() * (permutation.reshuffles + 1),
               [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
-                run_wcls_permutation_replicates(Backend::kCpu, threads, plan().dim(), plan().task(), permutation,
+                run_wcls_permutation_replicates(Backend::kCpu, threads, plan().dim(), plan().task(), plan().arena(), permutation,
                                                 first, count, buffers.view());
               });
   state.counters["reshuffled_fits/s"] = state.counters["replicates/s"];

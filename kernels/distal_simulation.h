@@ -18,6 +18,8 @@
 // small-sample correction. Only the effect block (the last |S| coefficients) is reported.
 #pragma once
 
+#include <vector>
+
 #include <Eigen/Dense>
 
 #include "core/device_macros.h"
@@ -48,6 +50,10 @@ struct DistalSimulationTask {
   uint64_t seed;
   uint32_t scenario;  // stream index, see core/philox.h
   int n_subjects;
+
+  // The model's inputs are scalars: no arrays (kernels/task_arena.h).
+  template <class F>
+  void for_each_array_group(F&&) {}
 };
 
 template <int P>
@@ -283,18 +289,37 @@ struct DistalScratch {
   WclsSubjectStats<kDistalControls + P>* regression;
 };
 
-// Runs one replicate and writes its slot of `out` (effect coefficients only, P per replicate).
+// One replicate of the task's estimator, writing its effect coefficients (P per replicate) to its
+// slot of `out` (kernels/replicate_launch.h's job). A CPU thread caches the cohort's subject sums
+// between the fit's two passes; a CUDA thread regenerates them.
 template <int P>
-MRTSIM_HD void run_distal_replicate(const DistalSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
-                                    long long slot, DistalScratch<P> scratch) {
-  DistalFit<P> fit;
-  if (task.analysis.estimator == DistalEstimator::kDcee) {
-    const auto subject_sums = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
-    fit = fit_dcee_replicate<P>(subject_sums, task.n_subjects, task.analysis, scratch.dcee);
-  } else {
-    fit = fit_distal_regression_replicate<P>(task, replicate, scratch.regression);
+struct DistalReplicateJob {
+  DistalSimulationTask task;
+  ReplicateOutput out;
+
+  using Scratch = DistalScratch<P>;
+  MRTSIM_HD void operator()(uint32_t replicate, long long slot, const Scratch& scratch) const {
+    DistalFit<P> fit;
+    if (task.analysis.estimator == DistalEstimator::kDcee) {
+      const auto subject_sums = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
+      fit = fit_dcee_replicate<P>(subject_sums, task.n_subjects, task.analysis, scratch.dcee);
+    } else {
+      fit = fit_distal_regression_replicate<P>(task, replicate, scratch.regression);
+    }
+    write_replicate_fit(fit, out, slot);
   }
-  write_replicate_fit(fit, out, slot);
-}
+
+  class CpuScratch {
+   public:
+    explicit CpuScratch(const DistalReplicateJob& job)
+        : dcee_(job.task.analysis.estimator == DistalEstimator::kDcee ? job.task.n_subjects : 0),
+          regression_(job.task.analysis.estimator == DistalEstimator::kDcee ? 0 : job.task.n_subjects) {}
+    Scratch view() { return Scratch{dcee_.data(), regression_.data()}; }
+
+   private:
+    std::vector<DceeSubjectSums<P>> dcee_;
+    std::vector<WclsSubjectStats<kDistalControls + P>> regression_;
+  };
+};
 
 }  // namespace mrtsim

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/device_macros.h"
+#include "core/enum_table.h"
 #include "core/philox.h"
 #include "core/random_variates.h"
 
@@ -16,6 +17,8 @@ enum class ReshuffleScheme : int {
   kPermute = 0,      // within each subject, permute the observed treatments among its available rows
   kRerandomize = 1,  // redraw A ~ Bernoulli(rand_prob) at available rows
 };
+inline constexpr auto kReshuffleSchemeNames = make_enum_table<ReshuffleScheme>(
+    {{ReshuffleScheme::kPermute, "permute"}, {ReshuffleScheme::kRerandomize, "rerandomize"}});
 
 // Uniform integer in [0, bound) from 64 random bits (words 0-1) by multiply-shift; the bias, at most
 // bound / 2^64, is far below anything a test of 10^7 reshuffles could see.

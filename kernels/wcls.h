@@ -12,6 +12,7 @@
 #include <Eigen/Dense>
 
 #include "core/device_macros.h"
+#include "kernels/fit_status.h"
 
 namespace mrtsim {
 
@@ -93,14 +94,11 @@ enum class SmallSampleCorrection : int {
   kNever = 2,
 };
 
-enum class FitStatus : int {
-  kOk = 0,
-  kNoData = 1,            // fewer subjects with available rows than coefficients + 1
-  kSingularBread = 2,     // sum_i B_i is not positive definite
-  kSingularLeaveOut = 3,  // B - B_i not positive definite: (I - H_ii) singular for some subject
-  kSingularVariance = 4,  // the effect block of V is not positive definite (joint test undefined)
-  kSingularNuisance = 5,  // DCEE: an arm's nuisance regression (X'X of its rows) is singular
-};
+inline constexpr auto kSmallSampleCorrectionNames = make_enum_table<SmallSampleCorrection>({
+    {SmallSampleCorrection::kAlways, "always"},
+    {SmallSampleCorrection::kMrtAnalysis, "mrtanalysis"},
+    {SmallSampleCorrection::kNever, "never"},
+});
 
 constexpr int kMrtAnalysisSmallSampleLimit = 50;
 

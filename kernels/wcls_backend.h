@@ -1,59 +1,74 @@
-// Backend dispatch for simulated WCLS replicates (XGBoost-style twins: wcls_backend_cpu.cc and
-// wcls_backend_cuda.cu behind this one interface). Both run kernels/wcls_simulation.h and
-// kernels/wcls_permutation.h.
+// Simulated WCLS replicates on a backend: the public entry points, and their runners written once
+// over the launcher (kernels/replicate_launch.h), instantiated for the CPU in wcls_backend.cc and for
+// CUDA in wcls_backend.cu.
 #pragma once
 
 #include <cstdint>
-#include <string>
 
+#include "kernels/backend.h"
+#include "kernels/dim_dispatch.h"
+#include "kernels/replicate_launch.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
 namespace mrtsim {
 
-enum class Backend { kCpu, kCuda };
-
-std::string backend_name(Backend backend);
-// True when the CUDA backend was compiled in and a CUDA device is present.
-bool cuda_backend_available();
-// "auto" (CUDA when available, else CPU), "cpu" or "cuda" (an error if unavailable).
-Backend resolve_backend(const std::string& requested);
-
-// With several processes per node (MPI ranks), gives each its own GPU: device local_rank modulo
-// the number of devices. Does nothing without CUDA.
-void use_cuda_device_of_local_rank(int local_rank);
-
-// Runs replicates first .. first + count - 1 of `task` with `dim` = q + p coefficients, writing slot
-// r - first of `out` (host arrays of `count` entries, `count * dim` for estimates and SEs).
-// `threads` <= 0 means all cores (CPU backend only).
-void run_wcls_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task, uint32_t first,
-                         uint32_t count, const WclsReplicateOutput& out);
+// Runs replicates first .. first + count - 1 of `task` (its arrays in `arena`) with `dim` = q + p
+// coefficients, writing slot r - first of `out` (host arrays of `count` entries, `count * dim` for
+// estimates and SEs). `threads` <= 0 means all cores (CPU backend only).
+void run_wcls_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task, const TaskArena& arena,
+                         uint32_t first, uint32_t count, const ReplicateOutput& out);
 
 // As run_wcls_replicates, with a permutation test of `permutation.reshuffles` reshuffles in every
-// replicate: out.observed is what run_wcls_replicates writes, out.p_values has `count * p` entries
+// replicate: out.fits is what run_wcls_replicates writes, out.permutation_p has `count * p` entries
 // (p = task.design.p effect coefficients), joint_p_value and failed_reshuffles `count`. Throws
 // std::invalid_argument for more than kMaxPermutationDecisions decision points or a number of
 // reshuffles outside 1 .. kMaxSimulatedReshuffles.
 void run_wcls_permutation_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task,
-                                     const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
-                                     const WclsPermutationOutput& out);
+                                     const TaskArena& arena, const WclsPermutationSettings& permutation, uint32_t first,
+                                     uint32_t count, const ReplicateBatchOutput& out);
 
-namespace cpu_impl {
-void run_wcls_replicates(int threads, int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
-                         const WclsReplicateOutput& out);
-void run_wcls_permutation_replicates(int threads, int dim, const WclsSimulationTask& task,
-                                     const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
-                                     const WclsPermutationOutput& out);
-}  // namespace cpu_impl
+// `out` (host arrays for `count` replicates of `dim` coefficients) in the launcher's memory.
+template <class Launcher>
+ReplicateOutput place_output(Launcher& launcher, const ReplicateOutput& out, uint32_t count, int dim) {
+  const size_t values = size_t(count) * dim;
+  return ReplicateOutput{launcher.output(out.status, count), launcher.output(out.n_eff, count),
+                         launcher.output(out.joint_statistic, count), launcher.output(out.estimates, values),
+                         launcher.output(out.std_errors, values)};
+}
+
+template <class Launcher>
+void run_wcls_on(Launcher& launcher, int dim, const WclsSimulationTask& task, const TaskArena& arena, uint32_t first,
+                 uint32_t count, const ReplicateOutput& out) {
+  const WclsSimulationTask placed = launcher.task(task, arena);
+  const ReplicateOutput placed_out = place_output(launcher, out, count, dim);
+  dispatch_dim(dim, [&](auto dim_constant) {
+    launcher.run(WclsReplicateJob<decltype(dim_constant)::value>{placed, placed_out}, first, count);
+  });
+  launcher.finish();
+}
+
+template <class Launcher>
+void run_wcls_permutation_on(Launcher& launcher, int dim, const WclsSimulationTask& task, const TaskArena& arena,
+                             const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
+                             const ReplicateBatchOutput& out) {
+  const WclsSimulationTask placed = launcher.task(task, arena);
+  const size_t p_values = size_t(count) * task.design.p;
+  const ReplicateBatchOutput placed_out{
+      place_output(launcher, out.fits, count, dim), launcher.output(out.permutation_p, p_values),
+      launcher.output(out.joint_permutation_p, count), launcher.output(out.failed_reshuffles, count)};
+  dispatch_dim(dim, [&](auto dim_constant) {
+    launcher.run(WclsPermutationJob<decltype(dim_constant)::value>{placed, permutation, placed_out}, first, count);
+  });
+  launcher.finish();
+}
 
 namespace cuda_impl {
-bool device_present();
-void select_device(int local_rank);
-void run_wcls_replicates(int dim, const WclsSimulationTask& task, uint32_t first, uint32_t count,
-                         const WclsReplicateOutput& out);
-void run_wcls_permutation_replicates(int dim, const WclsSimulationTask& task,
+void run_wcls_replicates(int dim, const WclsSimulationTask& task, const TaskArena& arena, uint32_t first,
+                         uint32_t count, const ReplicateOutput& out);
+void run_wcls_permutation_replicates(int dim, const WclsSimulationTask& task, const TaskArena& arena,
                                      const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
-                                     const WclsPermutationOutput& out);
+                                     const ReplicateBatchOutput& out);
 }  // namespace cuda_impl
 
 }  // namespace mrtsim

@@ -1,5 +1,5 @@
 // A permutation (or re-randomization) test inside every simulated WCLS replicate: the replicate's
-// observed fit, exactly as run_wcls_replicate computes it, against B fits with reshuffled treatments
+// observed fit, exactly as WclsReplicateJob computes it, against B fits with reshuffled treatments
 // and the outcomes as generated (the sharp null of no effect). Written once for both backends.
 //
 // Cost and memory: reshuffle b of replicate r refits the whole cohort, regenerating every subject
@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "core/device_macros.h"
 #include "core/philox.h"
@@ -33,16 +34,6 @@ MRTSIM_HD MRTSIM_INLINE uint32_t reshuffle_draw(uint32_t reshuffle, int position
 struct WclsPermutationSettings {
   uint32_t reshuffles;  // B, 1 .. kMaxSimulatedReshuffles
   ReshuffleScheme scheme;
-};
-
-// Per replicate results, flattened into arrays by the backends. A replicate whose observed fit
-// fails (observed.status) runs no reshuffles: its p-values are NaN and failed_reshuffles is 0.
-// Otherwise the p-values are permutation_p_value's over the completed reshuffles (fit status kOk).
-struct WclsPermutationOutput {
-  WclsReplicateOutput observed;  // the replicate's own fit, as run_wcls_replicates writes it
-  double* p_values;              // [replicate * p + j]: effect coefficient j, statistic |estimate / SE|
-  double* joint_p_value;         // [replicate]: statistic beta' V_beta^-1 beta
-  int* failed_reshuffles;        // [replicate]
 };
 
 // One subject's available decision points while one reshuffle of its treatments is applied. Row k
@@ -124,14 +115,14 @@ MRTSIM_HD MRTSIM_INLINE double abs_t_statistic(const WclsFit<D>& fit, int j) {
 template <int D>
 MRTSIM_HD void run_wcls_permutation_replicate(const WclsSimulationTask& task,
                                               const WclsPermutationSettings& permutation, uint32_t replicate,
-                                              const WclsPermutationOutput& out, long long slot, SubjectRows rows,
+                                              const ReplicateBatchOutput& out, long long slot, SubjectRows rows,
                                               WclsSubjectStats<D>* stats_scratch) {
   const WclsFit<D> observed = fit_simulated_replicate<D>(task, replicate, stats_scratch);
-  write_replicate_fit(observed, out.observed, slot);
+  write_replicate_fit(observed, out.fits, slot);
   const int p = task.design.p, first_effect = D - p;
   if (observed.status != FitStatus::kOk) {
-    for (int j = 0; j < p; ++j) out.p_values[slot * p + j] = NAN;
-    out.joint_p_value[slot] = NAN;
+    for (int j = 0; j < p; ++j) out.permutation_p[slot * p + j] = NAN;
+    out.joint_permutation_p[slot] = NAN;
     out.failed_reshuffles[slot] = 0;
     return;
   }
@@ -155,9 +146,42 @@ MRTSIM_HD void run_wcls_permutation_replicate(const WclsSimulationTask& task,
   }
 
   for (int j = first_effect; j < D; ++j)
-    out.p_values[slot * p + (j - first_effect)] = permutation_p_value(at_least_observed[j], completed);
-  out.joint_p_value[slot] = permutation_p_value(joint_at_least_observed, completed);
+    out.permutation_p[slot * p + (j - first_effect)] = permutation_p_value(at_least_observed[j], completed);
+  out.joint_permutation_p[slot] = permutation_p_value(joint_at_least_observed, completed);
   out.failed_reshuffles[slot] = static_cast<int>(permutation.reshuffles - completed);
 }
+
+// One replicate with its permutation test (kernels/replicate_launch.h's job). Every thread needs
+// room for one subject's rows; a CPU thread also caches the cohort's subject statistics.
+template <int D>
+struct WclsPermutationJob {
+  WclsSimulationTask task;
+  WclsPermutationSettings permutation;
+  ReplicateBatchOutput out;
+
+  struct Scratch {
+    SubjectRows rows;
+    WclsSubjectStats<D>* subject_cache;
+  };
+  MRTSIM_HD void operator()(uint32_t replicate, long long slot, const Scratch& scratch) const {
+    run_wcls_permutation_replicate<D>(task, permutation, replicate, out, slot, scratch.rows, scratch.subject_cache);
+  }
+
+  class CpuScratch {
+   public:
+    explicit CpuScratch(const WclsPermutationJob& job)
+        : decision_(job.task.model.num_decisions),
+          treated_(job.task.model.num_decisions),
+          outcome_(job.task.model.num_decisions),
+          cache_(job.task.n_subjects) {}
+    Scratch view() { return Scratch{SubjectRows{decision_.data(), treated_.data(), outcome_.data(), 1, 0}, cache_.data()}; }
+
+   private:
+    std::vector<uint16_t> decision_;
+    std::vector<uint8_t> treated_;
+    std::vector<double> outcome_;
+    std::vector<WclsSubjectStats<D>> cache_;
+  };
+};
 
 }  // namespace mrtsim

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/device_macros.h"
 #include "core/philox.h"
+#include "kernels/replicate_output.h"
 #include "kernels/wcls.h"
 #include "sims/liao_model.h"
 
@@ -15,14 +17,17 @@ namespace mrtsim {
 
 // Per decision point design of the analysis: controls g_t (q entries, moderator main effects
 // included) and moderators f_t (p entries), numerator probability and the weights it implies with
-// the known rand prob.
-struct WclsDesignView {
-  int q;
-  int p;
+// the known rand prob (an array group of kernels/task_arena.h).
+struct WclsDesignArrays {
   const double* controls;    // [t * q + j]
   const double* moderators;  // [t * p + j]
   const double* numerator_prob;
   const WclsWeights* weights;
+};
+
+struct WclsDesignView : WclsDesignArrays {
+  int q;
+  int p;
 };
 
 // Everything a backend needs to run replicates [first, first + count) of one scenario.
@@ -33,15 +38,12 @@ struct WclsSimulationTask {
   uint32_t scenario;  // the scenario's stream index (scenario x hypothesis), see core/philox.h
   int n_subjects;
   SmallSampleCorrection correction;
-};
 
-// Output of one replicate, flattened into arrays by the backends (struct of arrays).
-struct WclsReplicateOutput {
-  int* status;             // FitStatus
-  int* n_eff;
-  double* joint_statistic;
-  double* estimates;       // [replicate * D + j]
-  double* std_errors;      // [replicate * D + j]
+  template <class F>
+  void for_each_array_group(F&& f) {
+    f(static_cast<LiaoModelArrays&>(model));
+    f(static_cast<WclsDesignArrays&>(design));
+  }
 };
 
 template <int D>
@@ -81,25 +83,27 @@ MRTSIM_HD WclsFit<D> fit_simulated_replicate(const WclsSimulationTask& task, uin
   return fit_wcls<D>(subject_stats, task.n_subjects, task.design.p, task.correction, scratch);
 }
 
-// Writes a fit with members status, n_eff, joint_statistic, theta and variance (WclsFit, or
-// DistalFit of kernels/distal_simulation.h) to slot `slot` of `out`.
-template <class Fit>
-MRTSIM_HD void write_replicate_fit(const Fit& fit, const WclsReplicateOutput& out, long long slot) {
-  constexpr int D = decltype(Fit::theta)::RowsAtCompileTime;
-  out.status[slot] = static_cast<int>(fit.status);
-  out.n_eff[slot] = fit.n_eff;
-  out.joint_statistic[slot] = fit.joint_statistic;
-  for (int j = 0; j < D; ++j) {
-    out.estimates[slot * D + j] = fit.theta(j);
-    out.std_errors[slot * D + j] = sqrt(fit.variance(j, j));
-  }
-}
-
-// Runs one replicate and writes its slot `slot` of `out`.
+// One replicate of WCLS: its fit, written to its slot of `out` (kernels/replicate_launch.h's job).
+// A CPU thread caches the cohort's subject statistics between fit_wcls's two passes; a CUDA thread
+// regenerates them.
 template <int D>
-MRTSIM_HD void run_wcls_replicate(const WclsSimulationTask& task, uint32_t replicate, WclsReplicateOutput out,
-                                  long long slot, WclsSubjectStats<D>* scratch) {
-  write_replicate_fit(fit_simulated_replicate<D>(task, replicate, scratch), out, slot);
-}
+struct WclsReplicateJob {
+  WclsSimulationTask task;
+  ReplicateOutput out;
+
+  using Scratch = WclsSubjectStats<D>*;
+  MRTSIM_HD void operator()(uint32_t replicate, long long slot, Scratch subject_cache) const {
+    write_replicate_fit(fit_simulated_replicate<D>(task, replicate, subject_cache), out, slot);
+  }
+
+  class CpuScratch {
+   public:
+    explicit CpuScratch(const WclsReplicateJob& job) : cache_(job.task.n_subjects) {}
+    Scratch view() { return cache_.data(); }
+
+   private:
+    std::vector<WclsSubjectStats<D>> cache_;
+  };
+};
 
 }  // namespace mrtsim

@@ -11,7 +11,7 @@ for f in .deps/debs/*.deb; do dpkg -x "$f" /; done
 ldconfig
 export PATH=/usr/local/cuda/bin:$PATH
 nvidia-smi -L | tee "$out/device.txt"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DMRTSIM_ENABLE_CUDA=ON 2>&1 | tail -3
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DMRTSIM_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=native 2>&1 | tail -3
 cmake --build build -j "$(nproc)" 2>&1 | tail -3
 ctest --test-dir build --output-on-failure -j 4 2>&1 | tee "$out/ctest.log" | tail -15
 ./build/bench/bench_kernels --benchmark_min_time=1 2>&1 | tee "$out/bench_kernels.txt"

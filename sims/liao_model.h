@@ -51,24 +51,29 @@ struct ErrorSpecView {
   double stationary_chol[kMaxArOrder * kMaxArOrder];  // lower Cholesky of the stationary covariance
 };
 
-// Plain data pointing at per decision point arrays of length num_decisions (host or device memory).
-struct LiaoModelView {
-  int num_decisions;
+// The model's per decision point arrays, of length num_decisions (host or device memory; an array
+// group of kernels/task_arena.h: pointers only).
+struct LiaoModelArrays {
   const double* availability;  // tau_t = E[I_t]
   const double* rand_prob;     // rho_t
   const double* baseline;      // alpha(t)
   const double* effect;        // beta(t): 0 under the null hypothesis
+  const double* exposure_shift;  // shift_t = E[C_t | I_t = 1] - E[C_t]; null: no carryover in Y (Section 6.2.4)
+  // Section 6.2.3: error SD sigma_{0,t} (A_t = 0) and sigma_{1,t} (A_t = 1); null: both 1.
+  const double* error_sd_control;
+  const double* error_sd_treated;
+};
+
+// Plain data: the arrays and the model's scalar parameters.
+struct LiaoModelView : LiaoModelArrays {
+  int num_decisions;
   double feedback_eta;         // eta: 0 = availability does not depend on past treatment
   int feedback_lags;           // L of S_t (and of the error average); 0 = no feedback at all
-  // Section 6.2.4 (C_t model); zero / null when off.
+  // Section 6.2.4 (C_t model); zero when off.
   double feedback_eta_relative;  // eta_1 (multiplied by tau_t, unlike eta)
   double feedback_eta_noise;     // eta_2: availability follows the recent errors
   double carryover_level;        // gamma_1
   double carryover_effect;       // gamma_2
-  const double* exposure_shift;  // shift_t = E[C_t | I_t = 1] - E[C_t]; null: no carryover in Y
-  // Section 6.2.3: error SD sigma_{0,t} (A_t = 0) and sigma_{1,t} (A_t = 1); null: both 1.
-  const double* error_sd_control;
-  const double* error_sd_treated;
   ErrorSpecView error;
 };
 

@@ -4,22 +4,6 @@
 
 namespace mrtsim {
 
-ShapeKind parse_shape_kind(const std::string& name, const std::string& where) {
-  if (name == "constant") return ShapeKind::kConstant;
-  if (name == "linear") return ShapeKind::kLinear;
-  if (name == "quadratic") return ShapeKind::kQuadratic;
-  throw UserError(where + ": unknown shape '" + name + "' (expected constant, linear or quadratic)");
-}
-
-std::string shape_kind_name(ShapeKind kind) {
-  switch (kind) {
-    case ShapeKind::kConstant: return "constant";
-    case ShapeKind::kLinear: return "linear";
-    case ShapeKind::kQuadratic: return "quadratic";
-  }
-  return "?";
-}
-
 std::vector<double> shape_coefficients(const ShapeSpec& spec, int days) {
   const double d = days;
   switch (spec.kind) {

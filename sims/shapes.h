@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_table.h"
+
 namespace mrtsim {
 
 enum class ShapeKind { kConstant, kLinear, kQuadratic };
@@ -20,9 +22,8 @@ struct ShapeSpec {
                          // availability's "changing point")
 };
 
-// Parses "constant" | "linear" | "quadratic"; throws UserError naming `where` otherwise.
-ShapeKind parse_shape_kind(const std::string& name, const std::string& where);
-std::string shape_kind_name(ShapeKind kind);
+inline constexpr auto kShapeKindNames = make_enum_table<ShapeKind>(
+    {{ShapeKind::kConstant, "constant"}, {ShapeKind::kLinear, "linear"}, {ShapeKind::kQuadratic, "quadratic"}});
 
 // Value of the shape on each day k = 0..days-1.
 std::vector<double> shape_per_day(const ShapeSpec& spec, int days);

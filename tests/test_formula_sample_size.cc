@@ -6,11 +6,17 @@
 #include <string>
 
 #include "host/config/study_config.h"
+#include "host/engine/sample_size_plan.h"
 #include "host/engine/study_runner.h"
 #include "core/user_error.h"
 
 namespace mrtsim {
 namespace {
+
+// The study as the engine plans it: N chosen by the formula.
+StudyConfig planned_study(const std::string& yaml, const std::string& file) {
+  return with_planned_sample_sizes(parse_study(yaml, file));
+}
 
 std::string study_yaml(int days, const std::string& sample_size) {
   return "study: {name: f, seed: 1, replicates: 10}\n"
@@ -42,7 +48,7 @@ const Table1BRow kTable1B[] = {
 
 TEST(FormulaSampleSize, MatchesPaperTable1BPatternOne) {
   for (const Table1BRow& row : kTable1B) {
-    StudyConfig study = parse_study(study_yaml(row.days, "formula") + R"(grid:
+    StudyConfig study = planned_study(study_yaml(row.days, "formula") + R"(grid:
   - keys: [model.availability.mean, model.effect.mean]
     values: [[0.5, 0.10], [0.5, 0.08], [0.5, 0.06], [0.7, 0.10], [0.7, 0.08], [0.7, 0.06]]
   - key: model.effect.day_max
@@ -61,12 +67,12 @@ TEST(FormulaSampleSize, MatchesPaperTable1BPatternOne) {
 
 TEST(FormulaSampleSize, FormulaInputsMayDifferFromTheTrueModel) {
   // An under-estimated average effect (0.06 instead of the true 0.10) asks for the 0.06 sample size.
-  const StudyConfig study = parse_study(
+  const StudyConfig study = planned_study(
       study_yaml(42, "{method: formula, effect: {shape: quadratic, mean: 0.06, initial: 0.0, day_max: 22}}"),
       "formula.yaml");
   EXPECT_DOUBLE_EQ(study.scenarios[0].model.effect.mean, 0.1);
   EXPECT_DOUBLE_EQ(study.scenarios[0].formula->effect.mean, 0.06);
-  const StudyConfig reference = parse_study(
+  const StudyConfig reference = planned_study(
       study_yaml(42, "formula").replace(study_yaml(42, "formula").find("mean: 0.1,"), 10, "mean: 0.06,"), "f.yaml");
   EXPECT_EQ(study.scenarios[0].sample_size, reference.scenarios[0].sample_size);
 }
@@ -74,7 +80,7 @@ TEST(FormulaSampleSize, FormulaInputsMayDifferFromTheTrueModel) {
 TEST(FormulaSampleSize, BadFormulaSettingsNameTheKey) {
   const auto message = [](const std::string& yaml) {
     try {
-      parse_study(yaml, "formula.yaml");
+      planned_study(yaml, "formula.yaml");
     } catch (const UserError& e) {
       return std::string(e.what());
     }
@@ -88,7 +94,7 @@ TEST(FormulaSampleSize, BadFormulaSettingsNameTheKey) {
 }
 
 TEST(FormulaSampleSize, TablesReportTheFormulaPower) {
-  StudyConfig study = parse_study(study_yaml(42, "formula") + "hypotheses: [alternative]\n", "formula.yaml");
+  StudyConfig study = planned_study(study_yaml(42, "formula") + "hypotheses: [alternative]\n", "formula.yaml");
   study.replicates = 20;
   const StudyResult result = run_study(study, RunOptions{});
   ASSERT_TRUE(result.cells[0].formula_power.has_value());

@@ -146,7 +146,9 @@ TEST(LiaoVariants, CarryoverPrepassKeepsAvailabilityAndCentresExposure) {
     EXPECT_NEAR(m.availability[t], 0.5, 5 * std::sqrt(0.25 / n)) << t;
     pooled += m.availability[t] / 210;
     // Being available makes recent treatment less likely (eta_1 < 0): E[C_t | I_t = 1] < E[C_t].
-    if (t >= 5) EXPECT_LT(m.mean_available[t], m.expected[t]) << t;
+    if (t >= 5) {
+      EXPECT_LT(m.mean_available[t], m.expected[t]) << t;
+    }
   }
   EXPECT_NEAR(pooled, 0.5, 5 * std::sqrt(0.25 / (n * 210)) * 3);  // within-subject correlation: x3 allowance
   EXPECT_DOUBLE_EQ(m.mean_available[0], 0.0);  // nothing before the first decision point

@@ -98,8 +98,8 @@ std::vector<TableICell> read_table_i() {
     cell.inputs.days = std::stoi(f[0]);
     cell.inputs.decisions_per_day = std::stoi(f[1]);
     cell.inputs.rand_prob = rand_prob_per_decision(std::stod(f[2]), cell.inputs.days, cell.inputs.decisions_per_day);
-    cell.inputs.effect = {parse_shape_kind(f[3], "effect_shape"), std::stod(f[4]), std::stod(f[5]), std::stoi(f[6])};
-    cell.inputs.availability = {parse_shape_kind(f[7], "avail_shape"), std::stod(f[8]), 0.0, 1};
+    cell.inputs.effect = {kShapeKindNames.parse(f[3], "effect_shape", "shape"), std::stod(f[4]), std::stod(f[5]), std::stoi(f[6])};
+    cell.inputs.availability = {kShapeKindNames.parse(f[7], "avail_shape", "shape"), std::stod(f[8]), 0.0, 1};
     cell.p = std::stoi(f[9]);
     cell.inputs.q = std::stoi(f[10]);
     cell.inputs.alpha = std::stod(f[11]);
@@ -282,7 +282,9 @@ TEST(LiaoSampleSize, RandomDesignsReturnTheFirstNReachingTheTarget) {
     EXPECT_EQ(result.scan_start, std::max(10, terms.p + inputs.q + 1));
     EXPECT_GE(result.at_n.power, target);
     EXPECT_DOUBLE_EQ(result.at_n.power, liao_power(inputs, n).power);
-    if (n > result.scan_start) EXPECT_LT(liao_power(inputs, n - 1).power, target) << "trial " << trial;
+    if (n > result.scan_start) {
+      EXPECT_LT(liao_power(inputs, n - 1).power, target) << "trial " << trial;
+    }
   }
   EXPECT_GE(checked, 120);
   EXPECT_LE(unreachable, 20);

@@ -97,7 +97,7 @@ TEST(CellPartial, MergedPartialsEqualTheDirectTwoPassSummary) {
     estimates[r] = estimate(rng);
     ses[r] = se(rng);
   }
-  WclsDecisions decisions(AnalysisConfig{}, 1, 1);
+  CellDecisions decisions(TestRules{}, 1, 1);
   const std::vector<double> truth{0.3};
   CellAccumulator accumulator(truth, decisions);
   CellPartial merged(1);

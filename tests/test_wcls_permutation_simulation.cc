@@ -56,12 +56,12 @@ PermutationReplicates run_permutation(Backend backend, const ScenarioPlan& plan,
   r.estimates.resize(size_t(count) * plan.dim());
   r.std_errors.resize(size_t(count) * plan.dim());
   r.p_values.resize(size_t(count) * plan.num_effects());
-  const WclsPermutationOutput out{
+  const ReplicateBatchOutput out{
       {r.status.data(), r.n_eff.data(), r.joint.data(), r.estimates.data(), r.std_errors.data()},
       r.p_values.data(),
       r.joint_p.data(),
       r.failed.data()};
-  run_wcls_permutation_replicates(backend, threads, plan.dim(), plan.task(), settings, first, count, out);
+  run_wcls_permutation_replicates(backend, threads, plan.dim(), plan.task(), plan.arena(), settings, first, count, out);
   return r;
 }
 
@@ -246,8 +246,8 @@ TEST_P(WclsPermutationSimulation, ObservedFitIsRunWclsReplicates) {
   plain.joint.assign(kCount, 0.0);
   plain.estimates.assign(kCount * plan.dim(), 0.0);
   plain.std_errors.assign(kCount * plan.dim(), 0.0);
-  run_wcls_replicates(GetParam(), 0, plan.dim(), plan.task(), 3, kCount,
-                      WclsReplicateOutput{plain.status.data(), plain.n_eff.data(), plain.joint.data(),
+  run_wcls_replicates(GetParam(), 0, plan.dim(), plan.task(), plan.arena(), 3, kCount,
+                      ReplicateOutput{plain.status.data(), plain.n_eff.data(), plain.joint.data(),
                                           plain.estimates.data(), plain.std_errors.data()});
   EXPECT_EQ(permuted.status, plain.status);
   EXPECT_EQ(permuted.n_eff, plain.n_eff);
@@ -392,7 +392,7 @@ TEST_P(WclsPermutationSimulation, PValuesMatchAPlainHostImplementation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WclsPermutationSimulation, ::testing::Values(Backend::kCpu, Backend::kCuda),
-                         [](const ::testing::TestParamInfo<Backend>& info) { return backend_name(info.param); });
+                         [](const ::testing::TestParamInfo<Backend>& info) { return std::string(kBackendNames.name(info.param)); });
 
 }  // namespace
 }  // namespace mrtsim

@@ -44,8 +44,8 @@ Replicates run_range(Backend backend, const ScenarioPlan& plan, uint32_t first, 
   r.joint.resize(count);
   r.estimates.resize(size_t(count) * plan.dim());
   r.std_errors.resize(size_t(count) * plan.dim());
-  run_wcls_replicates(backend, threads, plan.dim(), plan.task(), first, count,
-                      WclsReplicateOutput{r.status.data(), r.n_eff.data(), r.joint.data(), r.estimates.data(),
+  run_wcls_replicates(backend, threads, plan.dim(), plan.task(), plan.arena(), first, count,
+                      ReplicateOutput{r.status.data(), r.n_eff.data(), r.joint.data(), r.estimates.data(),
                                           r.std_errors.data()});
   return r;
 }
@@ -57,7 +57,7 @@ class WclsSimulation : public ::testing::TestWithParam<Backend> {
   }
   RunOptions options(int threads = 0, long long batch = 8192) const {
     RunOptions o;
-    o.backend = backend_name(GetParam());
+    o.backend = std::string(kBackendNames.name(GetParam()));
     o.threads = threads;
     o.batch_size = batch;
     return o;
@@ -185,7 +185,7 @@ TEST_P(WclsSimulation, EstimatesAreUnbiasedAndIntervalsCover) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WclsSimulation, ::testing::Values(Backend::kCpu, Backend::kCuda),
-                         [](const ::testing::TestParamInfo<Backend>& info) { return backend_name(info.param); });
+                         [](const ::testing::TestParamInfo<Backend>& info) { return std::string(kBackendNames.name(info.param)); });
 
 }  // namespace
 }  // namespace mrtsim

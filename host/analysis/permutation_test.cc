@@ -125,16 +125,6 @@ JointPermutation summarize_joint(const JointTest& observed, const std::vector<Re
 
 }  // namespace
 
-ReshuffleScheme parse_reshuffle_scheme(const std::string& name, const std::string& where) {
-  if (name == "permute") return ReshuffleScheme::kPermute;
-  if (name == "rerandomize") return ReshuffleScheme::kRerandomize;
-  throw UserError(where + ": unknown scheme '" + name + "' (expected permute or rerandomize)");
-}
-
-const char* reshuffle_scheme_name(ReshuffleScheme scheme) {
-  return scheme == ReshuffleScheme::kPermute ? "permute" : "rerandomize";
-}
-
 std::vector<int> reshuffled_treatment(const MrtData& data, ReshuffleScheme scheme, uint64_t seed, uint32_t reshuffle) {
   std::vector<int> treatment = data.treatment;
   for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {

@@ -22,8 +22,6 @@ namespace mrtsim {
 // ReshuffleScheme (kernels/reshuffle.h): A = 0 at unavailable rows under kRerandomize.
 // "permute" or "rerandomize"; anything else is a UserError starting with `where` (the option or
 // YAML key that gave the name).
-ReshuffleScheme parse_reshuffle_scheme(const std::string& name, const std::string& where);
-const char* reshuffle_scheme_name(ReshuffleScheme scheme);
 
 // The treatment vector (one entry per row of `data`) of reshuffle number `reshuffle`.
 std::vector<int> reshuffled_treatment(const MrtData& data, ReshuffleScheme scheme, uint64_t seed, uint32_t reshuffle);

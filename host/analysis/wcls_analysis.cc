@@ -59,6 +59,8 @@ void require_fit(const WclsEstimate& estimate, int dim) {
     case FitStatus::kSingularLeaveOut:
       throw UserError("the small-sample correction is undefined: leaving out one subject makes the design "
                       "singular (a coefficient is determined by a single subject)");
+    case FitStatus::kSingularNuisance:  // a DCEE status: WCLS has no nuisance models
+      break;
   }
   throw std::logic_error("unknown WCLS fit status");
 }

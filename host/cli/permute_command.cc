@@ -43,7 +43,7 @@ nlohmann::ordered_json result_json(const PermutationTestResult& result) {
              {"p_value_permutation", result.joint->p_value_permutation},
              {"significant_share", result.joint->significant_share}};
   return {{"reshuffles", result.settings.reshuffles},
-          {"scheme", reshuffle_scheme_name(result.settings.scheme)},
+          {"scheme", kReshuffleSchemeNames.name(result.settings.scheme)},
           {"seed", result.settings.seed},
           {"alpha", result.settings.alpha},
           {"completed_reshuffles", result.completed},
@@ -57,7 +57,7 @@ nlohmann::ordered_json result_json(const PermutationTestResult& result) {
 
 void print_table(const PermutationTestResult& result, const std::string& path) {
   std::printf("%s check of WCLS on %s: %u reshuffles (seed %llu), %u completed, %u failed (left out)\n",
-              reshuffle_scheme_name(result.settings.scheme), path.c_str(), result.settings.reshuffles,
+              kReshuffleSchemeNames.name(result.settings.scheme), path.c_str(), result.settings.reshuffles,
               static_cast<unsigned long long>(result.settings.seed), result.completed, result.failed);
   std::printf("\n%-20s %12s %12s %12s %12s %12s %12s %12s\n", "", "Estimate", "p-value", "perm p", "share sig",
               "q2.5%", "q50%", "q97.5%");
@@ -76,7 +76,7 @@ void print_table(const PermutationTestResult& result, const std::string& path) {
 
 void run_permute(PermuteOptions options) {
   const WclsDesign design = load_wcls_design(options.data);
-  options.settings.scheme = parse_reshuffle_scheme(options.scheme, "--scheme");
+  options.settings.scheme = kReshuffleSchemeNames.parse(options.scheme, "--scheme", "scheme");
   options.settings.joint_form = options.data.joint_form();
   const PermutationTestResult result = permutation_test(design, options.settings);
   if (options.format == "json")

@@ -102,14 +102,14 @@ void add_design_options(CLI::App* command, DesignArguments& design) {
 // silently goes unused.
 void require_given_iff(bool used, const CLI::Option* option, const std::string& option_name,
                        const std::string& kind_option, ShapeKind kind) {
-  const std::string shape = kind_option + " " + shape_kind_name(kind);
+  const std::string shape = kind_option + " " + std::string(kShapeKindNames.name(kind));
   if (used && option->count() == 0) throw UserError(option_name + " is required with " + shape);
   if (!used && option->count() > 0) throw UserError(option_name + " does not apply to " + shape);
 }
 
 ShapeSpec shape_spec(const ShapeArguments& shape) {
   ShapeSpec spec;
-  spec.kind = parse_shape_kind(shape.kind, shape.names.kind);
+  spec.kind = kShapeKindNames.parse(shape.kind, shape.names.kind, "shape");
   spec.mean = shape.mean;
   require_given_iff(spec.kind != ShapeKind::kConstant, shape.initial_given, shape.names.initial, shape.names.kind,
                     spec.kind);
@@ -139,7 +139,7 @@ LiaoInputs liao_inputs(const DesignArguments& design) {
 }
 
 nlohmann::json shape_json(const ShapeSpec& spec) {
-  nlohmann::json shape = {{"shape", shape_kind_name(spec.kind)}, {"mean", spec.mean}};
+  nlohmann::json shape = {{"shape", std::string(kShapeKindNames.name(spec.kind))}, {"mean", spec.mean}};
   if (spec.kind != ShapeKind::kConstant) shape["initial"] = spec.initial;
   if (spec.kind == ShapeKind::kQuadratic) shape["day_max"] = spec.day_max;
   return shape;
@@ -180,7 +180,7 @@ void add_power_json(nlohmann::json& out, const PowerAtN& at_n) {
 
 std::string shape_text(const ShapeSpec& spec) {
   std::ostringstream text;
-  text << shape_kind_name(spec.kind) << ", mean " << spec.mean;
+  text << std::string(kShapeKindNames.name(spec.kind)) << ", mean " << spec.mean;
   if (spec.kind != ShapeKind::kConstant) text << ", day 1 " << spec.initial;
   if (spec.kind == ShapeKind::kQuadratic) text << ", vertex on day " << spec.day_max;
   return text.str();

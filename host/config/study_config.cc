@@ -4,9 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "host/analysis/permutation_test.h"
 #include "host/config/yaml_reader.h"
-#include "host/samplesize/liao_formula.h"
 #include "core/user_error.h"
 #include "kernels/distal_simulation.h"
 #include "kernels/wcls_permutation.h"
@@ -46,7 +44,7 @@ ErrorConfig parse_error(const YamlMap& m) {
 
 ShapeSpec parse_shape(const YamlMap& m, double min_value, double max_value, const char* vertex_key) {
   ShapeSpec s;
-  s.kind = parse_shape_kind(m.get_string("shape"), m.where("shape"));
+  s.kind = kShapeKindNames.parse(m.get_string("shape"), m.where("shape"), "shape");
   s.mean = m.get_double("mean", min_value, max_value);
   if (s.kind != ShapeKind::kConstant) s.initial = m.get_double("initial", min_value, max_value);
   if (s.kind == ShapeKind::kQuadratic) s.day_max = static_cast<int>(m.get_int(vertex_key, 1, 100000));
@@ -93,9 +91,6 @@ CarryoverConfig parse_carryover(const YamlMap& m) {
 
 LiaoModelConfig parse_model(const YamlMap& m) {
   LiaoModelConfig c;
-  const std::string type = m.get_string("type");
-  if (type != "liao2016")
-    throw UserError(m.where("type") + ": unknown model type '" + type + "' (expected liao2016 or qian2025)");
   c.days = static_cast<int>(m.get_int("days", 1, 3650));
   c.decisions_per_day = static_cast<int>(m.get_int("decisions_per_day", 1, 1000));
   c.rand_prob = m.get_double("rand_prob", 1e-9, 1.0 - 1e-9);
@@ -194,7 +189,7 @@ void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m) {
 
 void check_proximal_analysis(const AnalysisConfig& a, const YamlMap& m) {
   if (a.estimator != Estimator::kWcls)
-    throw UserError(m.where("estimator") + ": estimator " + estimator_name(a.estimator) +
+    throw UserError(m.where("estimator") + ": estimator " + kEstimatorNames.name(a.estimator) +
                     " needs a distal outcome (model type qian2025)");
   for (const auto* terms : {&a.controls, &a.moderators})
     for (const Term& t : *terms)
@@ -216,11 +211,7 @@ std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
 
 AnalysisConfig parse_analysis(const YamlMap& m) {
   AnalysisConfig a;
-  const std::string estimator = m.get_string("estimator", "wcls");
-  if (estimator == "wcls") a.estimator = Estimator::kWcls;
-  else if (estimator == "dcee") a.estimator = Estimator::kDcee;
-  else if (estimator == "gee") a.estimator = Estimator::kGee;
-  else throw UserError(m.where("estimator") + ": unknown estimator '" + estimator + "' (expected wcls, dcee or gee)");
+  a.estimator = m.get_enum("estimator", kEstimatorNames, "estimator", Estimator::kWcls);
   a.cross_fit_folds = static_cast<int>(m.get_int("cross_fit", 0, kMaxCrossFitFolds, 0));
   if (a.cross_fit_folds == 1) throw UserError(m.where("cross_fit") + ": give 0 (no cross-fitting) or 2 or more folds");
   const std::string nuisance = m.get_string("nuisance", "lm");
@@ -241,29 +232,20 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
                                         1.0 - 1e-9);
     }
   }
-  const std::string correction = m.get_string("small_sample_correction", "always");
-  if (correction == "always") a.correction = SmallSampleCorrection::kAlways;
-  else if (correction == "mrtanalysis") a.correction = SmallSampleCorrection::kMrtAnalysis;
-  else if (correction == "never") a.correction = SmallSampleCorrection::kNever;
-  else
-    throw UserError(m.where("small_sample_correction") + ": unknown value '" + correction +
-                    "' (expected always, mrtanalysis or never)");
-  const std::string test = m.get_string("test", "hotelling");
-  if (test == "hotelling") a.test = JointTestKind::kHotelling;
-  else if (test == "mrtanalysis") a.test = JointTestKind::kMrtAnalysis;
-  else if (test == "chisq") a.test = JointTestKind::kChiSquare;
-  else throw UserError(m.where("test") + ": unknown test '" + test + "' (expected hotelling, mrtanalysis or chisq)");
+  a.correction = m.get_enum("small_sample_correction", kSmallSampleCorrectionNames, "value",
+                             SmallSampleCorrection::kAlways);
+  a.rules.test = m.get_enum("test", kJointTestNames, "test", JointTestKind::kHotelling);
   if (m.has("permutation")) {
     const YamlMap pm = m.map("permutation");
     PermutationConfig perm;
     perm.reshuffles = static_cast<uint32_t>(pm.get_int("reshuffles", 1, kMaxSimulatedReshuffles, 999));
-    perm.scheme = parse_reshuffle_scheme(pm.get_string("scheme", "permute"), pm.where("scheme"));
+    perm.scheme = kReshuffleSchemeNames.parse(pm.get_string("scheme", "permute"), pm.where("scheme"), "scheme");
     pm.reject_unknown_keys({"reshuffles", "scheme"});
     if (a.estimator != Estimator::kWcls) throw UserError(m.where("permutation") + ": only for estimator wcls");
     a.permutation = perm;
   }
-  a.alpha = m.get_double("alpha", 1e-6, 0.5, 0.05);
-  a.ci_level = m.get_double("ci_level", 0.5, 0.999999, 0.95);
+  a.rules.alpha = m.get_double("alpha", 1e-6, 0.5, 0.05);
+  a.rules.ci_level = m.get_double("ci_level", 0.5, 0.999999, 0.95);
   m.reject_unknown_keys({"estimator", "cross_fit", "nuisance", "permutation", "controls", "moderators",
                          "numerator_prob", "small_sample_correction", "test", "alpha", "ci_level"});
   return a;
@@ -330,6 +312,7 @@ std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file
 FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const LiaoModelConfig& model,
                                             double default_target_power) {
   FormulaSampleSize f;
+  f.where = root.where("sample_size");
   f.effect = model.effect;
   f.availability = model.availability;
   f.target_power = default_target_power;
@@ -346,35 +329,14 @@ FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const LiaoModel
   return f;
 }
 
-// Chooses N by the formula with q = the analysis' control terms and its alpha.
-void apply_formula(ScenarioConfig& s, FormulaSampleSize f, const AnalysisConfig& analysis, const std::string& where) {
-  LiaoInputs inputs;
-  inputs.days = s.model.days;
-  inputs.decisions_per_day = s.model.decisions_per_day;
-  inputs.rand_prob = rand_prob_per_decision(s.model.rand_prob, s.model.days, s.model.decisions_per_day);
-  inputs.effect = f.effect;
-  inputs.availability = f.availability;
-  inputs.q = static_cast<int>(analysis.control_terms().size());
-  inputs.alpha = analysis.alpha;
-  try {
-    const SampleSizeResult result = liao_sample_size(inputs, f.target_power, f.max_n);
-    s.sample_size = result.at_n.n;
-    f.predicted_power = result.at_n.power;
-  } catch (const UserError& e) {
-    throw UserError(where + ": the sample-size formula failed: " + e.what());
-  }
-  s.formula = f;
-}
-
 ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file, double target_power) {
   const YamlMap root(document, file, "");
   ScenarioConfig s;
   const YamlMap analysis = root.map("analysis");
   s.analysis = parse_analysis(analysis);
   const YamlMap model = root.map("model");
-  const std::string type = model.get_string("type");
-  if (type == "qian2025") {
-    s.model_type = ModelType::kQian2025;
+  s.model_type = model.get_enum("type", kModelTypeNames, "model type");
+  if (s.model_type == ModelType::kQian2025) {
     s.distal_model = parse_qian_model(model);
     check_distal_analysis(s.analysis, analysis);
     s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
@@ -388,7 +350,7 @@ ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& fil
                     std::to_string(s.model.num_decisions()));
   const YAML::Node size = root.child("sample_size");
   if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
-    apply_formula(s, parse_formula_sample_size(root, s.model, target_power), s.analysis, root.where("sample_size"));
+    s.formula = parse_formula_sample_size(root, s.model, target_power);
   else
     s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
   return s;
@@ -416,26 +378,6 @@ std::string ErrorConfig::label() const {
       out << "ar" << ar_order << ":" << phi;
       return out.str();
     }
-  }
-  return "?";
-}
-
-std::string estimator_name(Estimator e) {
-  switch (e) {
-    case Estimator::kWcls: return "wcls";
-    case Estimator::kDcee: return "dcee";
-    case Estimator::kGee: return "gee";
-  }
-  return "?";
-}
-
-std::string hypothesis_name(Hypothesis h) { return h == Hypothesis::kNull ? "null" : "alternative"; }
-
-std::string joint_test_name(JointTestKind t) {
-  switch (t) {
-    case JointTestKind::kHotelling: return "hotelling";
-    case JointTestKind::kMrtAnalysis: return "mrtanalysis";
-    case JointTestKind::kChiSquare: return "chisq";
   }
   return "?";
 }
@@ -515,9 +457,7 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   if (root.has("hypotheses")) {
     study.hypotheses.clear();
     for (const std::string& h : root.get_string_list("hypotheses")) {
-      if (h == "null") study.hypotheses.push_back(Hypothesis::kNull);
-      else if (h == "alternative") study.hypotheses.push_back(Hypothesis::kAlternative);
-      else throw UserError(root.where("hypotheses") + ": unknown hypothesis '" + h + "' (expected null or alternative)");
+      study.hypotheses.push_back(kHypothesisNames.parse(h, root.where("hypotheses"), "hypothesis"));
     }
     if (study.hypotheses.empty()) throw UserError(root.where("hypotheses") + ": list at least one hypothesis");
   }

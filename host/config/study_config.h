@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/stats/cell_decisions.h"
 #include "kernels/reshuffle.h"
 #include "kernels/wcls.h"
 #include "sims/liao_model.h"
@@ -76,16 +77,12 @@ struct QianModelConfig {
 };
 
 enum class ModelType { kLiao2016, kQian2025 };
+inline constexpr auto kModelTypeNames =
+    make_enum_table<ModelType>({{ModelType::kLiao2016, "liao2016"}, {ModelType::kQian2025, "qian2025"}});
 
 enum class Hypothesis { kNull, kAlternative };
-std::string hypothesis_name(Hypothesis h);
-
-enum class JointTestKind {
-  kHotelling,    // Liao (2016) Eq. 6 corrected: T^2 > p(N-q-1)/(N-q-p) F_{p,N-q-p}(1-alpha)
-  kMrtAnalysis,  // MRTAnalysis compatibility: its inverted Hotelling multiple (n_eff <= 50), F otherwise
-  kChiSquare,    // large-sample Wald: T^2 > chi2_p(1-alpha)
-};
-std::string joint_test_name(JointTestKind t);
+inline constexpr auto kHypothesisNames =
+    make_enum_table<Hypothesis>({{Hypothesis::kNull, "null"}, {Hypothesis::kAlternative, "alternative"}});
 
 // A column of the design: a polynomial in the day index or in the decision index (0-based), 1, or a
 // covariate of the model (X or Z of the qian2025 model).
@@ -104,9 +101,8 @@ enum class Estimator {
   kDcee,  // distal causal excursion effects (qian2025 model)
   kGee,   // GEE with working independence, unweighted, all rows (qian2025 comparator)
 };
-std::string estimator_name(Estimator e);
-
-enum class IntervalKind { kStudentT, kNormal };
+inline constexpr auto kEstimatorNames = make_enum_table<Estimator>(
+    {{Estimator::kWcls, "wcls"}, {Estimator::kDcee, "dcee"}, {Estimator::kGee, "gee"}});
 
 // A permutation test of H0: beta = 0 inside every replicate (WCLS on the liao2016 model).
 struct PermutationConfig {
@@ -119,15 +115,12 @@ struct AnalysisConfig {
   std::optional<PermutationConfig> permutation;
   int cross_fit_folds = 0;     // DCEE: K-fold cross-fitting of the nuisance models; 0: none
   bool zero_nuisance = false;  // DCEE: nuisance models set to zero (learner: zero) instead of lm
-  IntervalKind intervals = IntervalKind::kStudentT;
   std::vector<Term> controls;    // always starts with the intercept
   std::vector<Term> moderators;  // always starts with the intercept
   bool numerator_is_rand_prob = true;
   double numerator_prob = 0.5;  // used when !numerator_is_rand_prob
   SmallSampleCorrection correction = SmallSampleCorrection::kAlways;
-  JointTestKind test = JointTestKind::kHotelling;
-  double alpha = 0.05;
-  double ci_level = 0.95;
+  TestRules rules;  // the joint test, interval kind, alpha and CI level
 
   // The alpha block's terms: the controls, then the moderators that are not among them (MRTAnalysis
   // adds every moderator main effect as a control). Its size is Liao's q.
@@ -139,14 +132,16 @@ struct GridValue {
   std::string label;  // compact rendering of the value, e.g. "type=ar1 phi=0.3"
 };
 
-// N chosen by the Liao et al. (2016) formula. Its effect and availability inputs default to the true
+// `sample_size: formula`: N is to be chosen by the Liao et al. (2016) formula when the study is
+// planned (host/engine/sample_size_plan.h). Its effect and availability inputs default to the true
 // model's and may differ from it (an under-estimated effect or availability, Liao 2016 Section 6.3).
 struct FormulaSampleSize {
+  std::string where;  // "FILE:LINE: key 'sample_size'", for errors of the formula
   ShapeSpec effect;
   ShapeSpec availability;
   double target_power = 0.8;
   int max_n = 1000;
-  double predicted_power = 0.0;  // the formula's power at the chosen N
+  double predicted_power = 0.0;  // the formula's power at the chosen N, once chosen
 };
 
 struct ScenarioConfig {
@@ -160,8 +155,8 @@ struct ScenarioConfig {
   int num_decisions() const {
     return model_type == ModelType::kQian2025 ? distal_model.decisions : model.num_decisions();
   }
-  int sample_size = 0;
-  std::optional<FormulaSampleSize> formula;  // set when sample_size came from the formula
+  int sample_size = 0;  // 0 until planned when `formula` is set
+  std::optional<FormulaSampleSize> formula;  // set when sample_size comes from the formula
 };
 
 struct StudyConfig {

@@ -34,6 +34,16 @@ class YamlMap {
   std::vector<std::string> get_string_list(const std::string& key) const;
   std::vector<double> get_double_list(const std::string& key) const;
 
+  // The enum value named by a string (core/enum_table.h); `what` names the kind of value in errors.
+  template <class Table>
+  auto get_enum(const std::string& key, const Table& table, const char* what) const {
+    return table.parse(get_string(key), where(key), what);
+  }
+  template <class Table, class Enum>
+  Enum get_enum(const std::string& key, const Table& table, const char* what, Enum fallback) const {
+    return has(key) ? get_enum(key, table, what) : fallback;
+  }
+
   // Throws naming the first key not in `allowed` (call after reading, with every key the section knows).
   void reject_unknown_keys(std::initializer_list<const char*> allowed) const;
 

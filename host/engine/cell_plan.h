@@ -8,17 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "host/stats/wcls_tests.h"
+#include "host/results/study_result.h"
+#include "host/stats/cell_decisions.h"
 #include "kernels/wcls_backend.h"
 
 namespace mrtsim {
-
-struct TruthValues {
-  std::vector<double> value;        // what coverage and bias are measured against
-  std::vector<double> mc_se;        // Monte Carlo SE of `value`; empty when exact
-  std::vector<double> simple_mean;  // the alternative definition (qian2025: mean over t), if any
-  long long mc_subjects = 0;
-};
 
 class CellPlan {
  public:
@@ -28,13 +22,13 @@ class CellPlan {
   virtual const std::vector<std::string>& coefficient_names() const = 0;
   virtual const TruthValues& truth_values() const = 0;
   // The joint test of beta = 0 and the interval multiplier per n_eff.
-  virtual WclsDecisions decisions() const = 0;
+  virtual CellDecisions decisions() const = 0;
   // True when every replicate also runs a permutation test (analysis.permutation).
   virtual bool has_permutation_test() const { return false; }
-  // Replicates first .. first + count - 1 into `out.observed` (coefficient_names().size() per
+  // Replicates first .. first + count - 1 into `out.fits` (coefficient_names().size() per
   // replicate) and, with a permutation test, its p-value arrays.
   virtual void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                              const WclsPermutationOutput& out) const = 0;
+                              const ReplicateBatchOutput& out) const = 0;
   // Subject-decision cells per replicate (throughput and load balance).
   virtual double replicate_cost() const = 0;
 };

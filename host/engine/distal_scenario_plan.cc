@@ -58,21 +58,21 @@ DistalScenarioPlan::DistalScenarioPlan(const StudyConfig& study, const ScenarioC
   task_.n_subjects = scenario.sample_size;
   for (const Term& m : a.moderators) names_.push_back("effect:" + m.name);
   if (a.estimator == Estimator::kGee) {  // geeglm's robust Wald inference: normal quantiles
-    analysis_.intervals = IntervalKind::kNormal;
-    analysis_.test = JointTestKind::kChiSquare;
+    analysis_.rules.intervals = IntervalKind::kNormal;
+    analysis_.rules.test = JointTestKind::kChiSquare;
   }
 }
 
-WclsDecisions DistalScenarioPlan::decisions() const {
+CellDecisions DistalScenarioPlan::decisions() const {
   const int p = task_.analysis.num_effects;
   // DCEE: df = n - p (no controls in stage 2); WCLS and GEE: the controls (1, X, Z) count too.
   const int dim = task_.analysis.estimator == DistalEstimator::kDcee ? p : kDistalControls + p;
-  return WclsDecisions(analysis_, dim, p);
+  return CellDecisions(analysis_.rules, dim, p);
 }
 
 void DistalScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                                        const WclsPermutationOutput& out) const {
-  run_distal_replicates(backend, threads, task_, first, count, out.observed);
+                                        const ReplicateBatchOutput& out) const {
+  run_distal_replicates(backend, threads, task_, first, count, out.fits);
 }
 
 TruthValues distal_truth_values(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis) {
@@ -92,7 +92,7 @@ std::string distal_truth_key(const ScenarioConfig& scenario, Hypothesis hypothes
   const QianModelConfig& c = scenario.distal_model;
   std::ostringstream key;
   key.precision(17);
-  key << hypothesis_name(hypothesis) << ' ' << num_effects_of(scenario.analysis) << ' ' << c.decisions << ' '
+  key << kHypothesisNames.name(hypothesis) << ' ' << num_effects_of(scenario.analysis) << ' ' << c.decisions << ' '
       << c.availability << ' ' << c.time_varying_prob << ' ' << c.constant_prob;
   for (int j = 0; j < 3; ++j) key << ' ' << c.theta[j] << ' ' << c.zeta[j];
   for (const LinearSequence& s : {c.alpha, c.beta, c.gamma, c.lambda, c.xi}) key << ' ' << s.first << ' ' << s.last;

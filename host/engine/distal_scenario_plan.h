@@ -23,9 +23,9 @@ class DistalScenarioPlan : public CellPlan {
 
   const std::vector<std::string>& coefficient_names() const override { return names_; }
   const TruthValues& truth_values() const override { return truth_; }
-  WclsDecisions decisions() const override;
+  CellDecisions decisions() const override;
   void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                      const WclsPermutationOutput& out) const override;
+                      const ReplicateBatchOutput& out) const override;
   double replicate_cost() const override { return double(task_.n_subjects) * task_.model.num_decisions; }
   const DistalSimulationTask& task() const { return task_; }
 

@@ -1,4 +1,4 @@
-// Host arrays behind the backends' per-replicate outputs (WclsReplicateOutput, and the p-values of
+// Host arrays behind the backends' per-replicate outputs (ReplicateOutput, and the p-values of
 // a permutation test in every replicate), for the study runner, benchmarks and tests.
 #pragma once
 
@@ -23,11 +23,11 @@ struct ReplicateBuffers {
         permutation_p(with_permutation ? count * dim : 0),  // p <= dim effects per replicate
         joint_permutation_p(with_permutation ? count : 0) {}
 
-  WclsReplicateOutput fits() {
-    return WclsReplicateOutput{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
+  ReplicateOutput fits() {
+    return ReplicateOutput{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data()};
   }
-  WclsPermutationOutput view() {
-    return WclsPermutationOutput{fits(), permutation_p.data(), joint_permutation_p.data(), failed_reshuffles.data()};
+  ReplicateBatchOutput view() {
+    return ReplicateBatchOutput{fits(), permutation_p.data(), joint_permutation_p.data(), failed_reshuffles.data()};
   }
 };
 

@@ -64,11 +64,11 @@ void ScenarioPlan::build_model(const LiaoModelConfig& model, Hypothesis hypothes
   if (hypothesis == Hypothesis::kNull) effect_.assign(T, 0.0);
   build_baseline(model);
   model_view_ = LiaoModelView{};
+  model_view_.availability = arena_.add(availability_);
+  model_view_.rand_prob = arena_.add(rand_prob_);
+  model_view_.baseline = arena_.add(baseline_);
+  model_view_.effect = arena_.add(effect_);
   model_view_.num_decisions = T;
-  model_view_.availability = availability_.data();
-  model_view_.rand_prob = rand_prob_.data();
-  model_view_.baseline = baseline_.data();
-  model_view_.effect = effect_.data();
   model_view_.feedback_eta = model.feedback_eta;
   model_view_.feedback_lags = model.feedback_lags;
   model_view_.error = make_error_spec(model.error);
@@ -115,8 +115,8 @@ void ScenarioPlan::build_error_scale(const LiaoModelConfig& model) {
     error_sd_control_[t] = sd_bar[t] / std::sqrt(mean_square) / std::sqrt(rho * r * r + (1 - rho));
     error_sd_treated_[t] = r * error_sd_control_[t];
   }
-  model_view_.error_sd_control = error_sd_control_.data();
-  model_view_.error_sd_treated = error_sd_treated_.data();
+  model_view_.error_sd_control = arena_.add(error_sd_control_);
+  model_view_.error_sd_treated = arena_.add(error_sd_treated_);
 }
 
 // Section 6.2.4: the C_t model. The Monte Carlo pre-pass runs the model before the outcome is
@@ -138,9 +138,9 @@ void ScenarioPlan::build_carryover(const LiaoModelConfig& model) {
   error_sd_treated_.assign(T, sigma_star);
   model_view_.carryover_level = c.gamma_level;
   model_view_.carryover_effect = c.gamma_effect;
-  model_view_.exposure_shift = exposure_shift_.data();
-  model_view_.error_sd_control = error_sd_control_.data();
-  model_view_.error_sd_treated = error_sd_treated_.data();
+  model_view_.exposure_shift = arena_.add(exposure_shift_);
+  model_view_.error_sd_control = arena_.add(error_sd_control_);
+  model_view_.error_sd_treated = arena_.add(error_sd_treated_);
 }
 
 void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelConfig& model) {
@@ -165,6 +165,12 @@ void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelC
   numerator_prob_ = analysis.numerator_is_rand_prob ? rand_prob_ : std::vector<double>(T, analysis.numerator_prob);
   weights_.resize(T);
   for (int t = 0; t < T; ++t) weights_[t] = wcls_weights(numerator_prob_[t], rand_prob_[t]);
+  design_view_.controls = arena_.add(controls_);
+  design_view_.moderators = arena_.add(moderators_);
+  design_view_.numerator_prob = arena_.add(numerator_prob_);
+  design_view_.weights = arena_.add(weights_);
+  design_view_.q = q_;
+  design_view_.p = p_;
 }
 
 // With availability tau_t, rand prob rho_t and numerator ptilde_t, the WCLS estimating equation has
@@ -197,7 +203,7 @@ void ScenarioPlan::compute_truth() {
 WclsSimulationTask ScenarioPlan::task() const {
   WclsSimulationTask task{};
   task.model = model_view_;
-  task.design = WclsDesignView{q_, p_, controls_.data(), moderators_.data(), numerator_prob_.data(), weights_.data()};
+  task.design = design_view_;
   task.seed = seed_;
   task.scenario = stream_;
   task.n_subjects = sample_size_;
@@ -206,10 +212,11 @@ WclsSimulationTask ScenarioPlan::task() const {
 }
 
 void ScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                                  const WclsPermutationOutput& out) const {
-  if (!analysis_.permutation) return run_wcls_replicates(backend, threads, dim(), task(), first, count, out.observed);
+                                  const ReplicateBatchOutput& out) const {
+  if (!analysis_.permutation)
+    return run_wcls_replicates(backend, threads, dim(), task(), arena_, first, count, out.fits);
   const WclsPermutationSettings settings{analysis_.permutation->reshuffles, analysis_.permutation->scheme};
-  run_wcls_permutation_replicates(backend, threads, dim(), task(), settings, first, count, out);
+  run_wcls_permutation_replicates(backend, threads, dim(), task(), arena_, settings, first, count, out);
 }
 
 }  // namespace mrtsim

@@ -8,6 +8,7 @@
 #include "host/config/study_config.h"
 #include "host/engine/cell_plan.h"
 #include "host/engine/exposure_moments.h"
+#include "kernels/task_arena.h"
 #include "kernels/wcls_simulation.h"
 
 namespace mrtsim {
@@ -23,8 +24,9 @@ class ScenarioPlan : public CellPlan {
   ScenarioPlan(const ScenarioPlan&) = delete;
   ScenarioPlan& operator=(const ScenarioPlan&) = delete;
 
-  // Points into this object's arrays: valid while the plan lives.
+  // Points into arena(): valid while the plan lives.
   WclsSimulationTask task() const;
+  const TaskArena& arena() const { return arena_; }
   int dim() const { return q_ + p_; }
   int num_effects() const { return p_; }
   int sample_size() const { return sample_size_; }
@@ -41,10 +43,10 @@ class ScenarioPlan : public CellPlan {
   // The C_t model's Monte Carlo pre-pass (empty subjects when the model has no carryover).
   const ExposureMoments& exposure_moments() const { return exposure_moments_; }
 
-  WclsDecisions decisions() const override { return WclsDecisions(analysis_, dim(), num_effects()); }
+  CellDecisions decisions() const override { return CellDecisions(analysis_.rules, dim(), num_effects()); }
   bool has_permutation_test() const override { return analysis_.permutation.has_value(); }
   void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
-                      const WclsPermutationOutput& out) const override;
+                      const ReplicateBatchOutput& out) const override;
   double replicate_cost() const override { return double(sample_size_) * availability_.size(); }
 
  private:
@@ -68,7 +70,9 @@ class ScenarioPlan : public CellPlan {
   std::vector<WclsWeights> weights_;
   TruthValues truth_;
   AnalysisConfig analysis_;
+  TaskArena arena_;
   LiaoModelView model_view_{};
+  WclsDesignView design_view_{};
 };
 
 }  // namespace mrtsim

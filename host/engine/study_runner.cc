@@ -10,6 +10,7 @@
 
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
+#include "host/engine/sample_size_plan.h"
 #include "host/engine/scenario_plan.h"
 #include "core/user_error.h"
 #include "mrtsim_fingerprint.h"
@@ -72,7 +73,7 @@ class UnitComputer {
                         &buffers.std_errors[r * dim]);
         if (permutation) accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
         if (first + r + 1 == run[unit].first + run[unit].count) {
-          finished.push_back(UnitRecord{run[unit].index, backend_name(backend_), accumulator.partial()});
+          finished.push_back(UnitRecord{run[unit].index, std::string(kBackendNames.name(backend_)), accumulator.partial()});
           accumulator.reset();
           ++unit;
         }
@@ -109,12 +110,12 @@ std::unique_ptr<CellPlan> make_cell_plan(const StudyConfig& study, const Scenari
 
 }  // namespace
 
-StudyPlan::StudyPlan(const StudyConfig& study) : study_(study) {
+StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(study)) {
   std::vector<double> replicate_costs;
   std::map<std::string, TruthValues> truths;
-  for (const ScenarioConfig& scenario : study.scenarios) {
-    for (Hypothesis hypothesis : study.hypotheses) {
-      cell_plans_.push_back(make_cell_plan(study, scenario, hypothesis, truths));
+  for (const ScenarioConfig& scenario : study_.scenarios) {
+    for (Hypothesis hypothesis : study_.hypotheses) {
+      cell_plans_.push_back(make_cell_plan(study_, scenario, hypothesis, truths));
       CellResult cell;
       cell.scenario = scenario.index;
       cell.hypothesis = hypothesis;
@@ -123,12 +124,12 @@ StudyPlan::StudyPlan(const StudyConfig& study) : study_(study) {
       if (scenario.formula) cell.formula_power = scenario.formula->predicted_power;
       cell.decisions = scenario.num_decisions();
       cells_.push_back(cell);
-      nominal_.push_back(hypothesis == Hypothesis::kNull ? study.analysis.alpha : study.target_power);
+      nominal_.push_back(hypothesis == Hypothesis::kNull ? study_.analysis.rules.alpha : study_.target_power);
       coefficients_per_cell_.push_back(cell_plans_.back()->coefficient_names().size());
       replicate_costs.push_back(cell_plans_.back()->replicate_cost());
     }
   }
-  units_ = plan_work_units(replicate_costs, study.replicates, study.replicates_per_unit);
+  units_ = plan_work_units(replicate_costs, study_.replicates, study_.replicates_per_unit);
 }
 
 StudyPlan::~StudyPlan() = default;

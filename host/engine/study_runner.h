@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/results/study_result.h"
 #include "host/engine/cell_plan.h"
 #include "host/engine/process_group.h"
 #include "host/engine/work_plan.h"
@@ -27,25 +28,6 @@ struct RunOptions {
   ShardSpec shard;            // the part of the study this run computes (--shard i/n)
   std::string checkpoint_dir;  // run folder whose checkpoint records finished units; empty: none
   bool restart = false;       // discard the folder's checkpoint before starting
-};
-
-struct CellResult {
-  int scenario = 0;
-  Hypothesis hypothesis = Hypothesis::kNull;
-  std::vector<GridValue> labels;
-  int sample_size = 0;
-  std::optional<double> formula_power;  // the Liao formula's power at sample_size, if it chose it
-  int decisions = 0;
-  CellSummary summary;
-  TruthValues truth;  // with Monte Carlo SEs where the truth is simulated
-};
-
-struct StudyResult {
-  StudyConfig study;
-  std::string backend;  // backend(s) that computed the units, e.g. "cpu" or "cpu+cuda"
-  std::vector<CellResult> cells;
-  double seconds = 0.0;            // of this run
-  double subject_decisions = 0.0;  // simulated by this run (throughput numerator)
 };
 
 class CellPlan;

@@ -16,26 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "host/engine/work_plan.h"
-#include "host/stats/cell_summary.h"
+#include "host/results/work_unit.h"
 
 namespace mrtsim {
-
-// What makes results of two runs mergeable: the same engine, study text, seed and replicates.
-struct RunIdentity {
-  std::string engine_version;  // version and a hash of the engine's sources (cmake/engine_fingerprint.cmake)
-  std::string study_text;
-  uint64_t seed = 0;
-  long long replicates = 0;
-  long long replicates_per_unit = 0;
-  std::string study_file;  // where the study was read from (informative: not compared)
-};
-
-struct UnitRecord {
-  size_t unit = 0;      // WorkUnit::index
-  std::string backend;  // backend that computed it ("cpu", "cuda")
-  CellPartial partial;
-};
 
 struct CheckpointContents {
   bool exists = false;  // false: no checkpoint in the folder yet

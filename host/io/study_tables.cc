@@ -59,7 +59,7 @@ std::string rejection_csv(const StudyResult& result) {
          "permutation_mc_se,failed_reshuffles\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
-    out << stamp_row(result, cell) << labels_row(cell) << "," << hypothesis_name(cell.hypothesis) << ","
+    out << stamp_row(result, cell) << labels_row(cell) << "," << kHypothesisNames.name(cell.hypothesis) << ","
         << cell.sample_size << "," << (cell.formula_power ? number(*cell.formula_power) : "") << "," << cell.decisions << "," << s.replicates << "," << (s.replicates - s.failed) << ","
         << s.failed << "," << s.rejections << "," << number(s.rejection_rate) << "," << number(s.rejection_mc_se)
         << "," << number(s.nominal) << "," << number(s.nominal_p_value, 4) << "," << s.flag;
@@ -84,7 +84,7 @@ std::string coefficients_csv(const StudyResult& result) {
   for (const CellResult& cell : result.cells) {
     for (size_t j = 0; j < cell.summary.coefficients.size(); ++j) {
       const CoefficientSummary& c = cell.summary.coefficients[j];
-      out << stamp_row(result, cell) << labels_row(cell) << "," << hypothesis_name(cell.hypothesis) << ","
+      out << stamp_row(result, cell) << labels_row(cell) << "," << kHypothesisNames.name(cell.hypothesis) << ","
           << cell.sample_size << "," << cell.summary.replicates << "," << csv_field(c.name) << "," << number(c.truth)
           << "," << optional_entry(cell.truth.mc_se, j) << "," << optional_entry(cell.truth.simple_mean, j) << ","
           << number(c.mean_estimate) << "," << number(c.bias) << "," << number(c.empirical_sd) << ","
@@ -98,7 +98,7 @@ std::string markdown_stamp(const StudyResult& result) {
   const StudyConfig& s = result.study;
   return "Study `" + s.name + "` (" + s.file + "): seed " + std::to_string(s.seed) + ", mrtsim " MRTSIM_VERSION
          ", backend " + result.backend + ", " + std::to_string(s.replicates) + " replicates per cell, test " +
-         joint_test_name(s.analysis.test) + " at alpha " + number(s.analysis.alpha) + ".\n\n";
+         kJointTestNames.name(s.analysis.rules.test) + std::string(" at alpha ") + number(s.analysis.rules.alpha) + ".\n\n";
 }
 
 std::string percent(double rate) { return number(100.0 * rate, 3); }
@@ -106,10 +106,10 @@ std::string percent(double rate) { return number(100.0 * rate, 3); }
 std::string coefficients_markdown(const StudyResult& result) {
   std::ostringstream out;
   out << "| scenario | hypothesis | coefficient | truth | mean | bias | emp. SD | mean SE | RMSE | "
-      << number(100 * result.study.analysis.ci_level, 3) << "% coverage |\n|---|---|---|---|---|---|---|---|---|---|\n";
+      << number(100 * result.study.analysis.rules.ci_level, 3) << "% coverage |\n|---|---|---|---|---|---|---|---|---|---|\n";
   for (const CellResult& cell : result.cells)
     for (const CoefficientSummary& c : cell.summary.coefficients)
-      out << "| " << cell.scenario << " | " << hypothesis_name(cell.hypothesis) << " | " << c.name << " | "
+      out << "| " << cell.scenario << " | " << kHypothesisNames.name(cell.hypothesis) << " | " << c.name << " | "
           << number(c.truth, 4) << " | " << number(c.mean_estimate, 4) << " | " << number(c.bias, 3) << " | "
           << number(c.empirical_sd, 3) << " | " << number(c.mean_se, 3) << " | " << number(c.rmse, 3) << " | "
           << number(c.coverage, 3) << " |\n";
@@ -132,7 +132,7 @@ std::string rejection_markdown(const StudyResult& result) {
     const CellSummary& s = cell.summary;
     out << "| " << cell.scenario << " |";
     for (const GridValue& v : cell.labels) out << " " << v.label << " |";
-    out << " " << hypothesis_name(cell.hypothesis) << " | " << cell.sample_size << " | "
+    out << " " << kHypothesisNames.name(cell.hypothesis) << " | " << cell.sample_size << " | "
         << (cell.formula_power ? percent(*cell.formula_power) : "") << " | " << (s.replicates - s.failed) << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
         << percent(s.rejection_mc_se) << " | " << percent(s.nominal) << " | "
         << (s.flag.empty() ? "" : "**" + s.flag + "**") << " |";
@@ -164,7 +164,7 @@ nlohmann::json study_json(const StudyResult& result) {
       coefficients.push_back(entry);
     }
     cells.push_back({{"scenario", cell.scenario}, {"labels", labels},
-                     {"hypothesis", hypothesis_name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
+                     {"hypothesis", kHypothesisNames.name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
                      {"formula_power", cell.formula_power ? nlohmann::json(*cell.formula_power) : nlohmann::json()},
                      {"decisions", cell.decisions}, {"replicates", s.replicates}, {"failed", s.failed},
                      {"failures_by_status", s.failures_by_status}, {"rejections", s.rejections},
@@ -181,7 +181,7 @@ nlohmann::json study_json(const StudyResult& result) {
   const StudyConfig& study = result.study;
   return {{"study", study.name}, {"file", study.file}, {"seed", study.seed}, {"engine_version", MRTSIM_VERSION},
           {"backend", result.backend}, {"replicates", study.replicates},
-          {"test", joint_test_name(study.analysis.test)}, {"alpha", study.analysis.alpha}, {"cells", cells}};
+          {"test", kJointTestNames.name(study.analysis.rules.test)}, {"alpha", study.analysis.rules.alpha}, {"cells", cells}};
 }
 
 void write_file_atomically(const std::string& path, const std::string& contents) {

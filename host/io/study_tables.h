@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "host/engine/study_runner.h"
+#include "host/results/study_result.h"
 
 namespace mrtsim {
 

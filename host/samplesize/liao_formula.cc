@@ -104,14 +104,14 @@ std::vector<double> effect_per_day(const LiaoInputs& inputs) {
   require_finite(effect.initial, "--effect-initial");
   validate_effect_max_day(effect, inputs.days);
   const int p = effect_dimension(effect.kind);
-  require(p <= inputs.days, "--effect " + shape_kind_name(effect.kind) + " has " + std::to_string(p) +
+  require(p <= inputs.days, "--effect " + std::string(kShapeKindNames.name(effect.kind)) + " has " + std::to_string(p) +
                                 " coefficients and needs at least " + std::to_string(p) + " days (--days " +
                                 std::to_string(inputs.days) + ")");
   return shape_values(effect, inputs.days, "--effect");
 }
 
 std::string availability_description(const ShapeSpec& spec) {
-  std::string text = "--availability " + shape_kind_name(spec.kind) + " (--avail-mean " + format_value(spec.mean);
+  std::string text = "--availability " + std::string(kShapeKindNames.name(spec.kind)) + " (--avail-mean " + format_value(spec.mean);
   if (spec.kind != ShapeKind::kConstant) text += ", --avail-initial " + format_value(spec.initial);
   if (spec.kind == ShapeKind::kQuadratic) text += ", --avail-change-day " + std::to_string(spec.day_max);
   return text + ")";
@@ -231,7 +231,7 @@ LiaoTerms liao_terms(const LiaoInputs& inputs) {
   const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> weighted_z((sqrt_tau.asDiagonal() * z).eval());
   require(weighted_z.rank() == terms.p,
           availability_description(inputs.availability) + " is zero on too many days to estimate the " +
-              std::to_string(terms.p) + " coefficients of --effect " + shape_kind_name(inputs.effect.kind));
+              std::to_string(terms.p) + " coefficients of --effect " + std::string(kShapeKindNames.name(inputs.effect.kind)));
   terms.d = weighted_z.solve(sqrt_tau.cwiseProduct(beta));
 
   const Eigen::VectorXd weight = tau.array() * rho.array() * (1.0 - rho.array());

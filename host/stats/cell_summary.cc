@@ -36,7 +36,7 @@ void merge_partial(CellPartial& into, const CellPartial& other) {
   into.failed_reshuffles += other.failed_reshuffles;
 }
 
-CellAccumulator::CellAccumulator(std::vector<double> truth, WclsDecisions decisions)
+CellAccumulator::CellAccumulator(std::vector<double> truth, CellDecisions decisions)
     : truth_(std::move(truth)), decisions_(std::move(decisions)), partial_(truth_.size()) {}
 
 void CellAccumulator::add(int status, int n_eff, double joint_statistic, const double* estimates,

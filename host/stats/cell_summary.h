@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "host/stats/wcls_tests.h"
+#include "host/stats/cell_decisions.h"
+#include "kernels/fit_status.h"
 
 namespace mrtsim {
 
@@ -46,7 +47,6 @@ struct CellSummary {
   long long failed_reshuffles = 0;
 };
 
-constexpr int kFitStatusCount = 6;
 
 // Running moments of one coefficient's estimates over successful fits: Welford mean / M2 of the
 // estimate, plus sums for the mean SE, the RMSE and the coverage.
@@ -79,7 +79,7 @@ void merge_partial(CellPartial& into, const CellPartial& other);
 // Adds replicates one at a time, in replicate order, to a CellPartial.
 class CellAccumulator {
  public:
-  CellAccumulator(std::vector<double> truth, WclsDecisions decisions);
+  CellAccumulator(std::vector<double> truth, CellDecisions decisions);
 
   void reset() { partial_ = CellPartial(truth_.size()); }
   // Adds one replicate's fit (estimates and SEs have truth.size() entries).
@@ -91,7 +91,7 @@ class CellAccumulator {
 
  private:
   std::vector<double> truth_;
-  WclsDecisions decisions_;
+  CellDecisions decisions_;
   CellPartial partial_;
 };
 

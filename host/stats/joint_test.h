@@ -1,6 +1,6 @@
 // The joint test of H0: beta = 0 from T^2 = beta' V_beta^-1 beta, with p effect coefficients among
 // dim coefficients and n_eff subjects, referred to F(p, n_eff - dim) after scaling T^2. One rule for
-// simulations (host/stats/wcls_tests.h) and real-data analyses (host/analysis/wcls_analysis.h).
+// simulations (host/stats/cell_decisions.h) and real-data analyses (host/analysis/wcls_analysis.h).
 #pragma once
 
 namespace mrtsim {

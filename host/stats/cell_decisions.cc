@@ -1,4 +1,4 @@
-#include "host/stats/wcls_tests.h"
+#include "host/stats/cell_decisions.h"
 
 #include <cmath>
 #include <limits>
@@ -12,18 +12,18 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 }
 
-WclsDecisions::WclsDecisions(const AnalysisConfig& analysis, int dim, int num_effects)
-    : analysis_(analysis), dim_(dim), p_(num_effects) {}
+CellDecisions::CellDecisions(const TestRules& rules, int dim, int num_effects)
+    : rules_(rules), dim_(dim), p_(num_effects) {}
 
-double WclsDecisions::joint_critical_value(int n_eff) {
+double CellDecisions::joint_critical_value(int n_eff) {
   const auto cached = joint_cache_.find(n_eff);
   if (cached != joint_cache_.end()) return cached->second;
-  const double level = 1.0 - analysis_.alpha;
+  const double level = 1.0 - rules_.alpha;
   double critical = kInfinity;
-  if (analysis_.test == JointTestKind::kChiSquare) {
+  if (rules_.test == JointTestKind::kChiSquare) {
     critical = chi_square_quantile(p_, level);
   } else {
-    const JointTestScale scale = analysis_.test == JointTestKind::kHotelling ? hotelling_t2_scale(p_, dim_, n_eff)
+    const JointTestScale scale = rules_.test == JointTestKind::kHotelling ? hotelling_t2_scale(p_, dim_, n_eff)
                                                                          : mrtanalysis_scale(p_, dim_, n_eff);
     if (scale.df2 > 0) critical = f_quantile(scale.df1, scale.df2, level) / scale.t2_to_f;
   }
@@ -31,13 +31,13 @@ double WclsDecisions::joint_critical_value(int n_eff) {
   return critical;
 }
 
-double WclsDecisions::interval_multiplier(int n_eff) {
+double CellDecisions::interval_multiplier(int n_eff) {
   const auto cached = interval_cache_.find(n_eff);
   if (cached != interval_cache_.end()) return cached->second;
-  const double level = 0.5 + analysis_.ci_level / 2.0;
+  const double level = 0.5 + rules_.ci_level / 2.0;
   const int df = n_eff - dim_;
   double multiplier = kInfinity;
-  if (analysis_.intervals == IntervalKind::kNormal) multiplier = normal_quantile(level);
+  if (rules_.intervals == IntervalKind::kNormal) multiplier = normal_quantile(level);
   else if (df > 0) multiplier = student_t_quantile(df, level);
   interval_cache_[n_eff] = multiplier;
   return multiplier;

@@ -1,0 +1,53 @@
+# Finds what mrtsim builds against: the optional CUDA toolkit and MPI, and the required libraries.
+
+# CUDA: built wherever nvcc exists (AUTO), forced ON, or OFF. A user's (or a parent project's)
+# CMAKE_CUDA_ARCHITECTURES is kept; the default is every major architecture the toolkit supports
+# (all-major: sm_75, 80, 90, 100, 110, 120 with CUDA 13) plus PTX for the newest.
+include(CheckLanguage)
+set(MRTSIM_HAVE_CUDA OFF)
+if(NOT MRTSIM_ENABLE_CUDA STREQUAL "OFF")
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES all-major)
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(CMAKE_CUDA_STANDARD 17)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    set(MRTSIM_HAVE_CUDA ON)
+  elseif(MRTSIM_ENABLE_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "MRTSIM_ENABLE_CUDA=ON but no CUDA compiler was found")
+  endif()
+endif()
+message(STATUS "mrtsim: CUDA backend ${MRTSIM_HAVE_CUDA} (architectures: ${CMAKE_CUDA_ARCHITECTURES})")
+
+set(MRTSIM_HAVE_MPI OFF)
+if(NOT MRTSIM_ENABLE_MPI STREQUAL "OFF")
+  find_package(MPI COMPONENTS CXX)
+  if(MPI_CXX_FOUND)
+    set(MRTSIM_HAVE_MPI ON)
+  elseif(MRTSIM_ENABLE_MPI STREQUAL "ON")
+    message(FATAL_ERROR "MRTSIM_ENABLE_MPI=ON but no MPI installation was found")
+  endif()
+endif()
+message(STATUS "mrtsim: MPI support ${MRTSIM_HAVE_MPI}")
+
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(Boost 1.71 REQUIRED)
+
+# -march for host code (set on mrtsim_core, so every layer and test gets it; nvcc's device code
+# is unaffected). Contraction stays explicit: -ffp-contract=fast lets g++ fuse a*b+c where it likes.
+set(MRTSIM_HOST_ARCH_FLAGS "")
+if(MRTSIM_CPU_ARCH)
+  include(CheckCXXCompilerFlag)
+  check_cxx_compiler_flag("-march=${MRTSIM_CPU_ARCH}" MRTSIM_HAVE_CPU_ARCH)
+  if(MRTSIM_HAVE_CPU_ARCH)
+    set(MRTSIM_HOST_ARCH_FLAGS $<$<COMPILE_LANGUAGE:CXX>:-march=${MRTSIM_CPU_ARCH}>
+                               $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=fast>)
+  endif()
+endif()

@@ -1,0 +1,13 @@
+// Planning a study's sample sizes: scenarios with `sample_size: formula` get N from the Liao et al.
+// (2016) formula (host/samplesize/liao_formula.h) for their design, before any cell is planned.
+#pragma once
+
+#include "host/config/study_config.h"
+
+namespace mrtsim {
+
+// `study` with every formula scenario's sample_size and predicted power filled in. Formula failures
+// are UserErrors naming the scenario's sample_size key.
+StudyConfig with_planned_sample_sizes(StudyConfig study);
+
+}  // namespace mrtsim

@@ -1,0 +1,50 @@
+// The records a run is made of: work units (fixed replicate ranges of one cell, the grain of
+// checkpoints, Slurm shards and MPI ranks), the shard a run computes, what identifies a run, and
+// the record of a finished unit. Plain data shared by the engine (host/engine/work_plan.h plans
+// units) and the checkpoint store (host/io/checkpoint_store.h keeps the records).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "host/stats/cell_summary.h"
+
+namespace mrtsim {
+
+struct WorkUnit {
+  size_t index = 0;     // position in the study's unit list
+  size_t cell = 0;      // scenario x hypothesis cell, in table order
+  long long first = 0;  // replicates first .. first + count - 1 of the cell
+  long long count = 0;
+  double cost = 0.0;  // simulated subject-decision cells, for balancing
+};
+
+// Shard i of n of a Slurm array (--shard i/n, 1-based).
+struct ShardSpec {
+  int index = 1;
+  int count = 1;
+  std::string text() const { return std::to_string(index) + "/" + std::to_string(count); }
+  bool operator==(const ShardSpec& o) const { return index == o.index && count == o.count; }
+};
+// "i/n" with 1 <= i <= n; anything else is a UserError naming --shard.
+ShardSpec parse_shard(const std::string& text);
+
+// What makes results of two runs mergeable: the same engine, study text, seed and replicates.
+struct RunIdentity {
+  std::string engine_version;  // version and a hash of the engine's sources (cmake/engine_fingerprint.cmake)
+  std::string study_text;
+  uint64_t seed = 0;
+  long long replicates = 0;
+  long long replicates_per_unit = 0;
+  std::string study_file;  // where the study was read from (informative: not compared)
+};
+
+// A finished work unit: the cell partial of its replicates.
+struct UnitRecord {
+  size_t unit = 0;      // WorkUnit::index
+  std::string backend;  // backend that computed it ("cpu", "cuda")
+  CellPartial partial;
+};
+
+}  // namespace mrtsim

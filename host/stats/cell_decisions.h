@@ -1,0 +1,49 @@
+// Host-side decisions on a replicate's fit, for every estimator family: the joint test of
+// H0: beta = 0 and the per-coefficient intervals, with critical values cached per n_eff (they
+// depend on it).
+#pragma once
+
+#include <map>
+
+#include "core/enum_table.h"
+
+namespace mrtsim {
+
+enum class JointTestKind {
+  kHotelling,    // Liao (2016) Eq. 6 corrected: T^2 > p(N-q-1)/(N-q-p) F_{p,N-q-p}(1-alpha)
+  kMrtAnalysis,  // MRTAnalysis compatibility: its inverted Hotelling multiple (n_eff <= 50), F otherwise
+  kChiSquare,    // large-sample Wald: T^2 > chi2_p(1-alpha)
+};
+inline constexpr auto kJointTestNames = make_enum_table<JointTestKind>({{JointTestKind::kHotelling, "hotelling"},
+                                                                        {JointTestKind::kMrtAnalysis, "mrtanalysis"},
+                                                                        {JointTestKind::kChiSquare, "chisq"}});
+
+enum class IntervalKind { kStudentT, kNormal };
+
+// How a cell tests and covers: the study's (or estimator's) test, interval kind and levels.
+struct TestRules {
+  JointTestKind test = JointTestKind::kHotelling;
+  IntervalKind intervals = IntervalKind::kStudentT;
+  double alpha = 0.05;
+  double ci_level = 0.95;
+};
+
+class CellDecisions {
+ public:
+  CellDecisions(const TestRules& rules, int dim, int num_effects);
+
+  // Critical value for beta' V^-1 beta with n_eff subjects (host/stats/joint_test.h for the F forms);
+  // infinity when the test is undefined (non-positive denominator degrees of freedom).
+  double joint_critical_value(int n_eff);
+  // Half-width multiplier of the coefficient intervals: t_{n_eff - dim, (1 + level) / 2} (MRTAnalysis),
+  // or the normal quantile where the rules ask for normal intervals.
+  double interval_multiplier(int n_eff);
+  double alpha() const { return rules_.alpha; }
+
+ private:
+  TestRules rules_;
+  int dim_, p_;
+  std::map<int, double> joint_cache_, interval_cache_;
+};
+
+}  // namespace mrtsim

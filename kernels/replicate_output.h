@@ -1,0 +1,45 @@
+// What every estimator family writes per simulated replicate, flattened by the backends into arrays
+// (struct of arrays) so that a batch of replicates is a few host or device buffers.
+#pragma once
+
+#include <cmath>
+
+#include "core/device_macros.h"
+#include "kernels/fit_status.h"
+
+namespace mrtsim {
+
+// Slot s holds the replicate first + s of a batch. `dim` coefficients are reported per replicate.
+struct ReplicateOutput {
+  int* status;              // FitStatus
+  int* n_eff;               // subjects contributing to the fit
+  double* joint_statistic;  // beta' V_beta^-1 beta of the effect coefficients
+  double* estimates;        // [slot * dim + j]
+  double* std_errors;       // [slot * dim + j]
+};
+
+// A batch's outputs when every replicate also runs a permutation test (kernels/wcls_permutation.h).
+// A replicate whose own fit fails runs no reshuffles: its p-values are NaN and failed_reshuffles is
+// 0. Otherwise the p-values are permutation_p_value's over the completed reshuffles (fit status kOk).
+struct ReplicateBatchOutput {
+  ReplicateOutput fits;         // the replicates' own fits
+  double* permutation_p;        // [slot * p + j]: effect coefficient j, statistic |estimate / SE|
+  double* joint_permutation_p;  // [slot]: statistic beta' V_beta^-1 beta
+  int* failed_reshuffles;       // [slot]
+};
+
+// Writes a fit with members status, n_eff, joint_statistic, theta and variance (every family's fit
+// type) to slot `slot` of `out`.
+template <class Fit>
+MRTSIM_HD void write_replicate_fit(const Fit& fit, const ReplicateOutput& out, long long slot) {
+  constexpr int D = decltype(Fit::theta)::RowsAtCompileTime;
+  out.status[slot] = static_cast<int>(fit.status);
+  out.n_eff[slot] = fit.n_eff;
+  out.joint_statistic[slot] = fit.joint_statistic;
+  for (int j = 0; j < D; ++j) {
+    out.estimates[slot * D + j] = fit.theta(j);
+    out.std_errors[slot * D + j] = sqrt(fit.variance(j, j));
+  }
+}
+
+}  // namespace mrtsim

@@ -45,9 +45,9 @@ void check_settings(const MeasureSettings& settings) {
 // Critical values c with P(|T| <= c) = level, cached by df (a study has few distinct df).
 class CriticalValues {
  public:
-  explicit CriticalValues(double level) : probability_(0.5 + 0.5 * level) {}
+  explicit CriticalValues(double level) : probability_(0.5 + 0.5 * level), normal_(normal_quantile(probability_)) {}
   double operator()(long long replicate, double df) {
-    if (df == kNormalDf) return normal_quantile(probability_);
+    if (df == kNormalDf) return normal_;
     if (!(df > 0.0))
       throw UserError("performance measures: replicate " + std::to_string(replicate) +
                       " has degrees of freedom " + number(df) + " (must be positive, or infinite for normal)");
@@ -58,6 +58,7 @@ class CriticalValues {
 
  private:
   double probability_;
+  double normal_;
   std::map<double, double> cache_;
 };
 

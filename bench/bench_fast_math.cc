@@ -5,7 +5,6 @@
 // (the nominal clock).
 // Figures: docs/fast_math.md.
 #include <benchmark/benchmark.h>
-#include <x86intrin.h>
 
 #include <algorithm>
 #include <cmath>
@@ -18,8 +17,24 @@
 #include "core/philox.h"
 #include "core/random_variates.h"
 
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#else
+#include <chrono>
+#endif
+
 namespace mrtsim::fastmath {
 namespace {
+
+// Time-stamp-counter ticks on x86-64; elsewhere nanoseconds stand in for them.
+uint64_t ticks() {
+#if defined(__x86_64__)
+  return __rdtsc();
+#else
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+#endif
+}
 
 constexpr size_t kValues = 4096;  // per iteration: stays in L1/L2 with the outputs
 
@@ -52,9 +67,9 @@ template <class Body>
 void run(benchmark::State& state, Body body) {
   uint64_t fastest = UINT64_MAX;
   for (auto _ : state) {
-    const uint64_t start = __rdtsc();
+    const uint64_t start = ticks();
     body();
-    fastest = std::min<uint64_t>(fastest, __rdtsc() - start);
+    fastest = std::min<uint64_t>(fastest, ticks() - start);
     benchmark::ClobberMemory();
   }
   const double values = static_cast<double>(kValues) * state.iterations();

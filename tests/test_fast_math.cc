@@ -86,18 +86,12 @@ void expect_same(double scalar, double vector, const char* what, size_t i) {
   }
 }
 
-class FastMathLevels : public ::testing::TestWithParam<SimdLevel> {
- protected:
-  const BatchFunctions* functions() {
-    const BatchFunctions* f = batch_functions(GetParam());
-    return f;
-  }
-};
+class FastMathLevels : public ::testing::TestWithParam<SimdLevel> {};
 
 // Every level, on inputs whose count is not a multiple of the lane count, gives exactly the scalar
 // functions' doubles (the scalar side compiled with the test's own flags, -ffp-contract=fast).
 TEST_P(FastMathLevels, MatchScalarBits) {
-  const BatchFunctions* f = functions();
+  const BatchFunctions* f = batch_functions(GetParam());
   if (f == nullptr) GTEST_SKIP() << simd_level_name(GetParam()) << " is not available on this build or CPU";
 
   const std::vector<double> lx = log_inputs();

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev libboost-dev libcli11-dev
-          nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin)
+          nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin libxgboost-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,8 +8,6 @@
 // matter) and the chunks' predictions are added in chunk order.
 #include <xgboost/c_api.h>
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <memory>

@@ -33,6 +33,22 @@ if(NOT MRTSIM_ENABLE_MPI STREQUAL "OFF")
 endif()
 message(STATUS "mrtsim: MPI support ${MRTSIM_HAVE_MPI}")
 
+# XGBoost's C API backs the random-forest nuisance learner (host/learners/random_forest_xgboost.cc);
+# AUTO uses it where found, ON requires it, OFF leaves it out (then `--learner rf` reports itself
+# unavailable and everything else builds). Found by header and library because Debian's
+# xgboost-config.cmake (libxgboost-dev 1.7.4) names the `xgboost` CLI, which that package lacks.
+set(MRTSIM_HAVE_XGBOOST OFF)
+if(NOT MRTSIM_ENABLE_XGBOOST STREQUAL "OFF")
+  find_path(XGBOOST_INCLUDE_DIR xgboost/c_api.h)
+  find_library(XGBOOST_LIBRARY xgboost)
+  if(XGBOOST_INCLUDE_DIR AND XGBOOST_LIBRARY)
+    set(MRTSIM_HAVE_XGBOOST ON)
+  elseif(MRTSIM_ENABLE_XGBOOST STREQUAL "ON")
+    message(FATAL_ERROR "MRTSIM_ENABLE_XGBOOST=ON but xgboost/c_api.h or libxgboost was not found")
+  endif()
+endif()
+message(STATUS "mrtsim: XGBoost random forests ${MRTSIM_HAVE_XGBOOST}")
+
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(yaml-cpp REQUIRED)

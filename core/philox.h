@@ -37,6 +37,7 @@ enum class StreamPurpose : uint32_t {
   kPermutation = 2,  // reshuffles of treatments
   kFold = 3,         // cross-fitting fold assignment
   kTruth = 4,        // Monte Carlo truth: simulated subjects of the excursion policies
+  kForest = 5,       // random-forest learner: the XGBoost seed of each chunk of trees
 };
 
 namespace detail {

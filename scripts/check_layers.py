@@ -2,7 +2,7 @@
 """Checks that the project's includes follow its layer order (docs/architecture.md section 2).
 
 Each source folder is a layer and may include headers of its own layer and of the layers below it,
-never above: core <- sims <- kernels <- host/stats <- host/samplesize, host/config <- host/results <-
+never above: core <- sims <- kernels <- host/stats <- host/learners, host/samplesize, host/config <- host/results <-
 host/io <- host/analysis <- host/engine <- host/serve <- host/api <- host/cli. The public headers
 under include/mrtsim/ sit at the bottom (they are plain declarations). Tests, benchmarks and
 examples may include anything. Prints every violation and exits 1 if there is one.
@@ -19,6 +19,7 @@ LAYERS = {
     "sims": 2,
     "kernels": 3,
     "host/stats": 4,
+    "host/learners": 5,
     "host/samplesize": 5,
     "host/config": 5,
     "host/results": 6,

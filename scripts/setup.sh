@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build python3 libeigen3-dev libyaml-cpp-dev libboost-dev libcli11-dev
-          nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin)
+          nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin libxgboost-dev)
 test_packages=(r-base-core r-cran-testthat r-cran-jsonlite)
 cmake_options=()
 for arg in "$@"; do

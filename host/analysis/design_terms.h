@@ -7,11 +7,10 @@
 
 #include <Eigen/Dense>
 
+#include "core/matrix_types.h"
 #include "host/io/mrt_csv.h"
 
 namespace mrtsim {
-
-using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 constexpr const char* kInterceptTerm = "(Intercept)";
 

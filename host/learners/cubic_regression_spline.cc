@@ -78,18 +78,21 @@ CubicRegressionSpline::CubicRegressionSpline(std::vector<double> knots) : knots_
 Eigen::MatrixXd CubicRegressionSpline::model_matrix(const std::vector<double>& x) const {
   const int k = dimension();
   const double lowest = knots_.front(), highest = knots_.back();
-  Eigen::MatrixXd model(x.size(), k);
+  // Built one row at a time, so row-major; rows of F (second derivatives at knot j) likewise.
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const RowMajor f = second_derivatives_;
+  RowMajor model(x.size(), k);
   for (std::size_t row = 0; row < x.size(); ++row) {
     const double xi = x[row];
     auto out = model.row(row);
     if (xi < lowest) {  // linear extrapolation with the spline's slope at the first knot
       const double h = knots_[1] - lowest, dx = xi - lowest;
-      out = (-dx * h / 3) * second_derivatives_.row(0) + (-dx * h / 6) * second_derivatives_.row(1);
+      out = (-dx * h / 3) * f.row(0) + (-dx * h / 6) * f.row(1);
       out[0] += 1 - dx / h;
       out[1] += dx / h;
     } else if (xi > highest) {  // ... and at the last
       const double h = highest - knots_[k - 2], dx = xi - highest;
-      out = (dx * h / 6) * second_derivatives_.row(k - 2) + (dx * h / 3) * second_derivatives_.row(k - 1);
+      out = (dx * h / 6) * f.row(k - 2) + (dx * h / 3) * f.row(k - 1);
       out[k - 2] -= dx / h;
       out[k - 1] += 1 + dx / h;
     } else {  // knots_[j] < xi <= knots_[j + 1] (j = 0 at the first knot)
@@ -99,7 +102,7 @@ Eigen::MatrixXd CubicRegressionSpline::model_matrix(const std::vector<double>& x
       const double to_right = knots_[j + 1] - xi, to_left = xi - knots_[j];
       const double c_left = to_right * (to_right * to_right / h - h) / 6;
       const double c_right = to_left * (to_left * to_left / h - h) / 6;
-      out = c_left * second_derivatives_.row(j) + c_right * second_derivatives_.row(j + 1);
+      out = c_left * f.row(j) + c_right * f.row(j + 1);
       out[j] += to_right / h;
       out[j + 1] += to_left / h;
     }

@@ -72,9 +72,6 @@ class GamModel {
   const std::vector<SmoothBasis>& smooths() const { return smooths_; }
 
  private:
-  // Model matrix of the fitting formula at `rows` of `data`.
-  Eigen::MatrixXd model_matrix(const GamData& data, const std::vector<std::size_t>& rows) const;
-
   GamFormula formula_;
   std::vector<SmoothBasis> smooths_;
   std::vector<std::string> coefficient_names_;

@@ -60,14 +60,18 @@ SmoothBasisType parse_basis(const std::string& value, const std::string& term) {
                   " is not supported (the gam learner has bs = \"tp\", the default, and bs = \"cr\")");
 }
 
+void require_k_at_least_minimum(int k, const std::string& term) {
+  if (k < kMinBasisDimension)
+    throw UserError("gam term '" + term + "': k = " + std::to_string(k) +
+                    " is too small (a smooth of one covariate needs k >= " + std::to_string(kMinBasisDimension) + ")");
+}
+
 int parse_k(const std::string& value, const std::string& term) {
   const bool digits = !value.empty() && value.size() <= 6 &&
                       std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
   if (!digits) throw UserError("gam term '" + term + "': k = " + value + " is not a whole number");
   const int k = std::stoi(value);
-  if (k < kMinBasisDimension)
-    throw UserError("gam term '" + term + "': k = " + value + " is too small (a smooth of one covariate needs k >= " +
-                    std::to_string(kMinBasisDimension) + ")");
+  require_k_at_least_minimum(k, term);
   return k;
 }
 
@@ -119,6 +123,8 @@ const char* basis_name(SmoothBasisType type) {
 }
 
 std::string SmoothTerm::label() const { return "s(" + column + ")"; }
+
+void require_valid_basis_dimension(const SmoothTerm& term) { require_k_at_least_minimum(term.k, term.label()); }
 
 std::vector<std::string> GamFormula::columns() const {
   std::vector<std::string> names = linear;

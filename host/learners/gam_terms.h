@@ -28,6 +28,9 @@ struct SmoothTerm {
   std::string label() const;  // mgcv's term label, "s(X)"
 };
 
+// Throws UserError when term.k < kMinBasisDimension (for terms made in code; the parser checks too).
+void require_valid_basis_dimension(const SmoothTerm& term);
+
 // Terms in the order mgcv lays out its model matrix: the intercept, the linear columns in the order
 // written, then the smooths in the order written.
 struct GamFormula {

@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "core/user_error.h"
 #include "host/learners/r_numerics.h"
 
 namespace mrtsim {
@@ -47,9 +46,7 @@ double one_norm(const Eigen::MatrixXd& s) { return s.cwiseAbs().colwise().sum().
 BuiltBasis<SmoothBasis> SmoothBasis::build(const SmoothTerm& term, const std::vector<double>& x) {
   SmoothBasis smooth;
   smooth.term_ = term;
-  if (term.k < kMinBasisDimension)
-    throw UserError("gam term '" + term.label() + "': k = " + std::to_string(term.k) + " is too small (k >= " +
-                    std::to_string(kMinBasisDimension) + ")");
+  require_valid_basis_dimension(term);
   Eigen::MatrixXd raw_model;
   auto take = [&](auto built) {
     raw_model = std::move(built.model_matrix);

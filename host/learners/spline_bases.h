@@ -16,8 +16,7 @@
 
 namespace mrtsim {
 
-// Matrices built on the fitting rows: the basis object (for prediction), its model matrix on those rows
-// (n x k) and its penalty (k x k).
+// A basis set up on the fitting rows, with its model matrix on those rows (n x dimension).
 template <class Basis>
 struct BuiltBasis {
   Basis basis;

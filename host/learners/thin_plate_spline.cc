@@ -19,18 +19,15 @@ namespace {
 
 constexpr int kNullSpaceDimension = 2;  // {1, x}: the functions with zero penalty when m = 2
 
-// eta(r) of the one-dimensional, m = 2 thin plate spline from the squared distance r2, in mgcv's
-// order of operations ((r2 / 12) * sqrt(r2)).
-double thin_plate_eta(double r2) { return r2 <= 0.0 ? 0.0 : (r2 / 12.0) * std::sqrt(r2); }
-
-// eta(|x_i - knot_j|) for every x_i and knot.
+// eta(|x_i - knot_j|) = |x_i - knot_j|^3 / 12 for every x_i and knot: the one-dimensional, m = 2 thin
+// plate spline's radial function, from the squared distance r2 in mgcv's order of operations
+// ((r2 / 12) * sqrt(r2)).
 Eigen::MatrixXd eta_matrix(const Eigen::VectorXd& x, const Eigen::VectorXd& knots) {
   Eigen::MatrixXd e(x.size(), knots.size());
-  for (Eigen::Index j = 0; j < knots.size(); ++j)
-    for (Eigen::Index i = 0; i < x.size(); ++i) {
-      const double d = x[i] - knots[j];
-      e(i, j) = thin_plate_eta(d * d);
-    }
+  for (Eigen::Index j = 0; j < knots.size(); ++j) {
+    const Eigen::ArrayXd r2 = (x.array() - knots[j]).square();
+    e.col(j) = (r2 / 12.0) * r2.sqrt();
+  }
   return e;
 }
 

@@ -153,25 +153,31 @@ TEST(GamKnots, RSampleMatchesR) {
   EXPECT_EQ(r_sample_without_replacement(r["population"], r["size"], r["seed"]), indices<int>(r["values"]));
 }
 
+// A random symmetric matrix with decaying entries (fast convergence) and one without (more steps than
+// the first allocation of Lanczos vectors).
 TEST(GamKnots, LanczosMatchesDenseEigenSolver) {
   std::mt19937 engine(7);
   std::uniform_real_distribution<double> uniform(-1, 1);
-  const int n = 60;
-  Eigen::MatrixXd a(n, n);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j <= i; ++j) a(i, j) = a(j, i) = uniform(engine) / (1 + i + j);
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> dense(a);
-  const LanczosEigenpairs top = lanczos_largest_magnitude(a, 8, std::pow(DBL_EPSILON, 0.7));
-  // The 8 largest |eigenvalues| of the dense solution, in decreasing algebraic order.
-  std::vector<int> order(n);
-  for (int i = 0; i < n; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](int x, int y) { return std::fabs(dense.eigenvalues()[x]) > std::fabs(dense.eigenvalues()[y]); });
-  order.resize(8);
-  std::sort(order.begin(), order.end(), [&](int x, int y) { return dense.eigenvalues()[x] > dense.eigenvalues()[y]; });
-  for (int c = 0; c < 8; ++c) {
-    EXPECT_NEAR(top.values[c], dense.eigenvalues()[order[c]], 1e-10 * dense.eigenvalues().cwiseAbs().maxCoeff());
-    EXPECT_NEAR(std::fabs(top.vectors.col(c).dot(dense.eigenvectors().col(order[c]))), 1.0, 1e-8);
+  for (const auto& [n, decay] : {std::pair<int, bool>{60, true}, std::pair<int, bool>{300, false}}) {
+    Eigen::MatrixXd a(n, n);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j <= i; ++j) a(i, j) = a(j, i) = uniform(engine) / (decay ? 1 + i + j : 1);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> dense(a);
+    const LanczosEigenpairs top = lanczos_largest_magnitude(a, 8, std::pow(DBL_EPSILON, 0.7));
+    if (!decay) {
+      EXPECT_GT(top.iterations, 64);
+    }
+    // The 8 largest |eigenvalues| of the dense solution, in decreasing algebraic order.
+    std::vector<int> order(n);
+    for (int i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](int x, int y) { return std::fabs(dense.eigenvalues()[x]) > std::fabs(dense.eigenvalues()[y]); });
+    order.resize(8);
+    std::sort(order.begin(), order.end(), [&](int x, int y) { return dense.eigenvalues()[x] > dense.eigenvalues()[y]; });
+    for (int c = 0; c < 8; ++c) {
+      EXPECT_NEAR(top.values[c], dense.eigenvalues()[order[c]], 1e-10 * dense.eigenvalues().cwiseAbs().maxCoeff());
+      EXPECT_NEAR(std::fabs(top.vectors.col(c).dot(dense.eigenvectors().col(order[c]))), 1.0, 1e-8);
+    }
   }
 }
 

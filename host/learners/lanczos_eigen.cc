@@ -40,7 +40,8 @@ LanczosEigenpairs lanczos_largest_magnitude(const Eigen::MatrixXd& a, int count,
   // How often T_j is decomposed: every max(count/2, 10) steps, but at least every n/10.
   const Eigen::Index check_every = std::min<Eigen::Index>(std::max(count / 2, 10), std::max<Eigen::Index>(n / 10, 1));
 
-  Eigen::MatrixXd q(n, n);  // Lanczos vectors, one per column (only the first `steps` are used)
+  // Lanczos vectors, one per column; grown as needed (a few tens usually suffice).
+  Eigen::MatrixXd q(n, std::min<Eigen::Index>(n, 64));
   q.col(0) = start_vector(n);
   std::vector<double> alpha(n), beta(n);
   Eigen::VectorXd z(n), ritz_values;
@@ -56,7 +57,10 @@ LanczosEigenpairs lanczos_largest_magnitude(const Eigen::MatrixXd& a, int count,
         z.noalias() -= q.leftCols(j + 1) * (q.leftCols(j + 1).transpose() * z);
     }
     beta[j] = z.norm();
-    if (j + 1 < n) q.col(j + 1) = z / beta[j];
+    if (j + 1 < n) {
+      if (j + 1 == q.cols()) q.conservativeResize(Eigen::NoChange, std::min(n, 2 * q.cols()));
+      q.col(j + 1) = z / beta[j];
+    }
 
     if (!((j >= count && j % check_every == 0) || j == n - 1)) continue;
     tridiagonal_eigen(alpha, beta, j + 1, &ritz_values, &ritz_vectors);

@@ -4,6 +4,9 @@
 
 #include "host/learners/r_numerics.h"
 
+// Products with n rows use lazyProduct (coefficient-based, vectorised): the matrices have at most a
+// few tens of columns, and Eigen's GEMM would start OpenMP threads of its own when a fit runs outside
+// the caller's parallel region.
 namespace mrtsim {
 namespace {
 
@@ -64,12 +67,12 @@ BuiltBasis<SmoothBasis> SmoothBasis::build(const SmoothTerm& term, const std::ve
   smooth.null_space_ = constraint_null_space(r_column_means(raw_model));
   const Eigen::MatrixXd penalty = smooth.null_space_.transpose() * (raw_penalty / smooth.penalty_scale_) * smooth.null_space_;
   smooth.penalty_ = 0.5 * (penalty + penalty.transpose());
-  Eigen::MatrixXd model = raw_model * smooth.null_space_;
+  Eigen::MatrixXd model = raw_model.lazyProduct(smooth.null_space_);
   return {std::move(smooth), std::move(model)};
 }
 
 Eigen::MatrixXd SmoothBasis::model_matrix(const std::vector<double>& x) const {
-  return unconstrained_model_matrix(x) * null_space_;
+  return unconstrained_model_matrix(x).lazyProduct(null_space_);
 }
 
 Eigen::MatrixXd SmoothBasis::unconstrained_model_matrix(const std::vector<double>& x) const {

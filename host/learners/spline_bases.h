@@ -67,7 +67,8 @@ class ThinPlateSpline {
   double shift_ = 0.0;                // mean of the fitting x, subtracted before anything else
   Eigen::VectorXd knots_;             // centred knots
   Eigen::MatrixXd radial_map_;        // knots x (k - 2): eta(x - knots)' radial_map_ = radial columns
-  Eigen::Vector2d null_space_scale_;  // divisors of the constant and linear columns
+  double constant_scale_ = 1.0;       // divisors of the constant and linear columns
+  double linear_scale_ = 1.0;
   Eigen::MatrixXd penalty_;
   int lanczos_iterations_ = 0;
 };

@@ -14,6 +14,9 @@
 #include "host/learners/r_sample.h"
 #include "host/learners/spline_bases.h"
 
+// Products with a row per knot or datum use lazyProduct (coefficient-based, vectorised) rather than
+// Eigen's GEMM, which would start OpenMP threads of its own when a fit runs outside the caller's
+// parallel region; their other dimension is at most k.
 namespace mrtsim {
 namespace {
 
@@ -31,13 +34,15 @@ Eigen::MatrixXd eta_matrix(const Eigen::VectorXd& x, const Eigen::VectorXd& knot
   return e;
 }
 
-// eta(x - knots)' map for every x, a block of rows at a time (so that no rows x knots matrix is held).
+// eta(x - knots)' map for every x, a block of rows at a time (so that no rows x knots matrix is held):
+// per x one matrix-vector product map' eta(knots - x), which reads both down their columns.
 Eigen::MatrixXd radial_columns(const Eigen::VectorXd& x, const Eigen::VectorXd& knots, const Eigen::MatrixXd& map) {
   constexpr Eigen::Index kBlockRows = 256;
   Eigen::MatrixXd out(x.size(), map.cols());
   for (Eigen::Index begin = 0; begin < x.size(); begin += kBlockRows) {
     const Eigen::Index rows = std::min(kBlockRows, x.size() - begin);
-    out.middleRows(begin, rows).noalias() = eta_matrix(x.segment(begin, rows), knots) * map;
+    const Eigen::MatrixXd eta = eta_matrix(knots, x.segment(begin, rows));  // knots x rows
+    for (Eigen::Index r = 0; r < rows; ++r) out.row(begin + r).noalias() = (map.transpose() * eta.col(r)).transpose();
   }
   return out;
 }
@@ -124,18 +129,18 @@ BuiltBasis<ThinPlateSpline> ThinPlateSpline::build(const std::string& column, in
   }
   Eigen::MatrixXd t(num_knots, kNullSpaceDimension);
   t << Eigen::VectorXd::Ones(num_knots), basis.knots_;
-  const Eigen::MatrixXd q = householder_null_space_basis(t.transpose() * u);
+  const Eigen::MatrixXd q = householder_null_space_basis(t.transpose().lazyProduct(u));
   const Eigen::MatrixXd z = q.leftCols(k - kNullSpaceDimension);
-  basis.radial_map_ = u * z;
+  basis.radial_map_ = u.lazyProduct(z);
 
   // Radial columns at the unique fitting values: U D Z when those values are the knots (mgcv's
   // choice), otherwise eta(x - knots)' U Z as for new data.
   const Eigen::MatrixXd radial_unique =
-      !subsampled && eigen_step ? Eigen::MatrixXd(u * core * z) : radial_columns(unique, basis.knots_, basis.radial_map_);
+      !subsampled && eigen_step ? Eigen::MatrixXd(u.lazyProduct(core * z)) : radial_columns(unique, basis.knots_, basis.radial_map_);
   Eigen::MatrixXd model(n, k);
   for (Eigen::Index i = 0; i < n; ++i) {
     model.row(i).head(k - kNullSpaceDimension) = radial_unique.row(row_to_unique[i]);
-    model(i, k - 2) = 1.0;
+    model(i, k - 2) = 1.0;  // T = [1, x]
     model(i, k - 1) = centred[i];
   }
 
@@ -152,7 +157,8 @@ BuiltBasis<ThinPlateSpline> ThinPlateSpline::build(const std::string& column, in
     penalty.col(c) /= scale[c];
   }
   for (int c = 0; c < k - kNullSpaceDimension; ++c) basis.radial_map_.col(c) /= scale[c];
-  basis.null_space_scale_ = scale.tail(kNullSpaceDimension);
+  basis.constant_scale_ = scale[k - 2];
+  basis.linear_scale_ = scale[k - 1];
   basis.penalty_ = 0.5 * (penalty + penalty.transpose());
   return {std::move(basis), std::move(model)};
 }
@@ -162,8 +168,8 @@ Eigen::MatrixXd ThinPlateSpline::model_matrix(const std::vector<double>& x) cons
   const Eigen::VectorXd centred = Eigen::Map<const Eigen::VectorXd>(x.data(), n).array() - shift_;
   Eigen::MatrixXd model(n, dimension());
   model.leftCols(radial_map_.cols()) = radial_columns(centred, knots_, radial_map_);
-  model.col(dimension() - 2).setConstant(1.0 / null_space_scale_[0]);
-  model.col(dimension() - 1) = centred / null_space_scale_[1];
+  model.col(dimension() - 2).setConstant(1.0 / constant_scale_);
+  model.col(dimension() - 1) = centred / linear_scale_;
   return model;
 }
 

@@ -1,7 +1,6 @@
 #include "host/learners/gcv_smoothing.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "core/user_error.h"
 #include "host/learners/r_numerics.h"

@@ -1,10 +1,9 @@
 # Reference values for tests/test_cohn_formula.cc and tests/test_cohn_cli.cc, computed with the CRAN
 # package MRTSampleSizeBinary 0.1.2 (Cohn, Qian & Murphy 2023).
-#   R CMD INSTALL -l /work/rlib MRTSampleSizeBinary_0.1.2.tar.gz
-#   Rscript tests/data/cohn2023/formula_reference.R
+#   R CMD INSTALL -l RLIB MRTSampleSizeBinary_0.1.2.tar.gz
+#   R_LIBS=RLIB Rscript tests/data/cohn2023/formula_reference.R > tests/data/cohn2023/formula_reference.out
 # "true root" is uniroot() on the package's own power equation with tol = 1e-13: the package's default
 # tolerance (.Machine$double.eps^0.25) leaves its n_exact within about 1e-6 of it in these examples.
-.libPaths(c("/work/rlib", .libPaths()))
 suppressPackageStartupMessages(library(MRTSampleSizeBinary))
 options(digits = 15)
 

@@ -1,6 +1,8 @@
 // `mrtsim samplesize` and `mrtsim power`: the Liao et al. (2016) formula (host/samplesize/liao_formula.h)
-// from the command line, printed as a table or as one JSON object (docs/architecture.md §5). `power --n-range`
-// evaluates a power curve and can write it as CSV and SVG.
+// for a continuous outcome (the default) and, with --outcome binary, the Cohn et al. (2023) formula
+// (host/cli/binary_sizing.h), printed as a table or as one JSON object (docs/architecture.md §5). `power --n-range`
+// evaluates a power curve and can write it as CSV and SVG. Options of one outcome are refused for the
+// other, so that no value silently goes unused.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,15 +17,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/cli/binary_sizing.h"
 #include "host/cli/commands.h"
+#include "host/cli/sizing_output.h"
 #include "host/samplesize/liao_formula.h"
 #include "core/user_error.h"
 
 namespace mrtsim::cli {
 namespace {
 
-// The conventional target power, drawn as a dashed reference line on power curves.
-constexpr double kReferencePower = 0.8;
+constexpr const char* kContinuousOptionGroup = "Continuous outcome (the default; Liao et al. 2016)";
+constexpr const char* kLiaoCurveTitle = "Power against the number of participants (Liao et al. 2016)";
 
 struct ShapeOptionNames {
   std::string kind, mean, initial, day;
@@ -38,14 +42,19 @@ struct ShapeArguments {
   double mean = 0.0;
   double initial = 0.0;
   int day = 0;
+  CLI::Option* kind_given = nullptr;
+  CLI::Option* mean_given = nullptr;
   CLI::Option* initial_given = nullptr;
   CLI::Option* day_given = nullptr;
 };
 
 // Options shared by `samplesize` and `power`.
 struct DesignArguments {
+  std::string outcome = "continuous";
   int days = 0;
   int decisions_per_day = 0;
+  CLI::Option* days_given = nullptr;
+  CLI::Option* decisions_per_day_given = nullptr;
   double rand_prob = 0.0;
   std::string rand_prob_file;
   CLI::Option* rand_prob_given = nullptr;
@@ -54,6 +63,8 @@ struct DesignArguments {
   int q = 3;
   double alpha = 0.05;
   std::string format = "table";
+  std::vector<CLI::Option*> continuous_only;  // refused with --outcome binary
+  BinaryDesignArguments binary;
 };
 
 struct SampleSizeArguments {
@@ -64,38 +75,93 @@ struct SampleSizeArguments {
 
 struct PowerArguments {
   DesignArguments design;
-  int n = 0;
+  double n = 0.0;
   std::string n_range;
   std::string out_prefix;
   CLI::Option* n_given = nullptr;
   CLI::Option* n_range_given = nullptr;
 };
 
-void add_shape_options(CLI::App* command, ShapeArguments& shape, const std::string& what,
-                       const std::string& day_meaning) {
-  command->add_option(shape.names.kind, shape.kind, what + " over days: constant, linear or quadratic")->required();
-  command->add_option(shape.names.mean, shape.mean, what + ": mean over days")->required();
-  shape.initial_given =
-      command->add_option(shape.names.initial, shape.initial, "linear and quadratic: " + what + " on day 1");
-  shape.day_given = command->add_option(shape.names.day, shape.day, "quadratic: " + day_meaning);
+CLI::Option* continuous_only(DesignArguments& design, CLI::Option* option) {
+  option->group(kContinuousOptionGroup);
+  design.continuous_only.push_back(option);
+  return option;
 }
 
-void add_design_options(CLI::App* command, DesignArguments& design) {
-  command->add_option("--days", design.days, "study length in days")->required();
-  command->add_option("--decisions-per-day", design.decisions_per_day, "decision points per day")->required();
+// The shape's options belong to the continuous outcome, except --avail-mean, which the binary
+// formula reads as a constant availability.
+void add_shape_options(CLI::App* command, DesignArguments& design, ShapeArguments& shape, const std::string& what,
+                       const std::string& day_meaning, bool mean_shared) {
+  shape.kind_given = continuous_only(
+      design, command->add_option(shape.names.kind, shape.kind, what + " over days: constant, linear or quadratic"));
+  const std::string binary_meaning = mean_shared ? " (binary: the availability at every t)" : "";
+  shape.mean_given = command->add_option(shape.names.mean, shape.mean, what + ": mean over days" + binary_meaning);
+  if (!mean_shared) continuous_only(design, shape.mean_given);
+  shape.initial_given = continuous_only(
+      design, command->add_option(shape.names.initial, shape.initial, "linear and quadratic: " + what + " on day 1"));
+  shape.day_given =
+      continuous_only(design, command->add_option(shape.names.day, shape.day, "quadratic: " + day_meaning));
+}
+
+void add_design_options(CLI::App* command, DesignArguments& design, bool sample_size) {
+  command->add_option("--outcome", design.outcome,
+                      "continuous (Liao et al. 2016) or binary (Cohn et al. 2023, MRTSampleSizeBinary)")
+      ->check(CLI::IsMember({"continuous", "binary"}))
+      ->capture_default_str();
+  design.days_given =
+      command->add_option("--days", design.days, "study length in days (binary: m = days x decisions per day)");
+  design.decisions_per_day_given =
+      command->add_option("--decisions-per-day", design.decisions_per_day, "decision points per day");
   design.rand_prob_given = command->add_option("--rand-prob", design.rand_prob, "randomization probability, in (0, 1)");
   command->add_option("--rand-prob-file", design.rand_prob_file,
-                      "randomization probabilities, one per line: one per day or one per decision point")
+                      "randomization probabilities: continuous, one per line, one per day or per decision point; "
+                      "binary, CSV with a header row and one column of m values")
       ->excludes(design.rand_prob_given);
-  add_shape_options(command, design.effect, "standardized proximal effect",
-                    "1-based day of the maximal effect");
-  add_shape_options(command, design.availability, "expected availability",
-                    "1-based day where the availability turns (its minimum or maximum), may lie after the study");
-  command->add_option("--q", design.q, "number of parameters in the control part B_t")->capture_default_str();
-  command->add_option("--alpha", design.alpha, "significance level")->capture_default_str();
+  add_shape_options(command, design, design.effect, "standardized proximal effect",
+                    "1-based day of the maximal effect", false);
+  add_shape_options(command, design, design.availability, "expected availability",
+                    "1-based day where the availability turns (its minimum or maximum), may lie after the study", true);
+  continuous_only(design, command->add_option("--q", design.q, "number of parameters in the control part B_t")
+                              ->capture_default_str());
+  continuous_only(design, command->add_option("--alpha", design.alpha, "significance level")->capture_default_str());
   command->add_option("--format", design.format, "output: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
+  add_binary_design_options(command, design.binary, sample_size);
+}
+
+bool is_binary(const DesignArguments& design) { return design.outcome == "binary"; }
+
+// Options of the other outcome would be ignored: refuse them. The continuous formula also needs the
+// options it used to mark as required.
+void check_outcome_options(const DesignArguments& design) {
+  if (is_binary(design)) {
+    for (const CLI::Option* option : design.continuous_only)
+      if (option->count() > 0)
+        throw UserError(option->get_name() + " applies only to --outcome continuous (the Liao formula)");
+    return;
+  }
+  for (const CLI::Option* option : design.binary.options)
+    if (option->count() > 0) throw UserError(option->get_name() + " applies only to --outcome binary");
+  for (const CLI::Option* option : {design.days_given, design.decisions_per_day_given, design.effect.kind_given,
+                                    design.effect.mean_given, design.availability.kind_given,
+                                    design.availability.mean_given})
+    if (option->count() == 0) throw UserError(option->get_name() + " is required (continuous outcome)");
+}
+
+SharedSizingValues shared_values(const DesignArguments& design) {
+  SharedSizingValues shared;
+  shared.days_given = design.days_given->count() > 0;
+  shared.days = design.days;
+  shared.decisions_per_day_given = design.decisions_per_day_given->count() > 0;
+  shared.decisions_per_day = design.decisions_per_day;
+  shared.rand_prob_given = design.rand_prob_given->count() > 0;
+  shared.rand_prob = design.rand_prob;
+  shared.rand_prob_file = design.rand_prob_file;
+  shared.avail_mean_given = design.availability.mean_given->count() > 0;
+  shared.avail_mean = design.availability.mean;
+  shared.format = design.format;
+  return shared;
 }
 
 // Each shape option must be given exactly when the chosen shape uses it, so that a value never
@@ -213,6 +279,11 @@ void print_power_rows(const PowerAtN& at_n) {
 }
 
 void run_samplesize(const SampleSizeArguments& args) {
+  check_outcome_options(args.design);
+  if (is_binary(args.design)) {
+    run_binary_samplesize(args.design.binary, shared_values(args.design), args.target_power);
+    return;
+  }
   const LiaoInputs inputs = liao_inputs(args.design);
   const LiaoTerms terms = liao_terms(inputs);
   const SampleSizeResult result = liao_sample_size(inputs, args.target_power, args.max_n);
@@ -233,91 +304,14 @@ void run_samplesize(const SampleSizeArguments& args) {
   print_power_rows(result.at_n);
 }
 
-// "FIRST:LAST", e.g. "10:200".
-std::pair<int, int> parse_n_range(const std::string& text) {
-  const auto colon = text.find(':');
-  try {
-    if (colon != std::string::npos) {
-      size_t first_used = 0, last_used = 0;
-      const int first = std::stoi(text.substr(0, colon), &first_used);
-      const int last = std::stoi(text.substr(colon + 1), &last_used);
-      if (first_used == colon && last_used == text.size() - colon - 1) return {first, last};
-    }
-  } catch (const std::exception&) {
-  }
-  throw UserError("--n-range: expected FIRST:LAST such as 10:200 (got '" + text + "')");
-}
-
-// A tick step of 1, 2 or 5 times a power of ten giving at most about 8 ticks over `span`.
-double tick_step(double span) {
-  const double raw = std::max(span / 8.0, 1.0);
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double factor : {1.0, 2.0, 5.0})
-    if (factor * magnitude >= raw) return factor * magnitude;
-  return 10.0 * magnitude;
-}
-
-std::string power_curve_svg(const std::vector<PowerAtN>& curve) {
-  const double width = 640, height = 400, left = 64, right = 24, top = 40, bottom = 56;
-  const double n_first = curve.front().n, n_last = std::max<double>(curve.back().n, n_first + 1);
-  auto x_of = [&](double n) { return left + (n - n_first) / (n_last - n_first) * (width - left - right); };
-  auto y_of = [&](double power) { return top + (1.0 - power) * (height - top - bottom); };
-  std::ostringstream svg;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
-      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      << "<text x=\"" << width / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">"
-      << "Power against the number of participants (Liao et al. 2016)</text>\n";
-  for (int i = 0; i <= 5; ++i) {
-    const double power = i / 5.0, y = y_of(power);
-    svg << "<line x1=\"" << left << "\" y1=\"" << y << "\" x2=\"" << width - right << "\" y2=\"" << y
-        << "\" stroke=\"#e5e5e5\"/>\n"
-        << "<text x=\"" << left - 8 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << power << "</text>\n";
-  }
-  const double step = tick_step(n_last - n_first);
-  for (double n = std::ceil(n_first / step) * step; n <= n_last; n += step) {
-    const double x = x_of(n);
-    svg << "<line x1=\"" << x << "\" y1=\"" << height - bottom << "\" x2=\"" << x << "\" y2=\"" << height - bottom + 5
-        << "\" stroke=\"black\"/>\n"
-        << "<text x=\"" << x << "\" y=\"" << height - bottom + 19 << "\" text-anchor=\"middle\">" << n << "</text>\n";
-  }
-  svg << "<polyline fill=\"none\" stroke=\"black\" points=\"" << left << "," << top << " " << left << ","
-      << height - bottom << " " << width - right << "," << height - bottom << "\"/>\n"
-      << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 14
-      << "\" text-anchor=\"middle\">participants N</text>\n"
-      << "<text transform=\"translate(18," << (top + height - bottom) / 2
-      << ") rotate(-90)\" text-anchor=\"middle\">power</text>\n"
-      << "<line x1=\"" << left << "\" y1=\"" << y_of(kReferencePower) << "\" x2=\"" << width - right << "\" y2=\""
-      << y_of(kReferencePower) << "\" stroke=\"#c0392b\" stroke-dasharray=\"6,4\"/>\n"
-      << "<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"";
-  for (const PowerAtN& point : curve) svg << x_of(point.n) << "," << y_of(point.power) << " ";
-  svg << "\"/>\n</svg>\n";
-  return svg.str();
-}
-
-std::string power_curve_csv(const std::vector<PowerAtN>& curve) {
-  std::string csv = "n,power\n";
-  char row[64];
-  for (const PowerAtN& point : curve) {
-    std::snprintf(row, sizeof row, "%d,%.10g\n", point.n, point.power);
-    csv += row;
-  }
-  return csv;
-}
-
-void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) throw UserError("--out: cannot write '" + path + "'");
-}
-
 void run_power_curve(const PowerArguments& args, const LiaoInputs& inputs, const LiaoTerms& terms) {
   const auto [n_first, n_last] = parse_n_range(args.n_range);
   const std::vector<PowerAtN> curve = liao_power_curve(inputs, n_first, n_last);
   const bool write_files = !args.out_prefix.empty();
   if (write_files) {
-    write_text_file(args.out_prefix + ".csv", power_curve_csv(curve));
-    write_text_file(args.out_prefix + ".svg", power_curve_svg(curve));
+    std::vector<PowerCurvePoint> points;
+    for (const PowerAtN& point : curve) points.push_back({point.n, point.power});
+    write_power_curve_files(args.out_prefix, points, kLiaoCurveTitle);
   }
   if (args.design.format == "json") {
     nlohmann::json out = design_json(args.design, inputs, terms);
@@ -336,6 +330,13 @@ void run_power_curve(const PowerArguments& args, const LiaoInputs& inputs, const
 }
 
 void run_power(const PowerArguments& args) {
+  check_outcome_options(args.design);
+  if (is_binary(args.design)) {
+    const BinaryPowerRequest request{args.n_given->count() > 0, args.n, args.n_range_given->count() > 0, args.n_range,
+                                     args.out_prefix};
+    run_binary_power(args.design.binary, shared_values(args.design), request);
+    return;
+  }
   const LiaoInputs inputs = liao_inputs(args.design);
   const LiaoTerms terms = liao_terms(inputs);
   if (args.n_range_given->count() > 0) {
@@ -343,7 +344,9 @@ void run_power(const PowerArguments& args) {
     return;
   }
   if (args.n_given->count() == 0) throw UserError("give --n N or --n-range FIRST:LAST");
-  const PowerAtN at_n = liao_power(inputs, args.n);
+  if (args.n != std::floor(args.n) || std::fabs(args.n) > 1e9)
+    throw UserError("--n must be a whole number of participants (got " + input_value_text(args.n) + ")");
+  const PowerAtN at_n = liao_power(inputs, static_cast<int>(args.n));
   if (args.design.format == "json") {
     nlohmann::json out = design_json(args.design, inputs, terms);
     add_power_json(out, at_n);
@@ -358,19 +361,23 @@ void run_power(const PowerArguments& args) {
 
 void add_samplesize_command(CLI::App& app) {
   auto args = std::make_shared<SampleSizeArguments>();
-  CLI::App* command =
-      app.add_subcommand("samplesize", "Smallest number of participants reaching a target power (Liao et al. 2016)");
-  add_design_options(command, args->design);
+  CLI::App* command = app.add_subcommand(
+      "samplesize", "Smallest number of participants reaching a target power (Liao et al. 2016; --outcome binary: "
+                    "Cohn et al. 2023)");
+  add_design_options(command, args->design, true);
   command->add_option("--power", args->target_power, "target power")->capture_default_str();
-  command->add_option("--max-n", args->max_n, "largest N scanned")->capture_default_str();
+  continuous_only(args->design,
+                  command->add_option("--max-n", args->max_n, "largest N scanned")->capture_default_str());
   command->callback([args] { run_samplesize(*args); });
 }
 
 void add_power_command(CLI::App& app) {
   auto args = std::make_shared<PowerArguments>();
-  CLI::App* command = app.add_subcommand("power", "Power with N participants, or a power curve (Liao et al. 2016)");
-  add_design_options(command, args->design);
-  args->n_given = command->add_option("--n", args->n, "number of participants");
+  CLI::App* command = app.add_subcommand(
+      "power", "Power with N participants, or a power curve (Liao et al. 2016; --outcome binary: Cohn et al. 2023)");
+  add_design_options(command, args->design, false);
+  args->n_given = command->add_option(
+      "--n", args->n, "number of participants (binary: may be fractional, as in the package, with a warning)");
   args->n_range_given = command->add_option("--n-range", args->n_range, "power curve over N = FIRST:LAST, e.g. 10:200")
                             ->excludes(args->n_given);
   command->add_option("--out", args->out_prefix, "with --n-range: write PREFIX.csv (n,power) and PREFIX.svg")

@@ -220,6 +220,20 @@ std::string CsvTable::where(const std::string& column, std::size_t row) const {
          std::to_string(file_lines_[row]) + ")";
 }
 
+std::vector<std::vector<double>> read_numeric_columns(const CsvTable& table, const std::string& role) {
+  if (table.header().empty()) throw UserError(role + " " + table.path() + ": the file is empty");
+  std::vector<std::vector<double>> columns;
+  for (const std::string& name : table.header()) {
+    const std::vector<std::string>& cells = table.column(name, role);
+    std::vector<double> values(cells.size());
+    for (std::size_t row = 0; row < cells.size(); ++row)
+      if (!parse_number(cells[row], &values[row]))
+        throw UserError(role + " " + table.where(name, row) + ": '" + cells[row] + "' is not a number");
+    columns.push_back(std::move(values));
+  }
+  return columns;
+}
+
 const std::vector<double>& MrtData::covariate(const std::string& name) const {
   for (std::size_t k = 0; k < covariate_names.size(); ++k)
     if (covariate_names[k] == name) return covariates[k];

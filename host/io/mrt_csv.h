@@ -36,6 +36,11 @@ class CsvTable {
   std::vector<std::size_t> file_lines_;
 };
 
+// Every cell of every column as a finite number, columns in header order (per-decision inputs of the
+// sample-size formulas); a missing or non-numeric cell throws UserError naming the file, column and
+// row. `role` (e.g. "--f-file") says in the error why the file was read.
+std::vector<std::vector<double>> read_numeric_columns(const CsvTable& table, const std::string& role);
+
 // Which columns hold what. Probabilities are a column name or one number for every row.
 struct MrtColumnSpec {
   std::string id;

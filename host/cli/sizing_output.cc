@@ -1,0 +1,137 @@
+#include "host/cli/sizing_output.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/user_error.h"
+
+namespace mrtsim::cli {
+namespace {
+
+// The conventional target power, drawn as a dashed reference line on power curves.
+constexpr double kReferencePower = 0.8;
+// R's seq() tolerance when counting the steps from FROM to TO.
+constexpr double kSeqTolerance = 1e-10;
+
+// A tick step of 1, 2 or 5 times a power of ten giving at most about 8 ticks over `span`.
+double tick_step(double span) {
+  const double raw = std::max(span / 8.0, 1.0);
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double factor : {1.0, 2.0, 5.0})
+    if (factor * magnitude >= raw) return factor * magnitude;
+  return 10.0 * magnitude;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw UserError("--out: cannot write '" + path + "'");
+}
+
+// The fields of "A:B[:C]" as numbers, or an empty vector when the text is not of that form.
+std::vector<double> colon_fields(const std::string& text, std::size_t count) {
+  std::vector<double> fields;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t end = i + 1 < count ? text.find(':', begin) : text.size();
+    if (end == std::string::npos) return {};
+    const std::string field = text.substr(begin, end - begin);
+    char* parsed_end = nullptr;
+    const double value = std::strtod(field.c_str(), &parsed_end);
+    if (field.empty() || parsed_end != field.c_str() + field.size()) return {};
+    fields.push_back(value);
+    begin = end + 1;
+  }
+  return fields;
+}
+
+}  // namespace
+
+std::pair<int, int> parse_n_range(const std::string& text) {
+  const auto colon = text.find(':');
+  try {
+    if (colon != std::string::npos) {
+      size_t first_used = 0, last_used = 0;
+      const int first = std::stoi(text.substr(0, colon), &first_used);
+      const int last = std::stoi(text.substr(colon + 1), &last_used);
+      if (first_used == colon && last_used == text.size() - colon - 1) return {first, last};
+    }
+  } catch (const std::exception&) {
+  }
+  throw UserError("--n-range: expected FIRST:LAST such as 10:200 (got '" + text + "')");
+}
+
+std::vector<double> parse_power_levels(const std::string& text) {
+  const std::vector<double> fields = colon_fields(text, 3);
+  require_input(fields.size() == 3, "--power-levels: expected FROM:TO:STEP such as 0.6:0.95:0.05 (got '" + text + "')");
+  const double from = fields[0], to = fields[1], step = fields[2];
+  require_input(std::isfinite(from) && std::isfinite(to) && step > 0.0 && from <= to,
+                "--power-levels " + text + ": need FROM <= TO and STEP > 0");
+  const long steps = static_cast<long>((to - from) / step + kSeqTolerance);
+  require_input(steps < 1000, "--power-levels " + text + ": more than 1000 levels");
+  std::vector<double> levels;
+  for (long i = 0; i <= steps; ++i) levels.push_back(std::min(from + static_cast<double>(i) * step, to));
+  for (double level : levels)
+    require_input(level > 0.0 && level < 1.0,
+                  "--power-levels " + text + ": power " + input_value_text(level) + " is outside (0, 1)");
+  return levels;
+}
+
+std::string power_curve_csv(const std::vector<PowerCurvePoint>& curve) {
+  std::string csv = "n,power\n";
+  char row[64];
+  for (const PowerCurvePoint& point : curve) {
+    std::snprintf(row, sizeof row, "%d,%.10g\n", point.n, point.power);
+    csv += row;
+  }
+  return csv;
+}
+
+std::string power_curve_svg(const std::vector<PowerCurvePoint>& curve, const std::string& title) {
+  const double width = 640, height = 400, left = 64, right = 24, top = 40, bottom = 56;
+  const double n_first = curve.front().n, n_last = std::max<double>(curve.back().n, n_first + 1);
+  auto x_of = [&](double n) { return left + (n - n_first) / (n_last - n_first) * (width - left - right); };
+  auto y_of = [&](double power) { return top + (1.0 - power) * (height - top - bottom); };
+  std::ostringstream svg;
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      << "<text x=\"" << width / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">" << title << "</text>\n";
+  for (int i = 0; i <= 5; ++i) {
+    const double power = i / 5.0, y = y_of(power);
+    svg << "<line x1=\"" << left << "\" y1=\"" << y << "\" x2=\"" << width - right << "\" y2=\"" << y
+        << "\" stroke=\"#e5e5e5\"/>\n"
+        << "<text x=\"" << left - 8 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << power << "</text>\n";
+  }
+  const double step = tick_step(n_last - n_first);
+  for (double n = std::ceil(n_first / step) * step; n <= n_last; n += step) {
+    const double x = x_of(n);
+    svg << "<line x1=\"" << x << "\" y1=\"" << height - bottom << "\" x2=\"" << x << "\" y2=\"" << height - bottom + 5
+        << "\" stroke=\"black\"/>\n"
+        << "<text x=\"" << x << "\" y=\"" << height - bottom + 19 << "\" text-anchor=\"middle\">" << n << "</text>\n";
+  }
+  svg << "<polyline fill=\"none\" stroke=\"black\" points=\"" << left << "," << top << " " << left << ","
+      << height - bottom << " " << width - right << "," << height - bottom << "\"/>\n"
+      << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 14
+      << "\" text-anchor=\"middle\">participants N</text>\n"
+      << "<text transform=\"translate(18," << (top + height - bottom) / 2
+      << ") rotate(-90)\" text-anchor=\"middle\">power</text>\n"
+      << "<line x1=\"" << left << "\" y1=\"" << y_of(kReferencePower) << "\" x2=\"" << width - right << "\" y2=\""
+      << y_of(kReferencePower) << "\" stroke=\"#c0392b\" stroke-dasharray=\"6,4\"/>\n"
+      << "<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"";
+  for (const PowerCurvePoint& point : curve) svg << x_of(point.n) << "," << y_of(point.power) << " ";
+  svg << "\"/>\n</svg>\n";
+  return svg.str();
+}
+
+void write_power_curve_files(const std::string& prefix, const std::vector<PowerCurvePoint>& curve,
+                             const std::string& title) {
+  write_text_file(prefix + ".csv", power_curve_csv(curve));
+  write_text_file(prefix + ".svg", power_curve_svg(curve, title));
+}
+
+}  // namespace mrtsim::cli

@@ -1,0 +1,34 @@
+// What `mrtsim samplesize` and `mrtsim power` share between the Liao (continuous outcome) and the
+// Cohn (binary outcome) formulas: the N range and power-level arguments, and the power curve written
+// as CSV and SVG.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mrtsim::cli {
+
+struct PowerCurvePoint {
+  int n = 0;
+  double power = 0.0;
+};
+
+// "FIRST:LAST", e.g. "10:200" (--n-range).
+std::pair<int, int> parse_n_range(const std::string& text);
+
+// "FROM:TO:STEP", e.g. "0.6:0.95:0.05" (--power-levels): R's seq(FROM, TO, by = STEP), each level
+// FROM + i STEP capped at TO, so the levels are the package's power_summary() defaults exactly.
+std::vector<double> parse_power_levels(const std::string& text);
+
+// "n,power" then one row per point.
+std::string power_curve_csv(const std::vector<PowerCurvePoint>& curve);
+
+// Power against N with a dashed line at power 0.8; `title` names the formula.
+std::string power_curve_svg(const std::vector<PowerCurvePoint>& curve, const std::string& title);
+
+// Writes PREFIX.csv and PREFIX.svg (--out); UserError when a file cannot be written.
+void write_power_curve_files(const std::string& prefix, const std::vector<PowerCurvePoint>& curve,
+                             const std::string& title);
+
+}  // namespace mrtsim::cli

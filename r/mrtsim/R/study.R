@@ -98,11 +98,12 @@ run_with_progress <- function(engine, args, show) {
   finished <- FALSE
   on.exit(if (!finished) stop_background(paths$pid), add = TRUE, after = FALSE)
   shown <- ""
-  while (!file.exists(paths$status)) {
-    Sys.sleep(0.25)
+  repeat {
+    finished <- file.exists(paths$status)
     shown <- show_progress(read_text(paths$err), shown)
+    if (finished) break
+    Sys.sleep(0.25)
   }
-  finished <- TRUE
   if (nzchar(shown)) cat("\n", file = stderr())
   result <- list(status = as.integer(readLines(paths$status)), stdout = read_text(paths$out),
                  stderr = without_progress(read_text(paths$err)))
@@ -129,6 +130,7 @@ show_progress <- function(stderr, shown) {
 }
 
 stop_background <- function(pid_file) {
+  if (!file.exists(pid_file)) return(invisible())
   pid <- suppressWarnings(as.integer(readLines(pid_file, warn = FALSE)))
   if (length(pid) == 1 && !is.na(pid)) tools::pskill(pid)
 }

@@ -37,7 +37,7 @@ wcls_call <- function(data, moderator_formula, control_formula, rand_prob = 0.6,
   v <- MRTAnalysis:::vcov_geeglm(fit, small = TRUE)
   p <- nrow(s$causal_excursion_effect)
   k <- seq(nrow(v) - p + 1, nrow(v))
-  list(effect = s$causal_excursion_effect, control = s$control_variables, variance = unname(v[k, k]))
+  list(effect = s$causal_excursion_effect, control = s$control_variables, variance = unname(v[k, k, drop = FALSE]))
 }
 
 # Twice the data under new ids: 74 subjects, more than 50, so no small-sample correction.
@@ -62,7 +62,7 @@ emee_call <- function(fun, moderator_formula) {
   p <- length(fit$fit$beta_hat)
   k <- q + seq_len(p)
   list(effect = s$causal_excursion_effect, control = s$control_variables,
-       variance = unname(fit$fit$varcov_adjusted[k, k]))
+       variance = unname(fit$fit$varcov_adjusted[k, k, drop = FALSE]))
 }
 emee_reference <- list(
   emee_marginal = emee_call(emee, ~1),

@@ -62,7 +62,7 @@ test_that("conf_level and lincomb give t intervals from the estimates and their 
   expect_equal(unname(s[3:4, "Estimate"]), estimate, tolerance = 1e-6)
   expect_equal(unname(s[3:4, "StdErr"]), se, tolerance = 1e-6)
   expect_equal(unname(s[3:4, "90% LCL"]), estimate - crit * se, tolerance = 1e-6)
-  expect_equal(unname(s[1:2, "90% UCL"]), expected$effect[, "Estimate"] + crit * expected$effect[, "StdErr"],
+  expect_equal(unname(s[1:2, "90% UCL"]), unname(expected$effect[, "Estimate"] + crit * expected$effect[, "StdErr"]),
                tolerance = 1e-6)
   expect_equal(unname(s[3:4, "p-value"]), 2 * pt(-abs(estimate / se), 33), tolerance = 1e-6)
   expect_error(summary(fit, lincomb = c(1, 1, 1)), "vector of length 2")

@@ -40,12 +40,12 @@ log="$out/mrtsim.Rcheck/00check.log"
 # new-submission note, and the note that the time could not be verified (no internet).
 findings="$(awk '
   function flush() { if (header != "") print header "\t" details; header = ""; details = "" }
-  /^\* / { flush(); if ($0 ~ /\.\.\. *(ERROR|WARNING|NOTE)$/) header = $0; next }
+  /^\* / { flush(); if ($0 ~ /\.\.\. *(ERROR|WARNING|NOTE)$/) header = $0; previous = $0; next }
   /^ *(ERROR|WARNING|NOTE)$/ { flush(); header = previous " " $0; next }
   { if (header != "") details = details " | " $0; previous = $0 }
   END { flush() }' "$log")"
 unexpected="$(printf '%s\n' "$findings" | grep -v -E \
-  -e '^\* checking CRAN incoming feasibility \.\.\. NOTE	( \| (Maintainer: .*|New submission|))*$' \
+  -e '^\* checking CRAN incoming feasibility \.\.\. NOTE	( \| (Maintainer: [^|]*|New submission|))*$' \
   -e '^\* checking for future file timestamps \.\.\. NOTE	 \| unable to verify current time$' \
   -e '^$' || true)"
 if [[ -n "$unexpected" ]] || grep -q -E '^Status: .*ERROR' "$log"; then

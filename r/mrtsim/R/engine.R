@@ -1,13 +1,15 @@
-# Finding and running the mrtsim executable. Every user-facing function goes through
-# mrtsim_run(), which returns the engine's stdout or signals an R error carrying the engine's
-# own message.
+# Finding and running the mrtsim executable. The user-facing functions ask engine_for() for a
+# checked engine and run it with mrtsim_run() (or mrtsim_json()), which returns the engine's
+# stdout or signals an R error carrying the engine's own message.
 
 # The oldest engine whose command line and JSON this package is written against.
 min_engine_version <- "0.1.0"
 
-# Version and --help texts of engines already asked, keyed by path, so that a session asks each
-# engine once.
+# Version and --help texts of engines already asked, so that a session asks each engine once;
+# keyed by path and modification time, so a rebuilt engine is asked again.
 engine_cache <- new.env(parent = emptyenv())
+
+cache_key <- function(path, what) paste(path, format(file.mtime(path), "%Y-%m-%d %H:%M:%OS6"), what)
 
 #' Where the mrtsim executable is
 #'
@@ -95,7 +97,7 @@ read_text <- function(file) {
 }
 
 engine_version <- function(path) {
-  key <- paste0("version:", path)
+  key <- cache_key(path, "--version")
   if (is.null(engine_cache[[key]])) {
     result <- exec_engine(path, "--version")
     found <- regmatches(result$stdout, regexpr("[0-9]+\\.[0-9]+(\\.[0-9]+)?", result$stdout))
@@ -127,7 +129,7 @@ check_engine <- function(path) {
 # The help text of `mrtsim <subcommand>`, or NULL when the engine has no such subcommand (it then
 # prints its main help, whose usage line does not name the subcommand).
 engine_help <- function(path, subcommand) {
-  key <- paste0("help:", path, ":", subcommand)
+  key <- cache_key(path, paste(subcommand, "--help"))
   if (is.null(engine_cache[[key]])) {
     result <- exec_engine(path, c(subcommand, "--help"))
     usage <- grep("^Usage:", strsplit(result$stdout, "\n")[[1]], value = TRUE)

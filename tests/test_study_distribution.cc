@@ -254,6 +254,22 @@ TEST_F(StudyDistribution, RerunningACompleteRunRewritesTheSameTablesWithoutRecom
   EXPECT_EQ(read(reference + "/rejection.csv"), before);
 }
 
+// Progress goes to stderr only on a terminal, unless --progress asks for it (front ends such as the
+// R package read it from a pipe); it changes nothing else.
+TEST_F(StudyDistribution, ProgressFlagWritesProgressWhenStderrIsNotATerminal) {
+  const std::string common = "run '" + study_ + "' --backend cpu --threads 1 --out ";
+  const CommandResult plain = run_mrtsim(common + "'" + dir("plain") + "'");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.err.find("work units"), std::string::npos) << plain.err;
+  const CommandResult shown = run_mrtsim(common + "'" + dir("shown") + "' --progress");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.err.find("24/24 work units"), std::string::npos) << shown.err;
+  expect_same_tables(dir("plain"), dir("shown"));
+  const CommandResult quiet = run_mrtsim(common + "'" + dir("quiet") + "' --progress --quiet");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+}
+
 TEST_F(StudyDistribution, ChangedStudySeedOrReplicatesAreRefusedAndRestartStartsOver) {
   const std::string out = reference_run();
   const std::string tables = read(out + "/rejection.csv") + read(out + "/coefficients.csv");

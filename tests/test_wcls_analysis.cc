@@ -140,6 +140,21 @@ TEST(WclsGolden, HeartStepsMrtAnalysisTest) {
   expect_coefficient(a.effect[0], {0.1574444, 0.06222065, 0.03099683, 0.283892, 0.01619006}, tol);
 }
 
+// The variance of the effect block, which `mrtsim wcls --format json` reports as "variance", is
+// MRTAnalysis's: MRTAnalysis:::vcov_geeglm(fit)[3:4, 3:4] for moderator and control
+// ~logstep_pre30min (r/mrtsim/tests/reference/make_reference_values.R).
+TEST(WclsGolden, HeartStepsEffectVarianceIsMrtAnalysisVcov) {
+  const WclsModelSpec model{{"logstep_pre30min"}, {"logstep_pre30min"}};
+  const WclsAnalysis a = analyze_file(kHeartSteps, heartsteps_columns(), model);
+  ASSERT_EQ(a.effect_variance.rows(), 2);
+  ASSERT_EQ(a.effect_variance.cols(), 2);
+  const double tol = 1e-6;
+  expect_relative(a.effect_variance(0, 0), 0.00568250123485, tol, "V[1,1]");
+  expect_relative(a.effect_variance(0, 1), -0.00131954032965, tol, "V[1,2]");
+  expect_relative(a.effect_variance(1, 0), -0.00131954032965, tol, "V[2,1]");
+  expect_relative(a.effect_variance(1, 1), 0.000846140437632, tol, "V[2,2]");
+}
+
 TEST(WclsGolden, HeartStepsStackedTwiceUsesPlainSandwich) {
   const WclsModelSpec model{{}, {"logstep_pre30min"}};
   const WclsDesign design = make_wcls_design(stacked_twice(read_mrt_csv(kHeartSteps, heartsteps_columns())), model);
@@ -497,6 +512,8 @@ TEST_F(WclsCli, HeartStepsJson) {
   EXPECT_EQ(j["control"][1]["term"], "logstep_pre30min");
   expect_relative(j["control"][0]["estimate"].get<double>(), 2.0115176, 1e-6, "alpha0");
   expect_relative(j["control"][1]["se"].get<double>(), 0.01968034, 1e-6, "se alpha1");
+  ASSERT_EQ(j["variance"].size(), 1u);  // of the effect block: here the square of its SE
+  expect_relative(j["variance"][0][0].get<double>(), 0.06222065 * 0.06222065, 1e-6, "variance");
   EXPECT_EQ(j["joint"]["form"], "hotelling_t2");
   EXPECT_NEAR(j["joint"]["p_value"].get<double>(), 0.01619006, 1e-7);
 }

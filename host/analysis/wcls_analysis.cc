@@ -149,6 +149,7 @@ WclsAnalysis wcls_inference(const WclsDesign& design, const WclsEstimate& estima
   analysis.small_sample_correction = estimate.corrected;
   analysis.control = coefficient_block(estimate, design.control_terms, 0, analysis.df);
   analysis.effect = coefficient_block(estimate, design.effect_terms, design.num_controls(), analysis.df);
+  analysis.effect_variance = estimate.variance.bottomRightCorner(design.num_effects(), design.num_effects());
   if (estimate.status == FitStatus::kOk)
     analysis.joint = joint_test(estimate, design.num_effects(), design.dim(), form);
   return analysis;

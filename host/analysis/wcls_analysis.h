@@ -109,6 +109,7 @@ struct WclsAnalysis {
   bool small_sample_correction;
   std::vector<CoefficientInference> effect;   // beta block
   std::vector<CoefficientInference> control;  // alpha block
+  Eigen::MatrixXd effect_variance;            // V_beta, for contrasts of the effect coefficients
   std::optional<JointTest> joint;             // absent when V_beta is singular
 };
 

@@ -34,4 +34,14 @@ nlohmann::ordered_json coefficients_json(const std::vector<CoefficientInference>
   return rows;
 }
 
+nlohmann::ordered_json matrix_json(const Eigen::MatrixXd& m) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 }  // namespace mrtsim::cli

@@ -32,4 +32,7 @@ std::vector<std::string> column_list(const std::vector<std::string>& raw);
 // docs/architecture.md §5's rows {"term", "estimate", "se", "lcl", "ucl", "p_value"}.
 nlohmann::ordered_json coefficients_json(const std::vector<CoefficientInference>& block);
 
+// A matrix as an array of rows (the "variance" of the effect coefficients).
+nlohmann::ordered_json matrix_json(const Eigen::MatrixXd& m);
+
 }  // namespace mrtsim::cli

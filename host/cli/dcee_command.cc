@@ -23,16 +23,6 @@ struct DceeOptions {
   std::string format = "table";
 };
 
-nlohmann::ordered_json matrix_json(const Eigen::MatrixXd& m) {
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    nlohmann::ordered_json row = nlohmann::ordered_json::array();
-    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 template <class T>
 nlohmann::ordered_json optional_json(const std::optional<T>& value) {
   return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);

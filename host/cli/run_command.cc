@@ -25,6 +25,7 @@ struct RunArguments {
   std::string shard;
   RunOptions options;
   bool quiet = false;
+  bool progress = false;  // progress lines even when stderr is not a terminal (front ends read them)
 };
 
 uint64_t parse_seed(const std::string& text) {
@@ -57,7 +58,7 @@ void run(const RunArguments& args, const ProcessGroup& group) {
   RunOptions options = args.options;
   if (!args.shard.empty()) options.shard = parse_shard(args.shard);
   options.checkpoint_dir = args.out_dir.empty() ? "results/" + study.name : args.out_dir;
-  options.progress = !args.quiet && group.is_root() && isatty(STDERR_FILENO);
+  options.progress = !args.quiet && group.is_root() && (args.progress || isatty(STDERR_FILENO));
   const RunReport report = run_study(study, options, group);
   if (!group.is_root()) return;
   for (const std::string& warning : report.warnings) std::fprintf(stderr, "mrtsim: warning: %s\n", warning.c_str());
@@ -99,6 +100,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--format", args->format, "What to print on stdout: table or json")
       ->check(CLI::IsMember({"table", "json"}));
   cmd->add_flag("--quiet", args->quiet, "No progress or timing on stderr");
+  cmd->add_flag("--progress", args->progress,
+                "Progress lines on stderr even when it is not a terminal (for front ends such as the R package)");
   cmd->callback([args] {
     const ProcessGroup group;
     if (group.size() == 1) return run(*args, group);

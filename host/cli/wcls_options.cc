@@ -30,6 +30,7 @@ nlohmann::ordered_json wcls_analysis_json(const WclsAnalysis& analysis) {
           {"confidence_level", kWclsConfidenceLevel},
           {"effect", coefficients_json(analysis.effect)},
           {"control", coefficients_json(analysis.control)},
+          {"variance", matrix_json(analysis.effect_variance)},
           {"joint", joint_json(analysis.joint)}};
 }
 

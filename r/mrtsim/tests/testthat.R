@@ -1,0 +1,4 @@
+library(testthat)
+library(mrtsim)
+
+test_check("mrtsim")

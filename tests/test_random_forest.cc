@@ -167,7 +167,7 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b) {
 
 TEST(RandomForest, NuisanceFitsAreCloseToRangersOnTheQianData) {
   REQUIRE_RANDOM_FOREST();
-  // The DCEE nuisance regressions Y ~ X + Z per arm (estimators.md §2.3) on MRTAnalysis's
+  // The DCEE nuisance regressions Y ~ X + Z per arm (docs/estimators.md §2.3) on MRTAnalysis's
   // data_distal_continuous (the paper's model, 50 x 30), against ranger 0.14.1 with its defaults
   // (tests/data/random_forest/ranger_distal_continuous.R). Different random numbers, so only
   // closeness in distribution: on these data ranger with another seed gives correlation 0.996-0.998

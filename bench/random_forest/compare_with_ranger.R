@@ -2,7 +2,7 @@
 # R ranger's on cohorts of the Qian et al. (2025) model written by random_forest_vs_ranger
 # (see run.sh): correlation and mean absolute difference with ranger, with ranger-against-ranger
 # (another seed) as the yardstick, each learner against the true conditional mean, and the
-# marginal DCEE estimate (estimators.md §2.5, omega = 1/T, no cross-fitting) with each set of
+# marginal DCEE estimate (docs/estimators.md §2.5, omega = 1/T, no cross-fitting) with each set of
 # nuisances. Prints markdown tables (docs/random_forest.md).
 # Usage: Rscript compare_with_ranger.R FILE.csv ...
 library(ranger)

@@ -205,7 +205,7 @@ CohnTerms cohn_terms(const CohnInputs& inputs) {
   terms.warnings = span_warnings(inputs);
 
   // Per decision point: M_t = tau p (1 - p) mu0 e^{p f'beta} f f' and
-  // Sigma_t = tau p (1 - p) mu0 e^{2 p f'beta} [(1 - p) e^{-f'beta} + p - mu0] f f' (binary.md section 2).
+  // Sigma_t = tau p (1 - p) mu0 e^{2 p f'beta} [(1 - p) e^{-f'beta} + p - mu0] f f' (docs/binary.md section 2).
   Eigen::VectorXd m_weight(terms.m), sigma_weight(terms.m);
   for (int t = 0; t < terms.m; ++t) {
     const double tau = inputs.availability[t], prob = inputs.rand_prob[t];

@@ -3,7 +3,7 @@
 # A_t ~ X_t + Z_t (logistic), treatment-free ~1 at t = 1 and ~(X_{t-1} + Z_{t-1}) * A_{t-1} after,
 # blip ~1 (marginal) or ~Z_t (moderated); later stages at the estimated optimal treatment (DTRreg's
 # default) or at none. The data (tests/data/snmm/snmm_data.csv, 100 subjects x 30 decision points)
-# are drawn here from the Qian et al. (2025) model as estimators.md §3.1 states it (R's RNG, seed
+# are drawn here from the Qian et al. (2025) model as docs/estimators.md §3.1 states it (R's RNG, seed
 # 20250612; written with 6 decimals, and those written values are the data).
 # Writes tests/data/snmm/snmm_reference.csv with columns case, quantity, stage, i, j, value.
 # The stacked Jacobian is written out analytically and checked here against numDeriv's.

@@ -1,7 +1,8 @@
-// What the real-data analysis commands (wcls, permute, dcee) share: the data-set options, the
+// What the real-data analysis commands (wcls, emee, permute, dcee) share: the data-set options, the
 // column-list rule and the JSON rows of a coefficient table.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,8 @@ std::vector<std::string> column_list(const std::vector<std::string>& raw);
 
 // design.md §5's rows {"term", "estimate", "se", "lcl", "ucl", "p_value"}.
 nlohmann::ordered_json coefficients_json(const std::vector<CoefficientInference>& block);
+
+// The joint test of beta = 0 as a JSON object; null when it is undefined.
+nlohmann::ordered_json joint_json(const std::optional<JointTest>& joint);
 
 }  // namespace mrtsim::cli

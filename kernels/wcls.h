@@ -107,6 +107,27 @@ MRTSIM_HD MRTSIM_INLINE bool apply_correction(SmallSampleCorrection mode, int n_
          (mode == SmallSampleCorrection::kMrtAnalysis && n_eff <= kMrtAnalysisSmallSampleLimit);
 }
 
+// The joint statistic beta' V_beta^-1 beta of the effect block (the last num_effects coefficients of
+// theta), kept fixed-size: the control rows and columns of V are replaced by the identity and the
+// control entries of theta by 0, which leaves exactly the effect block's quadratic form. False (and
+// *statistic untouched) when V_beta is not positive definite.
+template <int D>
+MRTSIM_HD bool effect_wald_statistic(const Mat<D>& variance, const Vec<D>& theta, int num_effects, double* statistic) {
+  const int first_effect = D - num_effects;
+  Mat<D> v_effects = variance;
+  Vec<D> beta = theta;
+  for (int j = 0; j < first_effect; ++j) {
+    v_effects.row(j).setZero();
+    v_effects.col(j).setZero();
+    v_effects(j, j) = 1.0;
+    beta(j) = 0.0;
+  }
+  const Eigen::LLT<Mat<D>> v_llt(v_effects);
+  if (v_llt.info() != Eigen::Success) return false;
+  *statistic = beta.dot(v_llt.solve(beta));
+  return true;
+}
+
 // The fit of one data set (one replicate): coefficients, sandwich SEs, and the Wald-type statistic
 // beta' V_beta^-1 beta of the last `num_effects` coefficients.
 template <int D>
@@ -176,25 +197,9 @@ MRTSIM_HD WclsFit<D> fit_wcls(const SubjectStatsFn& subject_stats, int n_subject
   const Mat<D> bread_inverse = bread_llt.solve(Mat<D>::Identity());
   fit.variance = bread_inverse * meat * bread_inverse;
 
-  // Joint statistic beta' V_beta^-1 beta of the effect block (the last num_effects coefficients),
-  // kept fixed-size: replace the control rows and columns of V by the identity and the control
-  // entries of theta by 0, which leaves exactly the effect block's quadratic form.
-  const int first_effect = D - num_effects;
-  Mat<D> v_effects = fit.variance;
-  Vec<D> beta = fit.theta;
-  for (int j = 0; j < first_effect; ++j) {
-    v_effects.row(j).setZero();
-    v_effects.col(j).setZero();
-    v_effects(j, j) = 1.0;
-    beta(j) = 0.0;
-  }
-  const Eigen::LLT<Mat<D>> v_llt(v_effects);
-  if (v_llt.info() != Eigen::Success) {
-    fit.status = FitStatus::kSingularVariance;
-    return fit;
-  }
-  fit.joint_statistic = beta.dot(v_llt.solve(beta));
-  fit.status = FitStatus::kOk;
+  fit.status = effect_wald_statistic(fit.variance, fit.theta, num_effects, &fit.joint_statistic)
+                   ? FitStatus::kOk
+                   : FitStatus::kSingularVariance;
   return fit;
 }
 

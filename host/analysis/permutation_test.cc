@@ -49,29 +49,31 @@ struct ReshuffleOutcome {
 
 double abs_t(const CoefficientInference& c) { return std::fabs(c.estimate / c.se); }
 
-ReshuffleOutcome analyze_reshuffle(const WclsDesign& design, const PermutationSettings& settings, uint32_t reshuffle) {
-  const std::vector<int> treatment = reshuffled_treatment(design.data, settings.scheme, settings.seed, reshuffle);
-  const WclsEstimate estimate = fit_wcls_design(design, treatment, SmallSampleCorrection::kMrtAnalysis);
+// A reshuffle counts only when its fit succeeds with a defined joint test.
+ReshuffleOutcome analyze_reshuffle(const MrtData& data, const ReshuffleRefit& refit,
+                                   const PermutationSettings& settings, uint32_t reshuffle) {
+  const std::optional<EffectFit> fit =
+      refit(reshuffled_treatment(data, settings.scheme, settings.seed, reshuffle));
   ReshuffleOutcome outcome;
-  if (estimate.status != FitStatus::kOk) return outcome;
-  const WclsAnalysis analysis = wcls_inference(design, estimate, settings.joint_form);
+  if (!fit || !fit->joint) return outcome;
   outcome.completed = true;
-  for (const CoefficientInference& c : analysis.effect) {
+  for (const CoefficientInference& c : fit->effect) {
     outcome.estimate.push_back(c.estimate);
     outcome.statistic.push_back(abs_t(c));
     outcome.p_value.push_back(c.p_value);
   }
-  outcome.joint_statistic = analysis.joint->statistic;
-  outcome.joint_p_value = analysis.joint->p_value;
+  outcome.joint_statistic = fit->joint->statistic;
+  outcome.joint_p_value = fit->joint->p_value;
   return outcome;
 }
 
-std::vector<ReshuffleOutcome> analyze_reshuffles(const WclsDesign& design, const PermutationSettings& settings) {
+std::vector<ReshuffleOutcome> analyze_reshuffles(const MrtData& data, const ReshuffleRefit& refit,
+                                                 const PermutationSettings& settings) {
   std::vector<ReshuffleOutcome> outcomes(settings.reshuffles);
   const int threads = settings.threads > 0 ? settings.threads : omp_get_max_threads();
   const long count = static_cast<long>(settings.reshuffles);
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
-  for (long b = 0; b < count; ++b) outcomes[b] = analyze_reshuffle(design, settings, static_cast<uint32_t>(b));
+  for (long b = 0; b < count; ++b) outcomes[b] = analyze_reshuffle(data, refit, settings, static_cast<uint32_t>(b));
   return outcomes;
 }
 
@@ -138,23 +140,43 @@ std::vector<int> reshuffled_treatment(const MrtData& data, ReshuffleScheme schem
   return treatment;
 }
 
-PermutationTestResult permutation_test(const WclsDesign& design, const PermutationSettings& settings) {
+PermutationTestResult permutation_test(const MrtData& data, const EffectFit& observed, const ReshuffleRefit& refit,
+                                       const PermutationSettings& settings) {
   if (settings.reshuffles == 0 || settings.reshuffles > kMaxReshuffles)
     throw UserError("--reshuffles must lie between 1 and " + std::to_string(kMaxReshuffles));
   if (!(settings.alpha > 0.0 && settings.alpha < 1.0)) throw UserError("--alpha must lie strictly between 0 and 1");
   PermutationTestResult result;
   result.settings = settings;
-  result.observed = wcls_inference(
-      design, fit_wcls_design(design, design.data.treatment, SmallSampleCorrection::kMrtAnalysis),
-      settings.joint_form);
-
-  const std::vector<ReshuffleOutcome> outcomes = analyze_reshuffles(design, settings);
+  const std::vector<ReshuffleOutcome> outcomes = analyze_reshuffles(data, refit, settings);
   for (const ReshuffleOutcome& outcome : outcomes) result.completed += outcome.completed;
   result.failed = settings.reshuffles - result.completed;
-  for (std::size_t j = 0; j < result.observed.effect.size(); ++j)
-    result.effect.push_back(summarize_coefficient(result.observed.effect[j], j, outcomes, settings.alpha));
-  if (result.observed.joint) result.joint = summarize_joint(*result.observed.joint, outcomes, settings.alpha);
+  for (std::size_t j = 0; j < observed.effect.size(); ++j)
+    result.effect.push_back(summarize_coefficient(observed.effect[j], j, outcomes, settings.alpha));
+  if (observed.joint) result.joint = summarize_joint(*observed.joint, outcomes, settings.alpha);
   return result;
+}
+
+PermutationTestResult permutation_test(const WclsDesign& design, const PermutationSettings& settings) {
+  const WclsAnalysis observed = analyze_wcls(design, settings.joint_form);
+  auto refit = [&](const std::vector<int>& treatment) -> std::optional<EffectFit> {
+    const WclsEstimate estimate = fit_wcls_design(design, treatment, SmallSampleCorrection::kMrtAnalysis);
+    if (estimate.status != FitStatus::kOk) return std::nullopt;
+    const WclsAnalysis analysis = wcls_inference(design, estimate, settings.joint_form);
+    return EffectFit{analysis.effect, analysis.joint};
+  };
+  return permutation_test(design.data, EffectFit{observed.effect, observed.joint}, refit, settings);
+}
+
+PermutationTestResult permutation_test(const EmeeDesign& design, double confidence_level,
+                                       const PermutationSettings& settings) {
+  const EmeeAnalysis observed = analyze_emee(design, confidence_level);
+  auto refit = [&](const std::vector<int>& treatment) -> std::optional<EffectFit> {
+    const EmeeEstimate estimate = fit_emee_design(design, treatment);
+    if (estimate.status != FitStatus::kOk) return std::nullopt;
+    const EmeeAnalysis analysis = emee_inference(design, estimate, confidence_level);
+    return EffectFit{analysis.effect, analysis.joint};
+  };
+  return permutation_test(design.data, EffectFit{observed.effect, observed.joint}, refit, settings);
 }
 
 }  // namespace mrtsim

@@ -1,6 +1,7 @@
-// Permutation / re-randomization robustness check of one WCLS analysis (Pieper et al. 2024, Phase 7):
+// Permutation / re-randomization robustness check of one analysis (Pieper et al. 2024, Phase 7):
 // refit the same design with reshuffled treatments many times and compare the observed statistics
-// with their reshuffled distribution.
+// with their reshuffled distribution. The mechanism takes any estimator as a refit function; WCLS
+// and EMEE/EMEE2 have adapters below.
 //
 // Every reshuffle is a pure function of (seed, reshuffle index): its Philox stream is
 // StreamKey{seed, scenario 0, replicate = reshuffle, subject, kPermutation}, draw index = position.
@@ -13,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
+#include "host/analysis/emee_analysis.h"
 #include "host/analysis/wcls_analysis.h"
 #include "host/io/mrt_csv.h"
 #include "kernels/reshuffle.h"
@@ -62,18 +66,40 @@ struct JointPermutation {
   double significant_share;
 };
 
-// A reshuffle whose fit fails (singular design, undefined correction or singular V_beta) is counted
-// in `failed` and left out of every count, share and quantile: B = completed = reshuffles - failed.
+// What the check compares: one fit's effect table and joint test of beta = 0.
+struct EffectFit {
+  std::vector<CoefficientInference> effect;
+  std::optional<JointTest> joint;  // absent when V_beta is singular
+};
+
+// Refits the analysis with a reshuffled treatment vector (one entry per row of the data); nullopt when
+// that fit fails. Called concurrently from several threads.
+using ReshuffleRefit = std::function<std::optional<EffectFit>(const std::vector<int>& treatment)>;
+
+// A reshuffle whose fit fails (singular design, undefined correction, singular V_beta; for EMEE also
+// no root or a fitted probability >= 1) is counted in `failed` and left out of every count, share and
+// quantile: B = completed = reshuffles - failed.
 struct PermutationTestResult {
   PermutationSettings settings;
-  WclsAnalysis observed;
   uint32_t completed = 0;
   uint32_t failed = 0;
   std::vector<CoefficientPermutation> effect;
   std::optional<JointPermutation> joint;  // absent when the observed V_beta is singular
 };
 
-// Runs the check on `design` (its observed fit must succeed: wcls_inference's UserError otherwise).
+// The check on the treatments of `data`: `observed` is the fit of the observed data, `refit` refits
+// with reshuffled ones.
+PermutationTestResult permutation_test(const MrtData& data, const EffectFit& observed, const ReshuffleRefit& refit,
+                                       const PermutationSettings& settings);
+
+// WCLS with MRTAnalysis's correction rule and settings.joint_form (the observed fit must succeed:
+// wcls_inference's UserError otherwise).
 PermutationTestResult permutation_test(const WclsDesign& design, const PermutationSettings& settings);
+
+// EMEE / EMEE2 (the design's variant) with intervals at `confidence_level`; the joint test is
+// Hotelling's T^2 (settings.joint_form does not apply). The observed fit must succeed (emee_inference's
+// UserError otherwise).
+PermutationTestResult permutation_test(const EmeeDesign& design, double confidence_level,
+                                       const PermutationSettings& settings);
 
 }  // namespace mrtsim

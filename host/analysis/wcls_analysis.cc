@@ -13,9 +13,6 @@
 namespace mrtsim {
 namespace {
 
-
-
-
 // Not inlined: inlining all kMaxWclsDim instances into the dispatcher makes one huge function
 // that takes the compiler minutes and gigabytes to optimize.
 template <int D>
@@ -59,44 +56,45 @@ void require_fit(const WclsEstimate& estimate, int dim) {
     case FitStatus::kSingularLeaveOut:
       throw UserError("the small-sample correction is undefined: leaving out one subject makes the design "
                       "singular (a coefficient is determined by a single subject)");
-    case FitStatus::kSingularNuisance:  // a DCEE status: WCLS has no nuisance models
+    case FitStatus::kSingularNuisance:  // DCEE and EMEE statuses: a WCLS fit never returns them
+    case FitStatus::kNotConverged:
+    case FitStatus::kFittedProbabilityAtLeastOne:
       break;
   }
   throw std::logic_error("unknown WCLS fit status");
 }
 
-std::vector<CoefficientInference> coefficient_block(const WclsEstimate& estimate, const std::vector<std::string>& terms,
-                                                    int first, double df) {
-  const double critical = student_t_quantile(df, 0.5 + kWclsConfidenceLevel / 2);
+}  // namespace
+
+std::vector<CoefficientInference> t_coefficient_block(const std::vector<std::string>& terms,
+                                                      const Eigen::VectorXd& theta, const Eigen::MatrixXd& variance,
+                                                      int first, double df, double confidence_level) {
+  const double critical = student_t_quantile(df, 0.5 + confidence_level / 2);
   std::vector<CoefficientInference> block;
   for (std::size_t k = 0; k < terms.size(); ++k) {
     const int j = first + static_cast<int>(k);
-    const double estimate_j = estimate.theta(j);
-    const double se = std::sqrt(estimate.variance(j, j));
+    const double estimate_j = theta(j);
+    const double se = std::sqrt(variance(j, j));
     block.push_back({terms[k], estimate_j, se, estimate_j - critical * se, estimate_j + critical * se,
                      student_t_two_sided_p(df, estimate_j / se)});
   }
   return block;
 }
 
-// Joint test of beta = 0 by the shared rule of host/stats/joint_test.h.
-JointTest joint_test(const WclsEstimate& estimate, int num_effects, int dim, JointTestForm form) {
-  const JointTestScale scale = form == JointTestForm::kHotellingT2
-                                   ? hotelling_t2_scale(num_effects, dim, estimate.n_eff)
-                                   : mrtanalysis_scale(num_effects, dim, estimate.n_eff);
+JointTest joint_test(JointTestForm form, double statistic, int num_effects, int dim, int n_eff, double level) {
+  const JointTestScale scale = form == JointTestForm::kHotellingT2 ? hotelling_t2_scale(num_effects, dim, n_eff)
+                                                                   : mrtanalysis_scale(num_effects, dim, n_eff);
   JointTest test;
   test.form = form;
   test.reference = scale.reference;
-  test.statistic = estimate.joint_statistic;
+  test.statistic = statistic;
   test.df1 = scale.df1;
   test.df2 = scale.df2;
   test.f_statistic = test.statistic * scale.t2_to_f;
-  test.critical_value = f_quantile(scale.df1, scale.df2, kWclsConfidenceLevel) / scale.t2_to_f;
+  test.critical_value = f_quantile(scale.df1, scale.df2, level) / scale.t2_to_f;
   test.p_value = f_upper_tail(scale.df1, scale.df2, test.f_statistic);
   return test;
 }
-
-}  // namespace
 
 std::vector<std::string> wcls_control_columns(const WclsModelSpec& model) {
   std::vector<std::string> columns = model.controls;
@@ -147,11 +145,14 @@ WclsAnalysis wcls_inference(const WclsDesign& design, const WclsEstimate& estima
   analysis.n_eff = estimate.n_eff;
   analysis.df = estimate.n_eff - design.dim();
   analysis.small_sample_correction = estimate.corrected;
-  analysis.control = coefficient_block(estimate, design.control_terms, 0, analysis.df);
-  analysis.effect = coefficient_block(estimate, design.effect_terms, design.num_controls(), analysis.df);
+  analysis.control = t_coefficient_block(design.control_terms, estimate.theta, estimate.variance, 0, analysis.df,
+                                         kWclsConfidenceLevel);
+  analysis.effect = t_coefficient_block(design.effect_terms, estimate.theta, estimate.variance,
+                                        design.num_controls(), analysis.df, kWclsConfidenceLevel);
   analysis.effect_variance = estimate.variance.bottomRightCorner(design.num_effects(), design.num_effects());
   if (estimate.status == FitStatus::kOk)
-    analysis.joint = joint_test(estimate, design.num_effects(), design.dim(), form);
+    analysis.joint = joint_test(form, estimate.joint_statistic, design.num_effects(), design.dim(), estimate.n_eff,
+                                kWclsConfidenceLevel);
   return analysis;
 }
 

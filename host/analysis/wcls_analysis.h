@@ -102,6 +102,16 @@ struct JointTest {
   double p_value;
 };
 
+// Per-coefficient t-intervals at `confidence_level` and two-sided t p-values with `df` degrees of
+// freedom, for the coefficients first, first + 1, ... of theta, named by `terms`.
+std::vector<CoefficientInference> t_coefficient_block(const std::vector<std::string>& terms,
+                                                      const Eigen::VectorXd& theta, const Eigen::MatrixXd& variance,
+                                                      int first, double df, double confidence_level);
+
+// The joint test of beta = 0 from statistic = beta' V_beta^-1 beta by the rule of
+// host/stats/joint_test.h; its critical value is that of a test at level 1 - `level`.
+JointTest joint_test(JointTestForm form, double statistic, int num_effects, int dim, int n_eff, double level);
+
 struct WclsAnalysis {
   std::size_t n_subjects;  // subjects in the data
   int n_eff;               // subjects with at least one available row

@@ -1,7 +1,8 @@
-// What the real-data analysis commands (wcls, permute, dcee) share: the data-set options, the
+// What the real-data analysis commands (wcls, emee, permute, dcee) share: the data-set options, the
 // column-list rule and the JSON rows of a coefficient table.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,8 @@ nlohmann::ordered_json coefficients_json(const std::vector<CoefficientInference>
 
 // A matrix as an array of rows (the "variance" of the effect coefficients).
 nlohmann::ordered_json matrix_json(const Eigen::MatrixXd& m);
+
+// The joint test of beta = 0 as a JSON object; null when it is undefined.
+nlohmann::ordered_json joint_json(const std::optional<JointTest>& joint);
 
 }  // namespace mrtsim::cli

@@ -10,6 +10,7 @@ void add_run_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_samplesize_commands(CLI::App& app);
 void add_wcls_command(CLI::App& app);
+void add_emee_command(CLI::App& app);
 void add_dcee_command(CLI::App& app);
 void add_permute_command(CLI::App& app);
 

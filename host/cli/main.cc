@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   mrtsim::cli::add_merge_command(app);
   mrtsim::cli::add_samplesize_commands(app);
   mrtsim::cli::add_wcls_command(app);
+  mrtsim::cli::add_emee_command(app);
   mrtsim::cli::add_dcee_command(app);
   mrtsim::cli::add_permute_command(app);
   try {

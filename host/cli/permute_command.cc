@@ -1,5 +1,5 @@
-// `mrtsim permute`: permutation / re-randomization robustness check of one WCLS analysis
-// (host/analysis/permutation_test.h), printed as JSON (docs/architecture.md §5) or as a table.
+// `mrtsim permute`: permutation / re-randomization robustness check of one WCLS or EMEE/EMEE2
+// analysis (host/analysis/permutation_test.h), printed as JSON (docs/architecture.md §5) or as a table.
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -11,13 +11,16 @@
 
 #include "host/analysis/permutation_test.h"
 #include "host/cli/commands.h"
+#include "host/cli/emee_options.h"
 #include "host/cli/wcls_options.h"
+#include "core/user_error.h"
 
 namespace mrtsim::cli {
 namespace {
 
 struct PermuteOptions {
   WclsDataOptions data;
+  std::string estimator = "wcls";
   std::string scheme = "permute";
   PermutationSettings settings;
   std::string format = "table";
@@ -33,7 +36,7 @@ nlohmann::ordered_json effect_json(const CoefficientPermutation& c) {
           {"quantiles", {{"q2.5", c.quantiles.q025}, {"q50", c.quantiles.q50}, {"q97.5", c.quantiles.q975}}}};
 }
 
-nlohmann::ordered_json result_json(const PermutationTestResult& result) {
+nlohmann::ordered_json result_json(const PermutationTestResult& result, const nlohmann::ordered_json& observed) {
   nlohmann::ordered_json effects = nlohmann::ordered_json::array();
   for (const CoefficientPermutation& c : result.effect) effects.push_back(effect_json(c));
   nlohmann::ordered_json joint = nullptr;
@@ -52,12 +55,12 @@ nlohmann::ordered_json result_json(const PermutationTestResult& result) {
           {"effect", effects},
           {"joint", joint},
           {"significant_share", result.joint ? nlohmann::ordered_json(result.joint->significant_share) : nullptr},
-          {"observed", wcls_analysis_json(result.observed)}};
+          {"observed", observed}};
 }
 
-void print_table(const PermutationTestResult& result, const std::string& path) {
-  std::printf("%s check of WCLS on %s: %u reshuffles (seed %llu), %u completed, %u failed (left out)\n",
-              kReshuffleSchemeNames.name(result.settings.scheme), path.c_str(), result.settings.reshuffles,
+void print_table(const PermutationTestResult& result, const std::string& estimator, const std::string& path) {
+  std::printf("%s check of %s on %s: %u reshuffles (seed %llu), %u completed, %u failed (left out)\n",
+              kReshuffleSchemeNames.name(result.settings.scheme), estimator.c_str(), path.c_str(), result.settings.reshuffles,
               static_cast<unsigned long long>(result.settings.seed), result.completed, result.failed);
   std::printf("\n%-20s %12s %12s %12s %12s %12s %12s %12s\n", "", "Estimate", "p-value", "perm p", "share sig",
               "q2.5%", "q50%", "q97.5%");
@@ -74,15 +77,36 @@ void print_table(const PermutationTestResult& result, const std::string& path) {
               result.settings.alpha, result.joint->significant_share);
 }
 
-void run_permute(PermuteOptions options) {
+// The check and the observed analysis's JSON object.
+struct CheckedAnalysis {
+  PermutationTestResult result;
+  nlohmann::ordered_json observed;
+};
+
+CheckedAnalysis check_wcls(const PermuteOptions& options) {
   const WclsDesign design = load_wcls_design(options.data);
+  return {permutation_test(design, options.settings),
+          wcls_analysis_json(analyze_wcls(design, options.settings.joint_form))};
+}
+
+CheckedAnalysis check_emee(const PermuteOptions& options, EmeeVariant variant) {
+  if (options.data.mrtanalysis_joint_test)
+    throw UserError("--mrtanalysis-joint-test applies to --estimator wcls only");
+  const EmeeDesign design = load_emee_design(options.data.data, variant);
+  return {permutation_test(design, kDefaultEmeeConfidenceLevel, options.settings),
+          emee_analysis_json(analyze_emee(design, kDefaultEmeeConfidenceLevel))};
+}
+
+void run_permute(PermuteOptions options) {
   options.settings.scheme = kReshuffleSchemeNames.parse(options.scheme, "--scheme", "scheme");
   options.settings.joint_form = options.data.joint_form();
-  const PermutationTestResult result = permutation_test(design, options.settings);
+  const CheckedAnalysis checked = options.estimator == "wcls"    ? check_wcls(options)
+                                  : options.estimator == "emee" ? check_emee(options, EmeeVariant::kEmee)
+                                                                : check_emee(options, EmeeVariant::kEmee2);
   if (options.format == "json")
-    std::cout << result_json(result).dump(2) << "\n";
+    std::cout << result_json(checked.result, checked.observed).dump(2) << "\n";
   else
-    print_table(result, design.data.path);
+    print_table(checked.result, options.estimator, options.data.data.data_path);
 }
 
 }  // namespace
@@ -90,8 +114,12 @@ void run_permute(PermuteOptions options) {
 void add_permute_command(CLI::App& app) {
   auto options = std::make_shared<PermuteOptions>();
   CLI::App* command = app.add_subcommand(
-      "permute", "permutation / re-randomization robustness check of a WCLS analysis of one MRT data set");
+      "permute", "permutation / re-randomization robustness check of a WCLS or EMEE analysis of one MRT data set");
   add_wcls_data_options(command, options->data);
+  command->add_option("--estimator", options->estimator,
+                      "the analysis: wcls (continuous outcome) or emee / emee2 (binary outcome, log relative risk)")
+      ->check(CLI::IsMember({"wcls", "emee", "emee2"}))
+      ->capture_default_str();
   command->add_option("--reshuffles", options->settings.reshuffles, "number of reshuffled data sets")
       ->check(CLI::Range(1u, kMaxReshuffles))
       ->capture_default_str();

@@ -1,25 +1,6 @@
 #include "host/cli/wcls_options.h"
 
-#include <optional>
-#include <vector>
-
 namespace mrtsim::cli {
-namespace {
-
-nlohmann::ordered_json joint_json(const std::optional<JointTest>& joint) {
-  if (!joint) return nullptr;
-  return {{"hypothesis", "all effect coefficients are 0"},
-          {"form", joint->form == JointTestForm::kHotellingT2 ? "hotelling_t2" : "mrtanalysis"},
-          {"reference", joint->reference},
-          {"statistic", joint->statistic},
-          {"f_statistic", joint->f_statistic},
-          {"df1", joint->df1},
-          {"df2", joint->df2},
-          {"critical_value", joint->critical_value},
-          {"p_value", joint->p_value}};
-}
-
-}  // namespace
 
 nlohmann::ordered_json wcls_analysis_json(const WclsAnalysis& analysis) {
   return {{"estimator", "wcls"},

@@ -139,6 +139,14 @@ void require_probability(const CsvTable& table, const std::string& name, const s
                       format_number(values[row]));
 }
 
+void require_binary_outcome(const CsvTable& table, const std::string& name, const std::vector<double>& values,
+                            const std::vector<unsigned char>& available) {
+  for (std::size_t row = 0; row < values.size(); ++row)
+    if (available[row] && values[row] != 0.0 && values[row] != 1.0)
+      throw UserError(table.where(name, row) + ": a binary outcome must be 0 or 1 on available rows, got " +
+                      format_number(values[row]));
+}
+
 std::vector<int> read_treatment(const CsvTable& table, const std::string& name,
                                 const std::vector<unsigned char>& available, const std::string& scope) {
   const std::vector<double> values = read_numeric(table, name, "treatment");
@@ -248,14 +256,17 @@ MrtData read_mrt_csv(const std::string& path, const MrtColumnSpec& spec) {
   read_subjects(table, spec.id, &data);
   const std::vector<unsigned char> checked_rows =
       spec.every_row_complete ? std::vector<unsigned char>(table.num_rows(), 1) : data.available;
-  const std::string scope = spec.every_row_complete ? "on a row (DCEE uses every row, available or not)"
-                                                    : "on an available row";
+  const std::string scope =
+      spec.every_row_complete ? "on a row (" + spec.every_row_reason + ")" : "on an available row";
 
   data.outcome = read_numeric(table, spec.outcome, "outcome");
   require_present(table, spec.outcome, data.outcome, checked_rows, scope);
+  if (spec.binary_outcome) require_binary_outcome(table, spec.outcome, data.outcome, data.available);
   data.treatment = read_treatment(table, spec.treatment, checked_rows, scope);
   data.rand_prob = read_column_or_constant(table, spec.rand_prob, "randomization probability");
   require_probability(table, spec.rand_prob, "randomization probability", data.rand_prob, data.available);
+  if (spec.rand_prob_on_every_row && table.has_column(spec.rand_prob))
+    require_present(table, spec.rand_prob, data.rand_prob, checked_rows, scope);
   if (!spec.numerator_prob.empty()) {
     data.numerator_prob = read_column_or_constant(table, spec.numerator_prob, "numerator probability");
     require_probability(table, spec.numerator_prob, "numerator probability", data.numerator_prob, data.available);

@@ -51,8 +51,13 @@ struct MrtColumnSpec {
   std::string numerator_prob;  // empty: not read (the estimator supplies its default)
   std::vector<std::string> covariates;  // moderators and controls
   // DCEE fits its nuisance models and its bread on every row, so there outcome, treatment (0/1)
-  // and covariates must be present on unavailable rows too.
+  // and covariates must be present on unavailable rows too; `every_row_reason` says why in errors.
   bool every_row_complete = false;
+  std::string every_row_reason = "DCEE uses every row, available or not";
+  // A randomization probability column must also be present on unavailable rows (EMEE2).
+  bool rand_prob_on_every_row = false;
+  // The outcome must be 0 or 1 on available rows (binary outcome: EMEE, EMEE2).
+  bool binary_outcome = false;
 };
 
 // Validated data, rows in file order, each subject's rows contiguous. Values that are missing on

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds mrtsim (installing what it needs) and runs the whole test suite: the CTest suite (C++ unit
-# and statistical tests, CLI tests, repository checks, the installed-package example) and the R
-# package's check. CUDA tests run where a GPU is present and report themselves skipped elsewhere.
+# and statistical tests, CLI tests, repository checks, the installed-package example), then the R
+# package's R CMD check against the engine just built (scripts/r_check.sh). CUDA tests run where a
+# GPU is present and report themselves skipped elsewhere.
 #
 # Tests must use nothing outside the repository. Where a folder named "shared" sits beside the
 # checkout (as on the project's CI machines), it is hidden for the duration of the tests, so a test
@@ -25,3 +26,5 @@ if [ -e "$sibling" ]; then
 else
   "${ctest_command[@]}"
 fi
+
+bash scripts/r_check.sh

@@ -63,7 +63,7 @@ struct CohnRow {
   int outcome;     // Y_{t+1}, drawn on every row
 };
 
-// Decision points whose Philox blocks are drawn together: on the CPU in groups of eight AVX2 lanes
+// Decision points whose Philox blocks are drawn together: on the CPU 16 at a time (two groups of eight AVX2 lanes
 // (core/philox_avx2.h); a CUDA thread draws one at a time.
 #if defined(__CUDA_ARCH__)
 constexpr int kCohnDecisionBatch = 1;

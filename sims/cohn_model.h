@@ -63,8 +63,8 @@ struct CohnRow {
   int outcome;     // Y_{t+1}, drawn on every row
 };
 
-// Decision points whose Philox blocks are drawn together: on the CPU 16 at a time (two groups of eight AVX2 lanes
-// (core/philox_avx2.h); a CUDA thread draws one at a time.
+// Decision points whose Philox blocks are drawn together: on the CPU 16 at a time, two groups of
+// eight AVX2 lanes (core/philox_avx2.h); a CUDA thread draws one at a time.
 #if defined(__CUDA_ARCH__)
 constexpr int kCohnDecisionBatch = 1;
 #else

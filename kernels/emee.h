@@ -12,10 +12,11 @@
 //   EMEE: v_t = -(mu_t g; A Y f) (dD_t/dtheta' r_t + D_t rho_t' collapses to it since A is 0/1);
 //   EMEE2: v_t = rho_t (D_t does not depend on theta).
 //
-// The fit (fit_emee): Newton's method from a start value, each iteration one pass over the rows that
-// sums U = sum_t U_t and J = sum_t D_t v_t'; then one pass for the sandwich variance with per-subject
-// sums U_i, K_i = sum_t D_t rho_t' (available rows) and, for EMEE2, K_i^u = sum_t D_t rho_t' and
-// S_i^u = sum_t D_t r_t over the unavailable rows:
+// The fit (fit_emee = emee_newton + emee_sandwich, which the simulated replicates of
+// kernels/emee_simulation.h compose with tabulated rows): Newton's method from a start value, each
+// iteration one pass over the rows that sums U = sum_t U_t and J = sum_t D_t v_t'; then one pass for
+// the sandwich variance with per-subject sums U_i, K_i = sum_t D_t rho_t' (available rows) and, for
+// EMEE2, K_i^u = sum_t D_t rho_t' and S_i^u = sum_t D_t r_t over the unavailable rows:
 //   unadjusted: V = J^-1 (sum_i U_i U_i') J^-T;
 //   adjusted (MRTAnalysis's always-on small-sample correction): MRTAnalysis replaces r_i by
 //   (I - H_ii)^-1 r_i with the T_i x T_i matrix H_ii = R_i J^-1 D_i (R_i has the rows rho_t', D_i the
@@ -86,6 +87,8 @@ MRTSIM_UNROLL
     else
       effect_index += row.moderators[j - q] * theta(j);
   }
+  // The exp() calls below are the only transcendental functions of the EMEE kernels (fit and
+  // simulated replicates); a switch to core/fast_math.h happens here.
   EmeeRowTerms<D> terms;
   if (variant == EmeeVariant::kEmee) {
     const double a = row.treated;
@@ -143,6 +146,13 @@ struct EmeeNewtonSums {
     score += t.residual * t.design;
     add_outer(jacobian, t.design, t.jacobian_factor);
   }
+  // `count` rows with the same terms (a tabulated cohort, kernels/emee_simulation.h), or a row's
+  // probability (the population equations of host/engine/cohn_truth.h).
+  MRTSIM_HD MRTSIM_INLINE void add(const EmeeRowTerms<D>& t, double count) {
+    const Vec<D> weighted = count * t.design;
+    score += t.residual * weighted;
+    add_outer(jacobian, weighted, t.jacobian_factor);
+  }
 };
 
 // One subject's sums for the variance pass.
@@ -173,6 +183,13 @@ struct EmeeSubjectStats {
     unavailable_score += t.residual * t.design;
     add_outer(unavailable_leverage, t.design, t.residual_gradient);
   }
+  // A row of either kind: unavailable rows count for EMEE2 only (see the header comment).
+  MRTSIM_HD MRTSIM_INLINE void add_row(const EmeeRowTerms<D>& t, bool available, EmeeVariant variant) {
+    if (available)
+      add_available(t);
+    else if (variant == EmeeVariant::kEmee2)
+      add_unavailable(t);
+  }
 
   // u~_i = U_i + K_i (J - K_i - K_i^u)^-1 (U_i + S_i^u); false when the leave-out matrix is singular.
   MRTSIM_HD bool corrected_score(const Mat<D>& jacobian, Vec<D>* corrected) const {
@@ -188,6 +205,7 @@ struct EmeeSubjectStats {
 template <int D>
 struct EmeeFit {
   FitStatus status;
+  int n_eff;       // subjects: MRTAnalysis's n (unique ids, available rows or not), df = n - p - q
   int iterations;  // Newton passes (Jacobian evaluations), the last at theta
   Vec<D> theta;
   Mat<D> variance;             // small-sample adjusted: what summary() reports
@@ -204,18 +222,12 @@ MRTSIM_HD MRTSIM_INLINE bool all_finite(const double* values, int count) {
   return true;
 }
 
-// Fits EMEE or EMEE2 from `start` (MRTAnalysis: all zeros). `subject_rows(i, visit)` calls
-// visit(const EmeeRow&) for every row of subject i (available or not), in the same order on every
-// call; it is called once per Newton iteration and once more for the variance, so a caller without
-// per-subject memory (the CUDA backend) regenerates the rows each time. The last `num_effects`
-// coefficients are beta. Statuses, in the order they are checked: kNoData (n_subjects <= D: no
-// degrees of freedom n - p - q), kSingularBread (J singular at some iterate), kNotConverged,
-// kSingularLeaveOut, kFittedProbabilityAtLeastOne (then everything else is filled),
-// kSingularVariance (V_beta, adjusted or not, is not positive definite).
-template <int D, class SubjectRowsFn>
-MRTSIM_HD EmeeFit<D> fit_emee(const SubjectRowsFn& subject_rows, int n_subjects, int num_effects, EmeeVariant variant,
-                              const Vec<D>& start) {
+// The fit of n_subjects subjects before Newton's method: theta = start, everything else zero.
+template <int D>
+MRTSIM_HD EmeeFit<D> emee_fit_start(const Vec<D>& start, int n_subjects) {
   EmeeFit<D> fit;
+  fit.status = FitStatus::kOk;
+  fit.n_eff = n_subjects;
   fit.iterations = 0;
   fit.theta = start;
   fit.variance.setZero();
@@ -223,59 +235,58 @@ MRTSIM_HD EmeeFit<D> fit_emee(const SubjectRowsFn& subject_rows, int n_subjects,
   fit.joint_statistic = 0.0;
   fit.joint_statistic_unadjusted = 0.0;
   fit.max_fitted_prob = 0.0;
-  if (n_subjects <= D) {
-    fit.status = FitStatus::kNoData;
-    return fit;
-  }
-  const int q = D - num_effects;
+  return fit;
+}
 
-  EmeeNewtonSums<D> sums;
-  auto add_available_row = [&](const EmeeRow& row) {
-    if (row.available) sums.add(emee_row_terms<D>(variant, fit.theta, q, row));
-  };
+// Newton's method from fit.theta. `newton_pass(theta, sums)` adds U and J at theta to the cleared
+// `sums`. Returns true at convergence, with `sums` holding J at fit.theta; otherwise sets fit.status
+// to kSingularBread (J singular at some iterate) or kNotConverged (no root within kEmeeMaxIterations,
+// or the sums overflowed).
+template <int D, class NewtonPass>
+MRTSIM_HD bool emee_newton(const NewtonPass& newton_pass, EmeeFit<D>& fit, EmeeNewtonSums<D>& sums) {
   for (;;) {
     ++fit.iterations;
     sums.clear();
-    for (int i = 0; i < n_subjects; ++i) subject_rows(i, add_available_row);
+    newton_pass(fit.theta, sums);
     if (!all_finite(sums.score.data(), D) || !all_finite(sums.jacobian.data(), D * D)) {
       fit.status = FitStatus::kNotConverged;  // overflowed: the iterates diverge
-      return fit;
+      return false;
     }
     const SmallLu<D> jacobian_lu(sums.jacobian);
     if (jacobian_lu.singular()) {
       fit.status = FitStatus::kSingularBread;
-      return fit;
+      return false;
     }
     const Vec<D> step = jacobian_lu.solve(Vec<D>(-sums.score));
     bool converged = true;
     for (int j = 0; j < D; ++j) converged = converged && fabs(step(j)) <= kEmeeStepTolerance * (1.0 + fabs(fit.theta(j)));
-    if (converged) break;
+    if (converged) return true;
     if (fit.iterations == kEmeeMaxIterations) {
       fit.status = FitStatus::kNotConverged;
-      return fit;
+      return false;
     }
     fit.theta += step;
   }
+}
 
-  // Variance pass at theta, where sums.jacobian was evaluated.
-  const Mat<D>& jacobian = sums.jacobian;
+// The sandwich variances, joint statistics and final status at fit.theta, where `jacobian` is J.
+// `subject_stats(i, stats)` adds subject i's rows at fit.theta to the cleared `stats`. The status is
+// kSingularLeaveOut, kFittedProbabilityAtLeastOne (then everything else is filled),
+// kSingularVariance (V_beta, adjusted or not, is not positive definite) or kOk.
+template <int D, class SubjectStatsFn>
+MRTSIM_HD void emee_sandwich(const SubjectStatsFn& subject_stats, int n_subjects, int num_effects,
+                             const Mat<D>& jacobian, EmeeFit<D>& fit) {
   Mat<D> meat = Mat<D>::Zero(), meat_adjusted = Mat<D>::Zero();
   EmeeSubjectStats<D> stats;
-  auto add_row = [&](const EmeeRow& row) {
-    if (row.available)
-      stats.add_available(emee_row_terms<D>(variant, fit.theta, q, row));
-    else if (variant == EmeeVariant::kEmee2)
-      stats.add_unavailable(emee_row_terms<D>(variant, fit.theta, q, row));
-  };
   for (int i = 0; i < n_subjects; ++i) {
     stats.clear();
-    subject_rows(i, add_row);
+    subject_stats(i, stats);
     if (stats.available_rows == 0) continue;  // U_i = K_i = 0: no contribution, corrected or not
     if (stats.max_fitted_prob > fit.max_fitted_prob) fit.max_fitted_prob = stats.max_fitted_prob;
     Vec<D> corrected;
     if (!stats.corrected_score(jacobian, &corrected)) {
       fit.status = FitStatus::kSingularLeaveOut;
-      return fit;
+      return;
     }
     add_outer(meat, stats.score, stats.score);
     add_outer(meat_adjusted, corrected, corrected);
@@ -291,6 +302,40 @@ MRTSIM_HD EmeeFit<D> fit_emee(const SubjectRowsFn& subject_rows, int n_subjects,
     fit.status = FitStatus::kFittedProbabilityAtLeastOne;
   else
     fit.status = joint_defined ? FitStatus::kOk : FitStatus::kSingularVariance;
+}
+
+// Fits EMEE or EMEE2 from `start` (MRTAnalysis: all zeros). `subject_rows(i, visit)` calls
+// visit(const EmeeRow&) for every row of subject i (available or not), in the same order on every
+// call; it is called once per Newton iteration and once more for the variance, so a caller without
+// per-subject memory regenerates the rows each time. The last `num_effects` coefficients are beta.
+// Statuses, in the order they are checked: kNoData (n_subjects <= D: no degrees of freedom
+// n - p - q), then those of emee_newton and emee_sandwich.
+template <int D, class SubjectRowsFn>
+MRTSIM_HD EmeeFit<D> fit_emee(const SubjectRowsFn& subject_rows, int n_subjects, int num_effects, EmeeVariant variant,
+                              const Vec<D>& start) {
+  EmeeFit<D> fit = emee_fit_start<D>(start, n_subjects);
+  if (n_subjects <= D) {
+    fit.status = FitStatus::kNoData;
+    return fit;
+  }
+  const int q = D - num_effects;
+  const auto newton_pass = [&](const Vec<D>& theta, EmeeNewtonSums<D>& sums) {
+    const auto add_available_row = [&](const EmeeRow& row) {
+      if (row.available) sums.add(emee_row_terms<D>(variant, theta, q, row));
+    };
+    for (int i = 0; i < n_subjects; ++i) subject_rows(i, add_available_row);
+  };
+  EmeeNewtonSums<D> sums;
+  if (!emee_newton<D>(newton_pass, fit, sums)) return fit;
+
+  const auto subject_stats = [&](int i, EmeeSubjectStats<D>& stats) {
+    const auto add_row = [&](const EmeeRow& row) {
+      if (row.available || variant == EmeeVariant::kEmee2)
+        stats.add_row(emee_row_terms<D>(variant, fit.theta, q, row), row.available, variant);
+    };
+    subject_rows(i, add_row);
+  };
+  emee_sandwich<D>(subject_stats, n_subjects, num_effects, sums.jacobian, fit);
   return fit;
 }
 

@@ -10,12 +10,18 @@
 namespace mrtsim {
 
 // Slot s holds the replicate first + s of a batch. `dim` coefficients are reported per replicate.
+// The variance behind joint_statistic and std_errors is the estimator's own (small-sample adjusted
+// where it has a correction). Families that also report the plain, unadjusted sandwich (EMEE: the
+// paper's "unadjusted" test) write it to the last two arrays when they are not null; every other
+// family leaves them null.
 struct ReplicateOutput {
   int* status;              // FitStatus
   int* n_eff;               // subjects contributing to the fit
   double* joint_statistic;  // beta' V_beta^-1 beta of the effect coefficients
   double* estimates;        // [slot * dim + j]
   double* std_errors;       // [slot * dim + j]
+  double* joint_statistic_unadjusted;  // as joint_statistic with the unadjusted variance; may be null
+  double* std_errors_unadjusted;       // [slot * dim + j]; may be null
 };
 
 // A batch's outputs when every replicate also runs a permutation test (kernels/wcls_permutation.h).
@@ -40,6 +46,16 @@ MRTSIM_HD void write_replicate_fit(const Fit& fit, const ReplicateOutput& out, l
     out.estimates[slot * D + j] = fit.theta(j);
     out.std_errors[slot * D + j] = sqrt(fit.variance(j, j));
   }
+}
+
+// Writes the unadjusted variance of a fit with members variance_unadjusted and
+// joint_statistic_unadjusted (EMEE) to slot `slot` of `out`, where `out` has room for it.
+template <class Fit>
+MRTSIM_HD void write_unadjusted_variance(const Fit& fit, const ReplicateOutput& out, long long slot) {
+  constexpr int D = decltype(Fit::theta)::RowsAtCompileTime;
+  if (out.joint_statistic_unadjusted) out.joint_statistic_unadjusted[slot] = fit.joint_statistic_unadjusted;
+  if (out.std_errors_unadjusted)
+    for (int j = 0; j < D; ++j) out.std_errors_unadjusted[slot * D + j] = sqrt(fit.variance_unadjusted(j, j));
 }
 
 }  // namespace mrtsim

@@ -32,9 +32,13 @@ void run_wcls_permutation_replicates(Backend backend, int threads, int dim, cons
 template <class Launcher>
 ReplicateOutput place_output(Launcher& launcher, const ReplicateOutput& out, uint32_t count, int dim) {
   const size_t values = size_t(count) * dim;
-  return ReplicateOutput{launcher.output(out.status, count), launcher.output(out.n_eff, count),
-                         launcher.output(out.joint_statistic, count), launcher.output(out.estimates, values),
-                         launcher.output(out.std_errors, values)};
+  return ReplicateOutput{launcher.output(out.status, count),
+                         launcher.output(out.n_eff, count),
+                         launcher.output(out.joint_statistic, count),
+                         launcher.output(out.estimates, values),
+                         launcher.output(out.std_errors, values),
+                         launcher.output(out.joint_statistic_unadjusted, count),
+                         launcher.output(out.std_errors_unadjusted, values)};
 }
 
 template <class Launcher>

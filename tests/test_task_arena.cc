@@ -11,10 +11,12 @@
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/engine/cohn_scenario_plan.h"
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/scenario_plan.h"
 #include "kernels/distal_backend.h"
+#include "kernels/emee_backend.h"
 #include "kernels/task_arena.h"
 #include "kernels/wcls_backend.h"
 
@@ -73,6 +75,35 @@ INSTANTIATE_TEST_SUITE_P(
                       "treatment_carryover: {lags: 3, eta_exposure: -0.1, eta_noise: 0.1, gamma_level: 0.2, "
                       "gamma_effect: 0.3, monte_carlo_subjects: 10000}"),
     [](const ::testing::TestParamInfo<std::string>& info) { return info.index == 0 ? "ErrorScale" : "Carryover"; });
+
+// The cohn2023 model's arrays (availability, randomization and success probabilities) and the EMEE
+// design's (controls, moderators, numerator probability), with EMEE so that the numerator is read.
+TEST(TaskArena, RelocatedEmeeTaskReadsNothingOfTheOriginalArrays) {
+  const StudyConfig study = parse_study(R"(study: {name: arena, seed: 5, replicates: 10}
+model:
+  type: cohn2023
+  decisions: 10
+  availability: {shape: sine, mean: 0.7, amplitude: 0.2}
+  rand_prob: {first: 0.6, last: 0.4}
+  spnc: {shape: linear_theta, theta: 0.3, average: 0.3}
+  effect: {shape: linear_theta, theta: -0.2, average: 1.3}
+sample_size: 40
+analysis: {estimator: emee, controls: [t], moderators: [t], numerator_prob: 0.5}
+)",
+                                        "arena.yaml");
+  const CohnScenarioPlan plan(study, study.scenarios[0], Hypothesis::kAlternative);
+  ReplicateBuffers direct(kCount, plan.dim(), false, true), relocated(kCount, plan.dim(), false, true);
+  run_emee_replicates(Backend::kCpu, 1, plan.dim(), plan.task(), plan.arena(), 0, kCount, direct.fits());
+
+  std::vector<std::byte> packed(plan.arena().packed_bytes());
+  plan.arena().pack(packed.data());
+  const EmeeSimulationTask moved = relocate_task(plan.task(), plan.arena(), packed.data());
+  const_cast<TaskArena&>(plan.arena()).poison();
+  run_emee_replicates(Backend::kCpu, 1, plan.dim(), moved, plan.arena(), 0, kCount, relocated.fits());
+  EXPECT_TRUE(bit_identical(direct, relocated));
+  EXPECT_TRUE(direct.std_errors_unadjusted == relocated.std_errors_unadjusted);
+  for (int status : relocated.status) EXPECT_EQ(status, static_cast<int>(FitStatus::kOk));
+}
 
 TEST(TaskArena, DistalTasksHaveNoArraysToMove) {
   const StudyConfig study = parse_study(R"(study: {name: d, seed: 3, replicates: 10}

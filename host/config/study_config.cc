@@ -165,8 +165,13 @@ QianModelConfig parse_qian_model(const YamlMap& m) {
   return c;
 }
 
+bool is_emee(Estimator e) { return e == Estimator::kEmee || e == Estimator::kEmee2; }
+
 // The analyses the qian2025 model supports: controls X and Z (the paper's), moderators none or Z.
 void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m) {
+  if (is_emee(a.estimator))
+    throw UserError(m.where("estimator") + ": estimator " + kEstimatorNames.name(a.estimator) +
+                    " needs a binary proximal outcome (model type cohn2023)");
   const auto has_term = [](const std::vector<Term>& terms, Term::Variable v) {
     for (const Term& t : terms)
       if (t.variable == v) return true;
@@ -188,6 +193,9 @@ void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m) {
 }
 
 void check_proximal_analysis(const AnalysisConfig& a, const YamlMap& m) {
+  if (is_emee(a.estimator))
+    throw UserError(m.where("estimator") + ": estimator " + kEstimatorNames.name(a.estimator) +
+                    " needs a binary outcome (model type cohn2023)");
   if (a.estimator != Estimator::kWcls)
     throw UserError(m.where("estimator") + ": estimator " + kEstimatorNames.name(a.estimator) +
                     " needs a distal outcome (model type qian2025)");
@@ -196,6 +204,27 @@ void check_proximal_analysis(const AnalysisConfig& a, const YamlMap& m) {
       if (t.is_covariate())
         throw UserError(m.where(terms == &a.controls ? "controls" : "moderators") + ": term '" + t.name +
                         "' is a covariate of the qian2025 model, not of liao2016");
+}
+
+// The analyses of the cohn2023 model: EMEE or EMEE2 of the binary outcome, with terms that are
+// functions of the decision point (the paper's g_t and f_t: 1, t, t^2).
+void check_binary_analysis(const AnalysisConfig& a, const YamlMap& m) {
+  if (!is_emee(a.estimator))
+    throw UserError(m.where("estimator") + ": the cohn2023 model's binary outcome is analysed by estimator emee or "
+                    "emee2 (got " + kEstimatorNames.name(a.estimator) + ")");
+  for (const auto* terms : {&a.controls, &a.moderators})
+    for (const Term& t : *terms)
+      if (t.is_covariate() || t.variable == Term::Variable::kDay)
+        throw UserError(m.where(terms == &a.controls ? "controls" : "moderators") + ": term '" + t.name +
+                        "' is not a term of the cohn2023 model (it has decision points t = 1..m, no days or "
+                        "covariates: use t, t^2, ... or decision, decision^2, ...)");
+  if (m.has("small_sample_correction"))
+    throw UserError(m.where("small_sample_correction") +
+                    ": EMEE reports both variances, the small-sample adjusted one (tests and intervals) and the "
+                    "unadjusted one; small_sample_correction is for wcls");
+  if (a.estimator == Estimator::kEmee2 && m.has("numerator_prob"))
+    throw UserError(m.where("numerator_prob") +
+                    ": emee2 centres the treatment at the randomization probability; numerator_prob is for emee");
 }
 
 std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
@@ -308,25 +337,41 @@ std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file
   return axes;
 }
 
-// `sample_size: formula` or `sample_size: {method: formula, power, max_n, effect, availability}`.
-FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const LiaoModelConfig& model,
-                                            double default_target_power) {
+// `sample_size: formula` or `sample_size: {method: formula, power, ...}` with the formula inputs that
+// may differ from the model's: liao2016 {max_n, effect, availability}, cohn2023 {availability, spnc,
+// effect} (same syntax as in the model).
+FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const ScenarioConfig& s, double default_target_power) {
   FormulaSampleSize f;
   f.where = root.where("sample_size");
-  f.effect = model.effect;
-  f.availability = model.availability;
+  f.effect = s.model.effect;
+  f.availability = s.model.availability;
+  f.binary_design = s.binary_model.design;
   f.target_power = default_target_power;
   if (root.child("sample_size").IsMap()) {
     const YamlMap m = root.map("sample_size");
     const std::string method = m.get_string("method");
     if (method != "formula") throw UserError(m.where("method") + ": unknown method '" + method + "' (expected formula)");
     f.target_power = m.get_double("power", 0.01, 0.9999, default_target_power);
-    f.max_n = static_cast<int>(m.get_int("max_n", 10, kMaxSampleSize, 1000));
-    if (m.has("effect")) f.effect = parse_shape(m.map("effect"), -1e6, 1e6, "day_max");
-    if (m.has("availability")) f.availability = parse_shape(m.map("availability"), 0.0, 1.0, "change_day");
-    m.reject_unknown_keys({"method", "power", "max_n", "effect", "availability"});
+    if (s.model_type == ModelType::kCohn2023) {
+      f.binary_design = parse_cohn_formula_design(m, s.binary_model.design);
+      m.reject_unknown_keys({"method", "power", "availability", "spnc", "effect"});
+    } else {
+      f.max_n = static_cast<int>(m.get_int("max_n", 10, kMaxSampleSize, 1000));
+      if (m.has("effect")) f.effect = parse_shape(m.map("effect"), -1e6, 1e6, "day_max");
+      if (m.has("availability")) f.availability = parse_shape(m.map("availability"), 0.0, 1.0, "change_day");
+      m.reject_unknown_keys({"method", "power", "max_n", "effect", "availability"});
+    }
   }
   return f;
+}
+
+// `sample_size: N`, or the formula.
+void parse_sample_size(const YamlMap& root, ScenarioConfig& s, double target_power) {
+  const YAML::Node size = root.child("sample_size");
+  if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
+    s.formula = parse_formula_sample_size(root, s, target_power);
+  else
+    s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
 }
 
 ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file, double target_power) {
@@ -342,17 +387,19 @@ ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& fil
     s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
     return s;
   }
+  if (s.model_type == ModelType::kCohn2023) {
+    s.binary_model = parse_cohn_model(model);
+    check_binary_analysis(s.analysis, analysis);
+    parse_sample_size(root, s, target_power);
+    return s;
+  }
   s.model = parse_model(model);
   check_proximal_analysis(s.analysis, analysis);
   if (s.analysis.permutation && s.model.num_decisions() > kMaxPermutationDecisions)
     throw UserError(analysis.where("permutation") + ": permutation tests support at most " +
                     std::to_string(kMaxPermutationDecisions) + " decision points; the model has " +
                     std::to_string(s.model.num_decisions()));
-  const YAML::Node size = root.child("sample_size");
-  if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
-    s.formula = parse_formula_sample_size(root, s.model, target_power);
-  else
-    s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
+  parse_sample_size(root, s, target_power);
   return s;
 }
 
@@ -387,6 +434,7 @@ double Term::value(int t, int decisions_per_day) const {
     case Variable::kOne: return 1.0;
     case Variable::kDay: return std::pow(static_cast<double>(t / decisions_per_day), power);
     case Variable::kDecision: return std::pow(static_cast<double>(t), power);
+    case Variable::kDecisionPoint: return std::pow(static_cast<double>(t + 1), power);
     case Variable::kCovariateX:
     case Variable::kCovariateZ: break;  // simulated per row, not a function of t
   }
@@ -395,6 +443,7 @@ double Term::value(int t, int decisions_per_day) const {
 
 std::vector<Term> AnalysisConfig::control_terms() const {
   std::vector<Term> terms = controls;
+  if (estimator == Estimator::kEmee || estimator == Estimator::kEmee2) return terms;
   for (const Term& m : moderators) {
     bool present = false;
     for (const Term& c : terms) present = present || c == m;
@@ -426,10 +475,11 @@ Term parse_term(const std::string& text, const std::string& where) {
   }
   if (variable == "day") term.variable = Term::Variable::kDay;
   else if (variable == "decision") term.variable = Term::Variable::kDecision;
+  else if (variable == "t") term.variable = Term::Variable::kDecisionPoint;
   else
     throw UserError(where + ": unknown term '" + text +
-                    "' (expected 1, day, day^k, decision or decision^k, 0-based indices; or X or Z, covariates of "
-                    "the qian2025 model)");
+                    "' (expected 1, day, day^k, decision or decision^k, 0-based indices; t or t^k, the decision "
+                    "point 1..T; or X or Z, covariates of the qian2025 model)");
   return term;
 }
 
@@ -509,7 +559,8 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   }
   for (const ScenarioConfig& scenario : study.scenarios)
     if (root.has("truth") && scenario.model_type != ModelType::kQian2025)
-      throw UserError(root.where("truth") + ": the liao2016 model's true values are exact; 'truth' is for qian2025");
+      throw UserError(root.where("truth") + ": the " + kModelTypeNames.name(scenario.model_type) +
+                      " model's true values are exact; 'truth' is for qian2025");
   return study;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/config/cohn_model_config.h"
 #include "host/stats/cell_decisions.h"
 #include "kernels/reshuffle.h"
 #include "kernels/wcls.h"
@@ -76,18 +77,19 @@ struct QianModelConfig {
   LinearSequence alpha{1.0, 3.0}, beta{1.0, 2.0}, gamma{1.0, 1.5}, lambda{-1.0, -2.0}, xi{1.0, 2.0};
 };
 
-enum class ModelType { kLiao2016, kQian2025 };
-inline constexpr auto kModelTypeNames =
-    make_enum_table<ModelType>({{ModelType::kLiao2016, "liao2016"}, {ModelType::kQian2025, "qian2025"}});
+enum class ModelType { kLiao2016, kQian2025, kCohn2023 };
+inline constexpr auto kModelTypeNames = make_enum_table<ModelType>(
+    {{ModelType::kLiao2016, "liao2016"}, {ModelType::kQian2025, "qian2025"}, {ModelType::kCohn2023, "cohn2023"}});
 
 enum class Hypothesis { kNull, kAlternative };
 inline constexpr auto kHypothesisNames =
     make_enum_table<Hypothesis>({{Hypothesis::kNull, "null"}, {Hypothesis::kAlternative, "alternative"}});
 
-// A column of the design: a polynomial in the day index or in the decision index (0-based), 1, or a
-// covariate of the model (X or Z of the qian2025 model).
+// A column of the design: a polynomial in the day index or in the decision index (0-based), in the
+// decision point t = 1..T (the cohn2023 model's f_t and g_t), 1, or a covariate of the model (X or Z
+// of the qian2025 model).
 struct Term {
-  enum class Variable { kOne, kDay, kDecision, kCovariateX, kCovariateZ } variable = Variable::kOne;
+  enum class Variable { kOne, kDay, kDecision, kDecisionPoint, kCovariateX, kCovariateZ } variable = Variable::kOne;
   int power = 0;
   std::string name;  // as written in the YAML
   bool operator==(const Term& other) const { return variable == other.variable && power == other.power; }
@@ -97,12 +99,17 @@ struct Term {
 Term parse_term(const std::string& text, const std::string& where);
 
 enum class Estimator {
-  kWcls,  // weighted and centred least squares (proximal outcome; or the distal one as a comparator)
-  kDcee,  // distal causal excursion effects (qian2025 model)
-  kGee,   // GEE with working independence, unweighted, all rows (qian2025 comparator)
+  kWcls,   // weighted and centred least squares (proximal outcome; or the distal one as a comparator)
+  kDcee,   // distal causal excursion effects (qian2025 model)
+  kGee,    // GEE with working independence, unweighted, all rows (qian2025 comparator)
+  kEmee,   // binary proximal outcome, log relative risk, MRTAnalysis::emee (cohn2023 model)
+  kEmee2,  // the same, MRTAnalysis::emee2: the estimator of the binary sample-size formula
 };
-inline constexpr auto kEstimatorNames = make_enum_table<Estimator>(
-    {{Estimator::kWcls, "wcls"}, {Estimator::kDcee, "dcee"}, {Estimator::kGee, "gee"}});
+inline constexpr auto kEstimatorNames = make_enum_table<Estimator>({{Estimator::kWcls, "wcls"},
+                                                                    {Estimator::kDcee, "dcee"},
+                                                                    {Estimator::kGee, "gee"},
+                                                                    {Estimator::kEmee, "emee"},
+                                                                    {Estimator::kEmee2, "emee2"}});
 
 // A permutation test of H0: beta = 0 inside every replicate (WCLS on the liao2016 model).
 struct PermutationConfig {
@@ -122,8 +129,9 @@ struct AnalysisConfig {
   SmallSampleCorrection correction = SmallSampleCorrection::kAlways;
   TestRules rules;  // the joint test, interval kind, alpha and CI level
 
-  // The alpha block's terms: the controls, then the moderators that are not among them (MRTAnalysis
-  // adds every moderator main effect as a control). Its size is Liao's q.
+  // The alpha block's terms. WCLS: the controls, then the moderators that are not among them
+  // (MRTAnalysis::wcls adds every moderator main effect as a control); its size is Liao's q. EMEE
+  // and EMEE2: the controls alone, as MRTAnalysis::emee and emee2.
   std::vector<Term> control_terms() const;
 };
 
@@ -132,13 +140,15 @@ struct GridValue {
   std::string label;  // compact rendering of the value, e.g. "type=ar1 phi=0.3"
 };
 
-// `sample_size: formula`: N is to be chosen by the Liao et al. (2016) formula when the study is
-// planned (host/engine/sample_size_plan.h). Its effect and availability inputs default to the true
-// model's and may differ from it (an under-estimated effect or availability, Liao 2016 Section 6.3).
+// `sample_size: formula`: N is to be chosen by the model's formula when the study is planned
+// (host/engine/sample_size_plan.h): Liao et al. (2016) for liao2016, Cohn et al. (2023) for cohn2023.
+// Its inputs default to the true model's and may differ from it (an under-estimated effect or
+// availability, Liao 2016 Section 6.3; Cohn 2023 Sections 6.5-6.7).
 struct FormulaSampleSize {
   std::string where;  // "FILE:LINE: key 'sample_size'", for errors of the formula
-  ShapeSpec effect;
-  ShapeSpec availability;
+  ShapeSpec effect;        // liao2016
+  ShapeSpec availability;  // liao2016
+  CohnDesignConfig binary_design;  // cohn2023: availability, SPNC and relative risk of the formula
   double target_power = 0.8;
   int max_n = 1000;
   double predicted_power = 0.0;  // the formula's power at the chosen N, once chosen
@@ -150,10 +160,16 @@ struct ScenarioConfig {
   ModelType model_type = ModelType::kLiao2016;
   LiaoModelConfig model;        // model_type liao2016
   QianModelConfig distal_model;  // model_type qian2025
+  CohnModelConfig binary_model;  // model_type cohn2023
   AnalysisConfig analysis;      // the study's analysis with this scenario's grid values applied
 
   int num_decisions() const {
-    return model_type == ModelType::kQian2025 ? distal_model.decisions : model.num_decisions();
+    switch (model_type) {
+      case ModelType::kQian2025: return distal_model.decisions;
+      case ModelType::kCohn2023: return binary_model.decisions;
+      case ModelType::kLiao2016: break;
+    }
+    return model.num_decisions();
   }
   int sample_size = 0;  // 0 until planned when `formula` is set
   std::optional<FormulaSampleSize> formula;  // set when sample_size comes from the formula

@@ -1,7 +1,8 @@
 // What the study runner needs of one table cell (scenario x hypothesis), whatever the model and
 // estimator: the coefficients it reports, their true values, the test and interval rule, and the
 // per-replicate work on a backend. Implemented by ScenarioPlan (liao2016 model, WCLS on the
-// proximal outcome) and DistalScenarioPlan (qian2025 model, distal-outcome estimators).
+// proximal outcome), DistalScenarioPlan (qian2025 model, distal-outcome estimators) and
+// CohnScenarioPlan (cohn2023 model, EMEE on the binary proximal outcome).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,9 @@ class CellPlan {
   virtual CellDecisions decisions() const = 0;
   // True when every replicate also runs a permutation test (analysis.permutation).
   virtual bool has_permutation_test() const { return false; }
+  // True when the estimator also reports the unadjusted sandwich next to its small-sample adjusted
+  // variance (EMEE), so that run_replicates fills the unadjusted arrays of `out.fits`.
+  virtual bool has_unadjusted_variance() const { return false; }
   // Replicates first .. first + count - 1 into `out.fits` (coefficient_names().size() per
   // replicate) and, with a permutation test, its p-value arrays.
   virtual void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,

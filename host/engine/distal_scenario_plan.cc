@@ -14,7 +14,9 @@ DistalEstimator distal_estimator(Estimator e) {
   switch (e) {
     case Estimator::kDcee: return DistalEstimator::kDcee;
     case Estimator::kGee: return DistalEstimator::kGee;
-    case Estimator::kWcls: break;
+    case Estimator::kWcls:
+    case Estimator::kEmee:  // refused for the qian2025 model by the config (check_distal_analysis)
+    case Estimator::kEmee2: break;
   }
   return DistalEstimator::kWcls;
 }

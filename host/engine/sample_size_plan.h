@@ -1,5 +1,6 @@
-// Planning a study's sample sizes: scenarios with `sample_size: formula` get N from the Liao et al.
-// (2016) formula (host/samplesize/liao_formula.h) for their design, before any cell is planned.
+// Planning a study's sample sizes: scenarios with `sample_size: formula` get N from their model's
+// formula for their design, before any cell is planned: Liao et al. (2016) for liao2016
+// (host/samplesize/liao_formula.h), Cohn et al. (2023) for cohn2023 (host/samplesize/cohn_formula.h).
 #pragma once
 
 #include "host/config/study_config.h"

@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "host/engine/cohn_scenario_plan.h"
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/sample_size_plan.h"
@@ -59,9 +60,10 @@ class UnitComputer {
     const int dim = static_cast<int>(cell.coefficient_names().size());
     CellAccumulator accumulator(cell.truth_values().value, cell.decisions());
     const bool permutation = cell.has_permutation_test();
+    const bool unadjusted = cell.has_unadjusted_variance();
     const long long begin = run.front().first, end = run.back().first + run.back().count;
     const long long batch = std::min(options_.batch_size, end - begin);
-    ReplicateBuffers buffers(batch, dim, permutation);
+    ReplicateBuffers buffers(batch, dim, permutation, unadjusted);
     size_t unit = 0;
     for (long long first = begin; first < end; first += batch) {
       const long long count = std::min(batch, end - first);
@@ -69,8 +71,13 @@ class UnitComputer {
                           buffers.view());
       std::vector<UnitRecord> finished;
       for (long long r = 0; r < count; ++r) {
-        accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
-                        &buffers.std_errors[r * dim]);
+        if (unadjusted)
+          accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
+                          &buffers.std_errors[r * dim], buffers.joint_unadjusted[r],
+                          &buffers.std_errors_unadjusted[r * dim]);
+        else
+          accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
+                          &buffers.std_errors[r * dim]);
         if (permutation) accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
         if (first + r + 1 == run[unit].first + run[unit].count) {
           finished.push_back(UnitRecord{run[unit].index, std::string(kBackendNames.name(backend_)), accumulator.partial()});
@@ -102,6 +109,8 @@ namespace {
 std::unique_ptr<CellPlan> make_cell_plan(const StudyConfig& study, const ScenarioConfig& scenario,
                                          Hypothesis hypothesis, std::map<std::string, TruthValues>& truths) {
   if (scenario.model_type == ModelType::kLiao2016) return std::make_unique<ScenarioPlan>(study, scenario, hypothesis);
+  if (scenario.model_type == ModelType::kCohn2023)
+    return std::make_unique<CohnScenarioPlan>(study, scenario, hypothesis);
   const std::string key = distal_truth_key(scenario, hypothesis);
   auto truth = truths.find(key);
   if (truth == truths.end()) truth = truths.emplace(key, distal_truth_values(study, scenario, hypothesis)).first;
@@ -163,7 +172,7 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
     CellResult cell = cells_[c];
     const CellPlan& plan = *cell_plans_[c];
     cell.summary = summarize_cell(partials[c], plan.coefficient_names(), plan.truth_values().value, nominal_[c],
-                                  plan.has_permutation_test());
+                                  plan.has_permutation_test(), plan.has_unadjusted_variance());
     cell.truth = plan.truth_values();
     result.cells.push_back(std::move(cell));
   }

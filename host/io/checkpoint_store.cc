@@ -23,7 +23,7 @@ namespace {
 
 constexpr uint32_t kHeaderKind = 'H';
 constexpr uint32_t kUnitKind = 'U';
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;  // 3: unit records carry the unadjusted-variance tallies
 constexpr size_t kFrameOverhead = 12;  // kind, length, CRC
 constexpr uint32_t kMaxPayload = 64u << 20;  // a longer length field is damage, not an interrupted write
 
@@ -142,10 +142,13 @@ std::string unit_payload(const UnitRecord& record) {
     w.f64(m.se_sum);
     w.f64(m.squared_error_sum);
     w.i64(m.covered);
+    w.f64(m.se_sum_unadjusted);
+    w.i64(m.covered_unadjusted);
   }
   w.i64(p.permutation_tested);
   w.i64(p.permutation_rejections);
   w.i64(p.failed_reshuffles);
+  w.i64(p.rejections_unadjusted);
   return w.bytes();
 }
 
@@ -174,10 +177,13 @@ UnitRecord decode_unit(const std::string& payload) {
     m.se_sum = r.f64();
     m.squared_error_sum = r.f64();
     m.covered = r.i64();
+    m.se_sum_unadjusted = r.f64();
+    m.covered_unadjusted = r.i64();
   }
   p.permutation_tested = r.i64();
   p.permutation_rejections = r.i64();
   p.failed_reshuffles = r.i64();
+  p.rejections_unadjusted = r.i64();
   if (!r.at_end()) throw MalformedRecord("trailing bytes in a unit record");
   return record;
 }

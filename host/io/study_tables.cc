@@ -51,12 +51,22 @@ std::string labels_header(const StudyResult& result) {
   return header;
 }
 
+bool any_unadjusted(const StudyResult& result) {
+  for (const CellResult& cell : result.cells)
+    if (cell.summary.has_unadjusted) return true;
+  return false;
+}
+
+// The unadjusted-variance columns appear only in studies with such an estimator (EMEE), so that the
+// tables of every other study keep their columns.
 std::string rejection_csv(const StudyResult& result) {
+  const bool unadjusted = any_unadjusted(result);
   std::ostringstream out;
   out << stamp_header() << labels_header(result)
       << ",hypothesis,n_subjects,formula_power,decisions,replicates,fitted,failed,rejections,rejection_rate,mc_se,"
          "nominal,p_value_vs_nominal,flag,permutation_tested,permutation_rejections,permutation_rejection_rate,"
-         "permutation_mc_se,failed_reshuffles\n";
+         "permutation_mc_se,failed_reshuffles"
+      << (unadjusted ? ",rejection_rate_unadjusted,mc_se_unadjusted" : "") << "\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << stamp_row(result, cell) << labels_row(cell) << "," << kHypothesisNames.name(cell.hypothesis) << ","
@@ -65,18 +75,25 @@ std::string rejection_csv(const StudyResult& result) {
         << "," << number(s.nominal) << "," << number(s.nominal_p_value, 4) << "," << s.flag;
     if (s.has_permutation)
       out << "," << s.permutation_tested << "," << s.permutation_rejections << "," << number(s.permutation_rejection_rate)
-          << "," << number(s.permutation_mc_se) << "," << s.failed_reshuffles << "\n";
+          << "," << number(s.permutation_mc_se) << "," << s.failed_reshuffles;
     else
-      out << ",,,,,\n";  // no permutation test in this cell
+      out << ",,,,,";  // no permutation test in this cell
+    if (s.has_unadjusted)
+      out << "," << number(s.rejection_rate_unadjusted) << "," << number(s.rejection_mc_se_unadjusted);
+    else if (unadjusted)
+      out << ",,";  // this cell's estimator has no unadjusted variance
+    out << "\n";
   }
   return out.str();
 }
 
 std::string coefficients_csv(const StudyResult& result) {
+  const bool unadjusted = any_unadjusted(result);
   std::ostringstream out;
   out << stamp_header() << labels_header(result)
       << ",hypothesis,n_subjects,replicates,coefficient,truth,truth_mc_se,truth_simple_mean,mean_estimate,bias,"
-         "empirical_sd,mean_se,rmse,ci_coverage\n";
+         "empirical_sd,mean_se,rmse,ci_coverage"
+      << (unadjusted ? ",mean_se_unadjusted,ci_coverage_unadjusted" : "") << "\n";
   // Blank where the truth is exact / has no second definition.
   const auto optional_entry = [](const std::vector<double>& values, size_t j) {
     return j < values.size() ? number(values[j]) : std::string();
@@ -88,7 +105,12 @@ std::string coefficients_csv(const StudyResult& result) {
           << cell.sample_size << "," << cell.summary.replicates << "," << csv_field(c.name) << "," << number(c.truth)
           << "," << optional_entry(cell.truth.mc_se, j) << "," << optional_entry(cell.truth.simple_mean, j) << ","
           << number(c.mean_estimate) << "," << number(c.bias) << "," << number(c.empirical_sd) << ","
-          << number(c.mean_se) << "," << number(c.rmse) << "," << number(c.coverage) << "\n";
+          << number(c.mean_se) << "," << number(c.rmse) << "," << number(c.coverage);
+      if (cell.summary.has_unadjusted)
+        out << "," << number(c.mean_se_unadjusted) << "," << number(c.coverage_unadjusted);
+      else if (unadjusted)
+        out << ",,";
+      out << "\n";
     }
   }
   return out.str();
@@ -104,15 +126,23 @@ std::string markdown_stamp(const StudyResult& result) {
 std::string percent(double rate) { return number(100.0 * rate, 3); }
 
 std::string coefficients_markdown(const StudyResult& result) {
+  const bool unadjusted = any_unadjusted(result);
   std::ostringstream out;
   out << "| scenario | hypothesis | coefficient | truth | mean | bias | emp. SD | mean SE | RMSE | "
-      << number(100 * result.study.analysis.rules.ci_level, 3) << "% coverage |\n|---|---|---|---|---|---|---|---|---|---|\n";
+      << number(100 * result.study.analysis.rules.ci_level, 3) << "% coverage |"
+      << (unadjusted ? " mean SE (unadjusted) | coverage (unadjusted) |" : "")
+      << "\n|---|---|---|---|---|---|---|---|---|---|" << (unadjusted ? "---|---|" : "") << "\n";
   for (const CellResult& cell : result.cells)
-    for (const CoefficientSummary& c : cell.summary.coefficients)
+    for (const CoefficientSummary& c : cell.summary.coefficients) {
       out << "| " << cell.scenario << " | " << kHypothesisNames.name(cell.hypothesis) << " | " << c.name << " | "
           << number(c.truth, 4) << " | " << number(c.mean_estimate, 4) << " | " << number(c.bias, 3) << " | "
           << number(c.empirical_sd, 3) << " | " << number(c.mean_se, 3) << " | " << number(c.rmse, 3) << " | "
-          << number(c.coverage, 3) << " |\n";
+          << number(c.coverage, 3) << " |";
+      if (unadjusted)
+        out << " " << (cell.summary.has_unadjusted ? number(c.mean_se_unadjusted, 3) : "") << " | "
+            << (cell.summary.has_unadjusted ? number(c.coverage_unadjusted, 3) : "") << " |";
+      out << "\n";
+    }
   return out.str();
 }
 
@@ -121,13 +151,16 @@ std::string coefficients_markdown(const StudyResult& result) {
 std::string rejection_markdown(const StudyResult& result) {
   bool permutation = false;
   for (const CellResult& cell : result.cells) permutation = permutation || cell.summary.has_permutation;
+  const bool unadjusted = any_unadjusted(result);
   std::ostringstream out;
   out << markdown_stamp(result) << "| scenario |";
   for (const std::string& c : label_columns(result)) out << " " << c << " |";
   out << " hypothesis | N | formula power % | fitted | failed | rejection % | MC SE % | nominal % | flag |"
-      << (permutation ? " permutation rejection % | permutation MC SE % |" : "") << "\n|---|";
+      << (permutation ? " permutation rejection % | permutation MC SE % |" : "")
+      << (unadjusted ? " unadjusted rejection % | unadjusted MC SE % |" : "") << "\n|---|";
   for (size_t i = 0; i < label_columns(result).size(); ++i) out << "---|";
-  out << "---|---|---|---|---|---|---|---|---|" << (permutation ? "---|---|" : "") << "\n";
+  out << "---|---|---|---|---|---|---|---|---|" << (permutation ? "---|---|" : "") << (unadjusted ? "---|---|" : "")
+      << "\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << "| " << cell.scenario << " |";
@@ -139,6 +172,9 @@ std::string rejection_markdown(const StudyResult& result) {
     if (permutation)
       out << " " << (s.has_permutation ? percent(s.permutation_rejection_rate) : "") << " | "
           << (s.has_permutation ? percent(s.permutation_mc_se) : "") << " |";
+    if (unadjusted)
+      out << " " << (s.has_unadjusted ? percent(s.rejection_rate_unadjusted) : "") << " | "
+          << (s.has_unadjusted ? percent(s.rejection_mc_se_unadjusted) : "") << " |";
     out << "\n";
   }
   return out.str();
@@ -161,6 +197,10 @@ nlohmann::json study_json(const StudyResult& result) {
         entry["truth_mc_subjects"] = cell.truth.mc_subjects;
       }
       if (j < cell.truth.simple_mean.size()) entry["truth_simple_mean"] = cell.truth.simple_mean[j];
+      if (s.has_unadjusted) {
+        entry["mean_se_unadjusted"] = c.mean_se_unadjusted;
+        entry["ci_coverage_unadjusted"] = c.coverage_unadjusted;
+      }
       coefficients.push_back(entry);
     }
     cells.push_back({{"scenario", cell.scenario}, {"labels", labels},
@@ -177,6 +217,10 @@ nlohmann::json study_json(const StudyResult& result) {
                                      {"rejection_rate", s.permutation_rejection_rate},
                                      {"mc_se", s.permutation_mc_se},
                                      {"failed_reshuffles", s.failed_reshuffles}};
+    if (s.has_unadjusted)  // the estimator's unadjusted variance (EMEE)
+      cells.back()["unadjusted"] = {{"rejections", s.rejections_unadjusted},
+                                    {"rejection_rate", s.rejection_rate_unadjusted},
+                                    {"mc_se", s.rejection_mc_se_unadjusted}};
   }
   const StudyConfig& study = result.study;
   return {{"study", study.name}, {"file", study.file}, {"seed", study.seed}, {"engine_version", MRTSIM_VERSION},

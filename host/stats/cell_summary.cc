@@ -23,6 +23,8 @@ void merge_moments(CoefficientMoments& a, const CoefficientMoments& b) {
   a.se_sum += b.se_sum;
   a.squared_error_sum += b.squared_error_sum;
   a.covered += b.covered;
+  a.se_sum_unadjusted += b.se_sum_unadjusted;
+  a.covered_unadjusted += b.covered_unadjusted;
 }
 }  // namespace
 
@@ -34,13 +36,15 @@ void merge_partial(CellPartial& into, const CellPartial& other) {
   into.permutation_tested += other.permutation_tested;
   into.permutation_rejections += other.permutation_rejections;
   into.failed_reshuffles += other.failed_reshuffles;
+  into.rejections_unadjusted += other.rejections_unadjusted;
 }
 
 CellAccumulator::CellAccumulator(std::vector<double> truth, CellDecisions decisions)
     : truth_(std::move(truth)), decisions_(std::move(decisions)), partial_(truth_.size()) {}
 
 void CellAccumulator::add(int status, int n_eff, double joint_statistic, const double* estimates,
-                          const double* std_errors) {
+                          const double* std_errors, double joint_statistic_unadjusted,
+                          const double* std_errors_unadjusted) {
   ++partial_.replicates;
   if (status != static_cast<int>(FitStatus::kOk)) {
     ++partial_.failures[status];
@@ -52,6 +56,7 @@ void CellAccumulator::add(int status, int n_eff, double joint_statistic, const d
     return;
   }
   partial_.rejections += joint_statistic > critical;
+  if (std_errors_unadjusted) partial_.rejections_unadjusted += joint_statistic_unadjusted > critical;
   const double multiplier = decisions_.interval_multiplier(n_eff);
   for (size_t j = 0; j < truth_.size(); ++j) {
     CoefficientMoments& m = partial_.coefficients[j];
@@ -63,6 +68,10 @@ void CellAccumulator::add(int status, int n_eff, double joint_statistic, const d
     const double error = estimates[j] - truth_[j];
     m.squared_error_sum += error * error;
     m.covered += std::fabs(error) <= multiplier * std_errors[j];
+    if (std_errors_unadjusted) {
+      m.se_sum_unadjusted += std_errors_unadjusted[j];
+      m.covered_unadjusted += std::fabs(error) <= multiplier * std_errors_unadjusted[j];
+    }
   }
 }
 
@@ -74,7 +83,8 @@ void CellAccumulator::add_permutation(double joint_p_value, int failed_reshuffle
 }
 
 CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::string>& names,
-                           const std::vector<double>& truth, double nominal, bool has_permutation) {
+                           const std::vector<double>& truth, double nominal, bool has_permutation,
+                           bool has_unadjusted) {
   CellSummary s;
   s.replicates = partial.replicates;
   s.failures_by_status = partial.failures;
@@ -85,6 +95,9 @@ CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::st
   if (fitted > 0) {
     s.rejection_rate = static_cast<double>(partial.rejections) / fitted;
     s.rejection_mc_se = std::sqrt(s.rejection_rate * (1.0 - s.rejection_rate) / fitted);
+    s.rejection_rate_unadjusted = static_cast<double>(partial.rejections_unadjusted) / fitted;
+    s.rejection_mc_se_unadjusted =
+        std::sqrt(s.rejection_rate_unadjusted * (1.0 - s.rejection_rate_unadjusted) / fitted);
     s.nominal_p_value = binomial_two_sided_p(partial.rejections, fitted, nominal);
     if (s.nominal_p_value < kFlagLevel) s.flag = s.rejection_rate > nominal ? "high" : "low";
   }
@@ -101,10 +114,14 @@ CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::st
       c.rmse = std::sqrt(m.squared_error_sum / m.n);
       c.covered = m.covered;
       c.coverage = static_cast<double>(m.covered) / m.n;
+      c.mean_se_unadjusted = m.se_sum_unadjusted / m.n;
+      c.coverage_unadjusted = static_cast<double>(m.covered_unadjusted) / m.n;
     }
     s.coefficients.push_back(c);
   }
   s.has_permutation = has_permutation;
+  s.has_unadjusted = has_unadjusted;
+  s.rejections_unadjusted = partial.rejections_unadjusted;
   s.permutation_tested = partial.permutation_tested;
   s.permutation_rejections = partial.permutation_rejections;
   s.failed_reshuffles = partial.failed_reshuffles;

@@ -24,6 +24,9 @@ struct CoefficientSummary {
   double rmse = 0.0;
   long long covered = 0;
   double coverage = 0.0;
+  // With the estimator's unadjusted variance too (CellSummary::has_unadjusted): the same two with it.
+  double mean_se_unadjusted = 0.0;
+  double coverage_unadjusted = 0.0;
 };
 
 struct CellSummary {
@@ -45,8 +48,13 @@ struct CellSummary {
   double permutation_rejection_rate = 0.0;
   double permutation_mc_se = 0.0;
   long long failed_reshuffles = 0;
+  // Where the estimator also reports the unadjusted sandwich (EMEE), the joint test's rejections
+  // with it among the same successful fits (its mean SE and coverage are in `coefficients`).
+  bool has_unadjusted = false;
+  long long rejections_unadjusted = 0;
+  double rejection_rate_unadjusted = 0.0;
+  double rejection_mc_se_unadjusted = 0.0;
 };
-
 
 // Running moments of one coefficient's estimates over successful fits: Welford mean / M2 of the
 // estimate, plus sums for the mean SE, the RMSE and the coverage.
@@ -57,6 +65,8 @@ struct CoefficientMoments {
   double se_sum = 0.0;
   double squared_error_sum = 0.0;
   long long covered = 0;
+  double se_sum_unadjusted = 0.0;  // zero unless the estimator reports an unadjusted variance
+  long long covered_unadjusted = 0;
 };
 
 // Everything a cell's summary needs from a set of replicates: plain data, mergeable, serialized
@@ -69,6 +79,7 @@ struct CellPartial {
   long long permutation_tested = 0;  // replicates with a permutation p-value
   long long permutation_rejections = 0;
   long long failed_reshuffles = 0;
+  long long rejections_unadjusted = 0;  // the joint test with the unadjusted variance, if reported
 
   explicit CellPartial(size_t num_coefficients = 0) : coefficients(num_coefficients) {}
 };
@@ -82,8 +93,10 @@ class CellAccumulator {
   CellAccumulator(std::vector<double> truth, CellDecisions decisions);
 
   void reset() { partial_ = CellPartial(truth_.size()); }
-  // Adds one replicate's fit (estimates and SEs have truth.size() entries).
-  void add(int status, int n_eff, double joint_statistic, const double* estimates, const double* std_errors);
+  // Adds one replicate's fit (estimates and SEs have truth.size() entries) and, where the estimator
+  // reports one (std_errors_unadjusted not null), its unadjusted variance's statistic and SEs.
+  void add(int status, int n_eff, double joint_statistic, const double* estimates, const double* std_errors,
+           double joint_statistic_unadjusted = 0.0, const double* std_errors_unadjusted = nullptr);
   // Adds the same replicate's permutation test: its joint p-value (NaN when the observed fit failed)
   // and failed reshuffles.
   void add_permutation(double joint_p_value, int failed_reshuffles);
@@ -97,6 +110,7 @@ class CellAccumulator {
 
 // The cell's table entries from all of its replicates.
 CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::string>& names,
-                           const std::vector<double>& truth, double nominal, bool has_permutation = false);
+                           const std::vector<double>& truth, double nominal, bool has_permutation = false,
+                           bool has_unadjusted = false);
 
 }  // namespace mrtsim

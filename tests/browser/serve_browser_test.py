@@ -215,6 +215,7 @@ def test_binary(page, binary):
     # The engine simulates continuous outcomes only: the check is off, and the page says why.
     assert page.driver.find_element(By.ID, "check-run").get_attribute("disabled"), "check offered for a binary outcome"
     assert page.driver.find_element(By.ID, "check-unavailable").is_displayed()
+    assert not page.driver.find_element(By.ID, "check-result").is_displayed(), "the continuous check is still shown"
     page.screenshot("binary_sample_size")
 
 

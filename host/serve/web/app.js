@@ -101,7 +101,7 @@ function showErrors(errors, summary) {
   const general = [];
   for (const error of errors || []) {
     const element = error.field ? $('err-' + error.field) : null;
-    if (element && !element.closest('[hidden]')) {
+    if (element && !element.parentElement.closest('[hidden]')) {  // shown beside a visible field
       element.textContent = error.message;
       element.hidden = false;
       const control = $('f-' + error.field);
@@ -145,6 +145,12 @@ function schedulePreview() {
 function clearResults() {
   $('results').innerHTML = '<p class="placeholder">Fill in the design and press Calculate.</p>';
   $('outputs').hidden = true;
+}
+
+function clearCheck() {
+  $('check-result').hidden = true;
+  $('check-status').textContent = '';
+  $('check-progress').value = 0;
 }
 
 function paragraph(className, text) {
@@ -347,7 +353,10 @@ async function start() {
   updateVisibility();
   designForm.addEventListener('input', schedulePreview);
   designForm.addEventListener('change', (event) => {
-    if (event.target.name === 'outcome') clearResults();
+    if (event.target.name === 'outcome') {
+      clearResults();
+      if (!state.pollTimer) clearCheck();  // a check's answer belongs to the other outcome's design
+    }
     updateVisibility();
     schedulePreview();
   });

@@ -37,8 +37,8 @@ void run(const ServeArguments& args) {
 void add_serve_command(CLI::App& app) {
   auto args = std::make_shared<ServeArguments>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "Local web calculator: sample size and power by formula (continuous and binary outcomes), checked "
-               "by simulation");
+      "serve", "Local web calculator: sample size and power by formula (continuous and binary outcomes), and "
+               "a check by simulation of a continuous design");
   cmd->add_option("--port", args->port, "TCP port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--host", args->host,
                   "Address to listen on; the default serves this computer only (0.0.0.0: every interface)")

@@ -49,6 +49,25 @@ if(NOT MRTSIM_ENABLE_XGBOOST STREQUAL "OFF")
 endif()
 message(STATUS "mrtsim: XGBoost random forests ${MRTSIM_HAVE_XGBOOST}")
 
+# cpp-httplib (Debian's libcpp-httplib-dev, a compiled library found by pkg-config, whose flags must be
+# used as given: they shape its classes) backs `mrtsim serve` (host/serve/http_server_httplib.cc);
+# AUTO uses it where found, ON requires it, OFF leaves it out (then `mrtsim serve` reports itself
+# unavailable; the calculator's request handlers are built and tested either way).
+set(MRTSIM_ENABLE_SERVE AUTO CACHE STRING "Build the HTTP server of mrtsim serve on cpp-httplib: AUTO, ON or OFF")
+set(MRTSIM_HAVE_HTTPLIB OFF)
+if(NOT MRTSIM_ENABLE_SERVE STREQUAL "OFF")
+  find_package(PkgConfig QUIET)
+  if(PKG_CONFIG_FOUND)
+    pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
+  endif()
+  if(HTTPLIB_FOUND)
+    set(MRTSIM_HAVE_HTTPLIB ON)
+  elseif(MRTSIM_ENABLE_SERVE STREQUAL "ON")
+    message(FATAL_ERROR "MRTSIM_ENABLE_SERVE=ON but pkg-config found no cpp-httplib (apt-get install libcpp-httplib-dev)")
+  endif()
+endif()
+message(STATUS "mrtsim: HTTP server for mrtsim serve ${MRTSIM_HAVE_HTTPLIB}")
+
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(yaml-cpp REQUIRED)

@@ -46,3 +46,22 @@ function(mrtsim_add_engine_fingerprint target)
   add_custom_target(mrtsim_fingerprint DEPENDS ${header})
   add_dependencies(${target} mrtsim_fingerprint)
 endfunction()
+
+# mrtsim_embed_web_assets(target DIRECTORY dir FILES names...): compiles the files into `target` as the
+# table of host/serve/web_assets.h (cmake/embed_web_assets.cmake), regenerated when a file changes.
+function(mrtsim_embed_web_assets target)
+  cmake_parse_arguments(WEB "" "DIRECTORY" "FILES" ${ARGN})
+  set(output ${PROJECT_BINARY_DIR}/generated/web_assets_data.cc)
+  set(inputs "")
+  foreach(file IN LISTS WEB_FILES)
+    list(APPEND inputs ${PROJECT_SOURCE_DIR}/${WEB_DIRECTORY}/${file})
+  endforeach()
+  string(REPLACE ";" "," file_list "${WEB_FILES}")
+  add_custom_command(
+    OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}/${WEB_DIRECTORY} -DOUTPUT=${output}
+            "-DFILES=${file_list}" -P ${PROJECT_SOURCE_DIR}/cmake/embed_web_assets.cmake
+    DEPENDS ${inputs} ${PROJECT_SOURCE_DIR}/cmake/embed_web_assets.cmake
+    COMMENT "Embedding the web calculator's page")
+  target_sources(${target} PRIVATE ${output})
+endfunction()

@@ -3,7 +3,8 @@
 # Idempotent: packages already present are not reinstalled, and an existing build is updated.
 # Usage: bash scripts/setup.sh [--for-tests] [extra cmake -D options]
 #   --for-tests  also installs what the whole test suite needs beyond the C++ build (R and the R
-#                packages the R package's check uses); the C++ build itself never needs them.
+#                packages the R package's check uses; Chromium with its WebDriver and Selenium for the
+#                browser test of `mrtsim serve`); the C++ build itself never needs them.
 # The CUDA backend is built wherever nvcc is found: for the GPU of this machine when one is present,
 # otherwise for sm_90 only (every kernel still compiles; a plain CMake build without this script
 # builds for every major architecture of the toolkit).
@@ -11,8 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build python3 libeigen3-dev libyaml-cpp-dev libboost-dev libcli11-dev
-          nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin libxgboost-dev)
-test_packages=(r-base-core r-cran-jsonlite r-cran-testthat r-cran-knitr r-cran-rmarkdown qpdf)
+          nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin libxgboost-dev
+          libcpp-httplib-dev pkg-config)
+test_packages=(r-base-core r-cran-jsonlite r-cran-testthat r-cran-knitr r-cran-rmarkdown qpdf
+               chromium chromium-driver python3-selenium)
 cmake_options=()
 for arg in "$@"; do
   if [ "$arg" = "--for-tests" ]; then packages+=("${test_packages[@]}"); else cmake_options+=("$arg"); fi

@@ -131,5 +131,28 @@ TEST(StudyConfig, MissingFileAndInvalidYamlAreUserErrors) {
   EXPECT_NE(error_of("study: [unclosed\n").find("invalid YAML"), std::string::npos);
 }
 
+// rand_prob as one number, one per day or one per decision point (the web calculator's uploads); an
+// availability that turns after the last day, as the sample-size formula allows.
+TEST(StudyConfig, RandomizationProbabilityPerDayOrDecisionPoint) {
+  const std::string days2 = replace(replace(kBase, "days: 42", "days: 2"), "day_max: 29", "day_max: 2");
+  const StudyConfig per_day = parse_study(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 0.6]"), "study.yaml");
+  EXPECT_EQ(per_day.scenarios[0].model.rand_prob_per_decision(),
+            (std::vector<double>{0.3, 0.3, 0.3, 0.3, 0.3, 0.6, 0.6, 0.6, 0.6, 0.6}));
+  const StudyConfig per_decision = parse_study(
+      replace(days2, "rand_prob: 0.4", "rand_prob: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.5]"), "study.yaml");
+  EXPECT_DOUBLE_EQ(per_decision.scenarios[0].model.rand_prob_per_decision()[8], 0.9);
+  EXPECT_EQ(parse_study(kBase, "study.yaml").scenarios[0].model.rand_prob_per_decision(), std::vector<double>(210, 0.4));
+  const std::string wrong_count = error_of(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 0.6, 0.5]"));
+  EXPECT_NE(wrong_count.find("3 probabilities; expected one number, one per day (2) or one per decision point (10)"),
+            std::string::npos)
+      << wrong_count;
+  const std::string outside = error_of(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 1.0]"));
+  EXPECT_NE(outside.find("entry 2"), std::string::npos) << outside;
+  const StudyConfig turning_late = parse_study(
+      replace(kBase, "{shape: constant, mean: 0.5}", "{shape: quadratic, mean: 0.5, initial: 0.7, change_day: 60}"),
+      "study.yaml");
+  EXPECT_EQ(turning_late.scenarios[0].model.availability.day_max, 60);
+}
+
 }  // namespace
 }  // namespace mrtsim

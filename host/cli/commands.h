@@ -13,5 +13,6 @@ void add_wcls_command(CLI::App& app);
 void add_emee_command(CLI::App& app);
 void add_dcee_command(CLI::App& app);
 void add_permute_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace mrtsim::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   mrtsim::cli::add_emee_command(app);
   mrtsim::cli::add_dcee_command(app);
   mrtsim::cli::add_permute_command(app);
+  mrtsim::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "core/user_error.h"
+#include "host/io/svg_line_chart.h"
 
 namespace mrtsim::cli {
 namespace {
@@ -16,15 +16,6 @@ namespace {
 constexpr double kReferencePower = 0.8;
 // R's seq() tolerance when counting the steps from FROM to TO.
 constexpr double kSeqTolerance = 1e-10;
-
-// A tick step of 1, 2 or 5 times a power of ten giving at most about 8 ticks over `span`.
-double tick_step(double span) {
-  const double raw = std::max(span / 8.0, 1.0);
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double factor : {1.0, 2.0, 5.0})
-    if (factor * magnitude >= raw) return factor * magnitude;
-  return 10.0 * magnitude;
-}
 
 void write_text_file(const std::string& path, const std::string& text) {
   std::ofstream out(path);
@@ -92,40 +83,20 @@ std::string power_curve_csv(const std::vector<PowerCurvePoint>& curve) {
 }
 
 std::string power_curve_svg(const std::vector<PowerCurvePoint>& curve, const std::string& title) {
-  const double width = 640, height = 400, left = 64, right = 24, top = 40, bottom = 56;
-  const double n_first = curve.front().n, n_last = std::max<double>(curve.back().n, n_first + 1);
-  auto x_of = [&](double n) { return left + (n - n_first) / (n_last - n_first) * (width - left - right); };
-  auto y_of = [&](double power) { return top + (1.0 - power) * (height - top - bottom); };
-  std::ostringstream svg;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
-      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      << "<text x=\"" << width / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">" << title << "</text>\n";
-  for (int i = 0; i <= 5; ++i) {
-    const double power = i / 5.0, y = y_of(power);
-    svg << "<line x1=\"" << left << "\" y1=\"" << y << "\" x2=\"" << width - right << "\" y2=\"" << y
-        << "\" stroke=\"#e5e5e5\"/>\n"
-        << "<text x=\"" << left - 8 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << power << "</text>\n";
+  ChartSeries series;
+  for (const PowerCurvePoint& point : curve) {
+    series.x.push_back(point.n);
+    series.y.push_back(point.power);
   }
-  const double step = tick_step(n_last - n_first);
-  for (double n = std::ceil(n_first / step) * step; n <= n_last; n += step) {
-    const double x = x_of(n);
-    svg << "<line x1=\"" << x << "\" y1=\"" << height - bottom << "\" x2=\"" << x << "\" y2=\"" << height - bottom + 5
-        << "\" stroke=\"black\"/>\n"
-        << "<text x=\"" << x << "\" y=\"" << height - bottom + 19 << "\" text-anchor=\"middle\">" << n << "</text>\n";
-  }
-  svg << "<polyline fill=\"none\" stroke=\"black\" points=\"" << left << "," << top << " " << left << ","
-      << height - bottom << " " << width - right << "," << height - bottom << "\"/>\n"
-      << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 14
-      << "\" text-anchor=\"middle\">participants N</text>\n"
-      << "<text transform=\"translate(18," << (top + height - bottom) / 2
-      << ") rotate(-90)\" text-anchor=\"middle\">power</text>\n"
-      << "<line x1=\"" << left << "\" y1=\"" << y_of(kReferencePower) << "\" x2=\"" << width - right << "\" y2=\""
-      << y_of(kReferencePower) << "\" stroke=\"#c0392b\" stroke-dasharray=\"6,4\"/>\n"
-      << "<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"";
-  for (const PowerCurvePoint& point : curve) svg << x_of(point.n) << "," << y_of(point.power) << " ";
-  svg << "\"/>\n</svg>\n";
-  return svg.str();
+  LineChart chart;
+  chart.title = title;
+  chart.x_label = "participants N";
+  chart.y_label = "power";
+  chart.series = {series};
+  chart.y_min = 0.0;
+  chart.y_max = 1.0;
+  chart.y_reference = {kReferencePower};
+  return line_chart_svg(chart);
 }
 
 void write_power_curve_files(const std::string& prefix, const std::vector<PowerCurvePoint>& curve,

@@ -89,11 +89,26 @@ CarryoverConfig parse_carryover(const YamlMap& m) {
   return c;
 }
 
+// `rand_prob: 0.4`, or a list with one probability per day or per decision point.
+std::vector<double> parse_rand_prob(const YamlMap& m, int days, int decisions) {
+  if (!m.child("rand_prob").IsSequence()) return {m.get_double("rand_prob", 1e-9, 1.0 - 1e-9)};
+  const std::vector<double> values = m.get_double_list("rand_prob");
+  const int count = static_cast<int>(values.size());
+  if (count != days && count != decisions)
+    throw UserError(m.where("rand_prob") + ": " + std::to_string(count) + " probabilities; expected one number, one per day (" +
+                    std::to_string(days) + ") or one per decision point (" + std::to_string(decisions) + ")");
+  for (int i = 0; i < count; ++i)
+    if (!(values[i] > 0.0 && values[i] < 1.0))
+      throw UserError(m.where("rand_prob") + ": entry " + std::to_string(i + 1) + " (" + std::to_string(values[i]) +
+                      ") is outside (0, 1)");
+  return values;
+}
+
 LiaoModelConfig parse_model(const YamlMap& m) {
   LiaoModelConfig c;
   c.days = static_cast<int>(m.get_int("days", 1, 3650));
   c.decisions_per_day = static_cast<int>(m.get_int("decisions_per_day", 1, 1000));
-  c.rand_prob = m.get_double("rand_prob", 1e-9, 1.0 - 1e-9);
+  c.rand_prob = parse_rand_prob(m, c.days, c.num_decisions());
   c.availability = parse_shape(m.map("availability"), 0.0, 1.0, "change_day");
   if (m.has("availability_feedback")) {
     const YamlMap f = m.map("availability_feedback");
@@ -116,13 +131,12 @@ LiaoModelConfig parse_model(const YamlMap& m) {
   }
   m.reject_unknown_keys({"type", "days", "decisions_per_day", "rand_prob", "availability", "availability_feedback",
                          "baseline", "weekend_effect", "effect", "error", "error_scale", "treatment_carryover"});
-  const auto check_day = [&](const ShapeSpec& s, const char* section, const char* key) {
-    if (s.kind == ShapeKind::kQuadratic && s.day_max > c.days)
-      throw UserError(m.map(section).where(key) + ": day " + std::to_string(s.day_max) + " is after the last day (" +
-                      std::to_string(c.days) + ")");
-  };
-  check_day(c.availability, "availability", "change_day");
-  check_day(c.effect, "effect", "day_max");
+  // The effect's maximum must lie in the study; the availability's turning point may lie after the last
+  // day, as in the sample-size formula (MRTSampleSize's own examples), and the [0, 1] check below
+  // still covers every day.
+  if (c.effect.kind == ShapeKind::kQuadratic && c.effect.day_max > c.days)
+    throw UserError(m.map("effect").where("day_max") + ": day " + std::to_string(c.effect.day_max) +
+                    " is after the last day (" + std::to_string(c.days) + ")");
   const std::vector<double> tau = shape_per_day(c.availability, c.days);
   for (int k = 0; k < c.days; ++k)
     if (tau[k] < 0.0 || tau[k] > 1.0)
@@ -427,6 +441,12 @@ std::string ErrorConfig::label() const {
     }
   }
   return "?";
+}
+
+std::vector<double> LiaoModelConfig::rand_prob_per_decision() const {
+  if (rand_prob.size() == 1) return std::vector<double>(num_decisions(), rand_prob.front());
+  if (static_cast<int>(rand_prob.size()) == days) return expand_per_decision(rand_prob, decisions_per_day);
+  return rand_prob;
 }
 
 double Term::value(int t, int decisions_per_day) const {

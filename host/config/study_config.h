@@ -52,7 +52,8 @@ struct CarryoverConfig {
 struct LiaoModelConfig {
   int days = 42;
   int decisions_per_day = 5;
-  double rand_prob = 0.4;
+  // rho: one value for every decision point, or one per day, or one per decision point (a list).
+  std::vector<double> rand_prob{0.4};
   ShapeSpec availability{ShapeKind::kConstant, 0.5, 0.5, 1};
   double feedback_eta = 0.0;  // availability feedback on recent treatment (Appendix A.1, 2nd simulation)
   int feedback_lags = 0;
@@ -64,6 +65,8 @@ struct LiaoModelConfig {
   std::optional<CarryoverConfig> carryover;
 
   int num_decisions() const { return days * decisions_per_day; }
+  // rho_t at every decision point t = 1..num_decisions(), from rand_prob.
+  std::vector<double> rand_prob_per_decision() const;
 };
 
 // Qian et al. (2025) Section 4.1 model (sims/qian_model.h); the defaults are the paper's.

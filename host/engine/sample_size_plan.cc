@@ -15,7 +15,7 @@ void apply_liao_formula(ScenarioConfig& s) {
   LiaoInputs inputs;
   inputs.days = s.model.days;
   inputs.decisions_per_day = s.model.decisions_per_day;
-  inputs.rand_prob = rand_prob_per_decision(s.model.rand_prob, s.model.days, s.model.decisions_per_day);
+  inputs.rand_prob = s.model.rand_prob_per_decision();
   inputs.effect = f.effect;
   inputs.availability = f.availability;
   inputs.q = static_cast<int>(s.analysis.control_terms().size());

@@ -59,7 +59,7 @@ void ScenarioPlan::build_model(const LiaoModelConfig& model, Hypothesis hypothes
   const int T = model.num_decisions();
   const int m = model.decisions_per_day;
   availability_ = expand_per_decision(shape_per_day(model.availability, model.days), m);
-  rand_prob_.assign(T, model.rand_prob);
+  rand_prob_ = model.rand_prob_per_decision();
   effect_ = expand_per_decision(shape_per_day(model.effect, model.days), m);
   if (hypothesis == Hypothesis::kNull) effect_.assign(T, 0.0);
   build_baseline(model);

@@ -48,6 +48,7 @@ class UnitComputer {
         finished += records.size();
         sink(std::move(records));
         if (options_.progress) report_progress(run.front().cell, finished, units.size());
+        if (options_.keep_going && !options_.keep_going(finished, units.size())) throw RunCancelled();
       });
     }
     if (options_.progress && !units.empty()) std::fprintf(stderr, "\n");

@@ -4,8 +4,10 @@
 // per-cell summaries in unit order.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,12 @@
 
 namespace mrtsim {
 
+// Thrown by run_study when RunOptions::keep_going asked it to stop.
+class RunCancelled : public std::runtime_error {
+ public:
+  RunCancelled() : std::runtime_error("the run was cancelled") {}
+};
+
 struct RunOptions {
   std::string backend = "auto";
   int threads = 0;            // 0: all cores (shared among the MPI ranks of a node)
@@ -28,6 +36,9 @@ struct RunOptions {
   ShardSpec shard;            // the part of the study this run computes (--shard i/n)
   std::string checkpoint_dir;  // run folder whose checkpoint records finished units; empty: none
   bool restart = false;       // discard the folder's checkpoint before starting
+  // Called after every batch with the work units this process has finished and its total; returning
+  // false stops the run (RunCancelled). Front ends show progress and cancel long runs with it.
+  std::function<bool(size_t finished, size_t total)> keep_going;
 };
 
 class CellPlan;

@@ -1,0 +1,225 @@
+#include "host/serve/check_study.h"
+
+#include <limits>
+#include <sstream>
+
+#include "core/user_error.h"
+#include "host/serve/continuous_calculator.h"
+#include "host/serve/request_fields.h"
+#include "host/serve/sizing_common.h"
+
+namespace mrtsim::serve {
+namespace {
+
+constexpr const char* kStudyLabel = "the check's study file";
+constexpr long long kReplicatesPerUnit = 100;  // progress and cancel every 100 replicates of a cell
+constexpr int kMaxFeedbackLagsUsed = 5;        // Liao et al. (2016) Appendix A.1, Table 5B
+
+std::string yaml_list(const std::vector<double>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + exact_number_text(values[i]);
+  return text + "]";
+}
+
+// A YAML double-quoted scalar.
+std::string yaml_text(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return quoted + "\"";
+}
+
+std::string shape_yaml(const ShapeSpec& spec, const char* vertex_key) {
+  std::string text = "{shape: " + std::string(kShapeKindNames.name(spec.kind)) + ", mean: " + exact_number_text(spec.mean);
+  if (spec.kind != ShapeKind::kConstant) text += ", initial: " + exact_number_text(spec.initial);
+  if (spec.kind == ShapeKind::kQuadratic) text += ", " + std::string(vertex_key) + ": " + std::to_string(spec.day_max);
+  return text + "}";
+}
+
+// The check's settings from its fields.
+struct CheckSettings {
+  long long replicates = 2000;
+  uint64_t seed = 1;
+  std::string error = "normal";
+  int error_df = 3;
+  double error_phi = 0.0;
+  double feedback_eta = 0.0;
+  std::optional<double> true_effect_mean, true_avail_mean;
+};
+
+CheckSettings read_settings(RequestFields& fields, const CheckLimits& limits) {
+  CheckSettings s;
+  s.replicates = fields.whole_number("replicates", 1, static_cast<int>(limits.max_replicates));
+  s.seed = static_cast<uint64_t>(fields.whole_number("seed", 0, std::numeric_limits<int>::max()));
+  s.error = fields.choice("error", {"normal", "student_t", "exponential", "ar1", "ar5"}, "normal");
+  if (s.error == "student_t") s.error_df = fields.whole_number("error_df", 3, 30);
+  if (s.error == "ar1" || s.error == "ar5") s.error_phi = fields.number("error_phi", -0.99, 0.99);
+  s.feedback_eta = fields.optional_number("feedback_eta", -1.0, 1.0).value_or(0.0);
+  s.true_effect_mean = fields.optional_number("true_effect_mean", -1e6, 1e6);
+  s.true_avail_mean = fields.optional_number("true_avail_mean", 0.0, 1.0);
+  return s;
+}
+
+std::string error_yaml(const CheckSettings& s) {
+  if (s.error == "student_t") return "{type: student_t, df: " + std::to_string(s.error_df) + "}";
+  if (s.error == "ar1" || s.error == "ar5") return "{type: " + s.error + ", phi: " + exact_number_text(s.error_phi) + "}";
+  return "{type: " + s.error + "}";
+}
+
+std::string continuous_violations(const CheckSettings& s, const ContinuousDesign& design) {
+  std::vector<std::string> parts;
+  if (s.error == "student_t") parts.push_back("t(" + std::to_string(s.error_df) + ") errors");
+  if (s.error == "exponential") parts.push_back("skewed (exponential) errors");
+  if (s.error == "ar1" || s.error == "ar5")
+    parts.push_back((s.error == "ar1" ? "AR(1)" : "AR(5)") + std::string(" errors, phi ") + input_value_text(s.error_phi));
+  if (s.feedback_eta != 0.0) parts.push_back("availability feedback, eta " + input_value_text(s.feedback_eta));
+  if (s.true_effect_mean && *s.true_effect_mean != design.inputs.effect.mean)
+    parts.push_back("true average effect " + input_value_text(*s.true_effect_mean));
+  if (s.true_avail_mean && *s.true_avail_mean != design.inputs.availability.mean)
+    parts.push_back("true average availability " + input_value_text(*s.true_avail_mean));
+  std::string text;
+  for (const std::string& p : parts) text += (text.empty() ? "" : "; ") + p;
+  return text.empty() ? "working assumptions" : text;
+}
+
+// The field a study-reader message is about, from the key it names ("FILE:LINE: key 'a.b': ...").
+FieldProblem attribute_study_message(const std::string& message, const std::vector<FieldSpec>& table,
+                                     const std::vector<std::pair<std::string, std::string>>& key_fields) {
+  const std::size_t key_at = message.find("key '");
+  if (key_at == std::string::npos) return {"", message};
+  const std::size_t key_end = message.find('\'', key_at + 5);
+  const std::string key = message.substr(key_at + 5, key_end - key_at - 5);
+  const std::string what = key_end + 1 < message.size() ? message.substr(message.find_first_not_of(": ", key_end + 1)) : "";
+  for (const auto& [prefix, field] : key_fields)
+    if (key.rfind(prefix, 0) == 0)
+      return {field, field_label(table, field) + ": " + what + " (study file key '" + key + "')"};
+  return {"", what + " (study file key '" + key + "')"};
+}
+
+StudyConfig read_check_study(const std::string& yaml, const std::vector<FieldSpec>& table,
+                             const std::vector<std::pair<std::string, std::string>>& key_fields) {
+  try {
+    return parse_study(yaml, kStudyLabel);
+  } catch (const UserError& error) {
+    throw InvalidFields({attribute_study_message(error.what(), table, key_fields)});
+  }
+}
+
+void require_bounded_work(const CheckSettings& s, int n, int decisions, int hypotheses, const CheckLimits& limits) {
+  const double work = static_cast<double>(s.replicates) * hypotheses * n * decisions;
+  if (work > limits.max_subject_decisions)
+    throw InvalidFields("replicates", "this check would simulate " + input_value_text(work) +
+                                          " subject-decision points (replicates x 2 hypotheses x N x decision "
+                                          "points); the server allows " + input_value_text(limits.max_subject_decisions) +
+                                          ": lower the replicates");
+}
+
+std::string study_header(const std::string& summary, const std::string& violations, const CheckSettings& s) {
+  std::ostringstream yaml;
+  yaml << "# Check by simulation from the mrtsim web calculator (mrtsim serve).\n"
+       << "# Design: " << summary << "\n"
+       << "# Simulated under: " << violations << "\n"
+       << "# Reproduce the page's numbers with: mrtsim run THIS_FILE.yaml --out DIR\n"
+       << "study:\n"
+       << "  name: serve_check\n"
+       << "  description: " << yaml_text("Check by simulation: " + summary) << "\n"
+       << "  seed: " << s.seed << "\n"
+       << "  replicates: " << s.replicates << "\n"
+       << "  replicates_per_unit: " << kReplicatesPerUnit << "\n";
+  return yaml.str();
+}
+
+std::vector<std::string> polynomial_terms(const std::string& variable, int columns) {
+  std::vector<std::string> terms;
+  for (int power = 1; power < columns; ++power) terms.push_back(power == 1 ? variable : variable + "^" + std::to_string(power));
+  return terms;
+}
+
+std::string terms_yaml(const std::vector<std::string>& terms) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < terms.size(); ++i) text += (i ? ", " : "") + terms[i];
+  return text + "]";
+}
+
+}  // namespace
+
+std::vector<FieldSpec> check_fields() {
+  return {{"replicates", "Replicates per hypothesis", ""},
+          {"seed", "Seed", ""},
+          {"error", "Outcome errors", ""},
+          {"error_df", "Degrees of freedom of the t errors", ""},
+          {"error_phi", "Autocorrelation phi", ""},
+          {"feedback_eta", "Availability feedback eta", ""},
+          {"true_effect_mean", "True average effect", ""},
+          {"true_avail_mean", "True average availability", ""}};
+}
+
+CheckStudy continuous_check_study(const nlohmann::json& request, const CheckLimits& limits) {
+  std::vector<FieldSpec> table = continuous_fields(continuous_rand_prob_from_file(request));
+  for (const FieldSpec& spec : check_fields()) table.push_back(spec);
+  RequestFields fields(request, table);
+  const ContinuousDesign design = read_continuous_design(fields);
+  const SizingGoal goal = read_sizing_goal(fields);
+  const CheckSettings s = read_settings(fields, limits);
+  fields.finish();
+  const ContinuousAnswer answer = continuous_answer(design, goal);
+  const LiaoInputs& in = design.inputs;
+  require_bounded_work(s, answer.at_n.n, in.days * in.decisions_per_day, 2, limits);
+
+  ShapeSpec true_effect = in.effect, true_availability = in.availability;
+  if (s.true_effect_mean) true_effect.mean = *s.true_effect_mean;
+  if (s.true_avail_mean) true_availability.mean = *s.true_avail_mean;
+  CheckStudy check;
+  check.outcome = "continuous";
+  check.n = answer.at_n.n;
+  check.formula_power = answer.at_n.power;
+  check.target_power = goal.sample_size ? goal.target_power : 0.0;
+  check.design_summary = continuous_design_summary(design);
+  check.violations = continuous_violations(s, design);
+
+  std::ostringstream yaml;
+  yaml << study_header(check.design_summary, check.violations, s) << "\nmodel:\n"
+       << "  type: liao2016\n"
+       << "  days: " << in.days << "\n"
+       << "  decisions_per_day: " << in.decisions_per_day << "\n"
+       << "  rand_prob: " << (design.rand_prob.size() == 1 ? exact_number_text(design.rand_prob[0]) : yaml_list(design.rand_prob))
+       << "\n"
+       << "  availability: " << shape_yaml(true_availability, "change_day") << "\n";
+  if (s.feedback_eta != 0.0)
+    yaml << "  availability_feedback: {eta: " << exact_number_text(s.feedback_eta) << ", lags: " << kMaxFeedbackLagsUsed << "}\n";
+  yaml << "  effect: " << shape_yaml(true_effect, "day_max") << "\n"
+       << "  error: " << error_yaml(s) << "\n\n";
+  if (goal.sample_size)
+    yaml << "# N from the Liao et al. (2016) formula with the design's effect and availability\n"
+         << "sample_size:\n"
+         << "  method: formula\n"
+         << "  power: " << exact_number_text(goal.target_power) << "\n"
+         << "  max_n: " << kMaxParticipants << "\n"
+         << "  effect: " << shape_yaml(in.effect, "day_max") << "\n"
+         << "  availability: " << shape_yaml(in.availability, "change_day") << "\n\n";
+  else
+    yaml << "sample_size: " << goal.n << "\n\n";
+  yaml << "hypotheses: [null, alternative]\n\n"
+       << "analysis:\n"
+       << "  estimator: wcls\n"
+       << "  controls: [day, day^2]\n"
+       << "  moderators: " << terms_yaml(polynomial_terms("day", effect_dimension(in.effect.kind))) << "\n"
+       << "  numerator_prob: rand_prob\n"
+       << "  small_sample_correction: always\n"
+       << "  test: hotelling\n"
+       << "  alpha: " << exact_number_text(in.alpha) << "\n\n"
+       << "output:\n"
+       << "  target_power: " << exact_number_text(goal.sample_size ? goal.target_power : answer.at_n.power) << "\n";
+  check.yaml = yaml.str();
+  const std::vector<std::pair<std::string, std::string>> key_fields = {
+      {"model.availability_feedback", "feedback_eta"}, {"model.availability", "true_avail_mean"},
+      {"model.effect", "true_effect_mean"},            {"model.error", "error"},
+      {"model.rand_prob", "rand_prob"},                {"study.replicates", "replicates"},
+      {"study.seed", "seed"},                          {"sample_size", "power"}};
+  check.study = read_check_study(check.yaml, table, key_fields);
+  return check;
+}
+
+}  // namespace mrtsim::serve

@@ -52,7 +52,7 @@ step e2e_cpu 60 bash -c "$(declare -f e2e); time e2e cpu 100000"
 
 if command -v ncu >/dev/null; then
   step ncu 90 ncu --section Occupancy --section SpeedOfLight --section LaunchStats --kernel-name regex:wcls \
-    --launch-count 2 ./build/bench/bench_kernels --benchmark_filter='BM_WclsReplicatesCuda/131072/4$' \
+    --launch-count 2 ./build/bench/bench_kernels --benchmark_filter='BM_WclsReplicatesCuda/131072/4/' \
     --benchmark_min_time=0.01
 else
   echo "ncu: not installed" | tee -a "$summary"

@@ -51,7 +51,7 @@ void BM_SimulatedSubject(benchmark::State& state) {
   uint32_t replicate = 0;
   for (auto _ : state) {
     simulated_subject_stats<6>(task, replicate++, 0, stats);
-    benchmark::DoNotOptimize(stats.score(0));
+    benchmark::DoNotOptimize(stats.score[0]);
   }
   state.counters["cells/s"] =
       benchmark::Counter(double(task.model.num_decisions) * state.iterations(), benchmark::Counter::kIsRate);
@@ -92,33 +92,55 @@ void BM_WclsReplicatesCpu(benchmark::State& state) {
 BENCHMARK(BM_WclsReplicatesCpu)->DenseRange(1, omp_get_num_procs())->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // Permutation tests inside replicates (B = 99 reshuffles each, within-subject permutations) on
-// state.range(0) CPU threads: reshuffled fits/s is the figure that sets the cost of a study.
-void BM_WclsPermutationReplicatesCpu(benchmark::State& state) {
-  const int threads = static_cast<int>(state.range(0));
+// `backend` in batches of `batch` replicates: reshuffled fits/s is the figure that sets the cost of
+// a study.
+void run_permutation_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
   const WclsPermutationSettings permutation{99, ReshuffleScheme::kPermute};
   // Every replicate fits B + 1 cohorts.
-  run_batches(state, 2 * threads, plan().dim(), true, cells_per_replicate() * (permutation.reshuffles + 1),
+  run_batches(state, batch, plan().dim(), true, cells_per_replicate() * (permutation.reshuffles + 1),
               [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
-                run_wcls_permutation_replicates(Backend::kCpu, threads, plan().dim(), plan().task(), plan().arena(), permutation,
-                                                first, count, buffers.view());
+                run_wcls_permutation_replicates(backend, threads, plan().dim(), plan().task(), plan().arena(),
+                                                permutation, first, count, buffers.view());
               });
   state.counters["reshuffled_fits/s"] = state.counters["replicates/s"];
   state.counters["reshuffled_fits/s"].value *= permutation.reshuffles;
+}
+
+// ... on state.range(0) CPU threads.
+void BM_WclsPermutationReplicatesCpu(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  run_permutation_batches(state, Backend::kCpu, threads, 2 * threads);
 }
 BENCHMARK(BM_WclsPermutationReplicatesCpu)
     ->DenseRange(1, omp_get_num_procs())
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// The CUDA backend with batches of state.range(0) replicates.
+// The CUDA backend with batches of state.range(0) replicates, warp-per-replicate launches of
+// state.range(1) warps per block (blocks: enough to fill the device).
 void BM_WclsReplicatesCuda(benchmark::State& state) {
   if (!cuda_backend_available()) {
     state.SkipWithError("no CUDA device present");
     return;
   }
+  set_cuda_launch_shape(CudaLaunchShape{static_cast<int>(state.range(1)), 0});
   run_wcls_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
+  set_cuda_launch_shape(CudaLaunchShape{});
 }
-BENCHMARK(BM_WclsReplicatesCuda)->Arg(1 << 14)->Arg(1 << 17)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WclsReplicatesCuda)
+    ->ArgsProduct({{1 << 14, 1 << 17}, {1, 2, 4, 8, 16}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// ... on the GPU, batches of state.range(0) replicates.
+void BM_WclsPermutationReplicatesCuda(benchmark::State& state) {
+  if (!cuda_backend_available()) {
+    state.SkipWithError("no CUDA device present");
+    return;
+  }
+  run_permutation_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
+}
+BENCHMARK(BM_WclsPermutationReplicatesCuda)->Arg(1 << 10)->Arg(1 << 13)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // The Qian et al. (2025) study's replicate (n = 100, T = 30): DCEE with linear nuisances, moderated
 // by Z, without (range(1) = 0) and with 5-fold cross-fitting, on range(0) CPU threads.

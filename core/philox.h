@@ -74,6 +74,7 @@ MRTSIM_HD MRTSIM_INLINE void philox_round(uint32_t c[4], uint32_t k0, uint32_t k
 }  // namespace mrtsim
 
 #include "core/philox_avx2.h"
+#include "core/philox_avx512.h"
 
 namespace mrtsim {
 
@@ -91,16 +92,6 @@ MRTSIM_UNROLL
   return Philox4x32{{c[0], c[1], c[2], c[3]}};
 }
 
-// N Philox blocks stored word-major (words[j][i] = word j of block i), the layout AVX2 produces.
-template <int N>
-struct PhiloxBatch {
-  uint32_t words[4][N];
-
-  MRTSIM_HD MRTSIM_INLINE Philox4x32 block(int i) const {
-    return Philox4x32{{words[0][i], words[1][i], words[2][i], words[3][i]}};
-  }
-};
-
 // Identifies one stream of draws: the study seed plus the logical coordinates of the layout above.
 struct StreamKey {
   uint64_t seed;
@@ -115,11 +106,6 @@ struct StreamKey {
     return philox4x32_10(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   }
 
-  // Block 0 of the N consecutive draw indices first, ..., first + N - 1: the same words as
-  // words(first + i), generated together so that the CPU can compute eight of them per AVX2 instruction.
-  template <int N>
-  MRTSIM_HD MRTSIM_INLINE void consecutive_words(uint32_t first, PhiloxBatch<N>& out) const;
-
   MRTSIM_HD MRTSIM_INLINE uint32_t counter3(uint32_t block) const {
     return (scenario << 8) | (static_cast<uint32_t>(purpose) << 4) | (block & 15u);
   }
@@ -132,20 +118,5 @@ struct StreamKey {
 };
 
 constexpr uint32_t kMaxScenarios = 1u << 24;
-
-template <int N>
-MRTSIM_HD MRTSIM_INLINE void StreamKey::consecutive_words(uint32_t first, PhiloxBatch<N>& out) const {
-#if defined(MRTSIM_HAVE_PHILOX_AVX2)
-  if constexpr (N % detail::kPhiloxAvx2Lanes == 0) {
-    detail::philox4x32_10_avx2<N>(first, subject, replicate, counter3(0), static_cast<uint32_t>(seed),
-                                  static_cast<uint32_t>(seed >> 32), out.words);
-    return;
-  }
-#endif
-  for (int i = 0; i < N; ++i) {
-    const Philox4x32 w = words(first + static_cast<uint32_t>(i));
-    for (int j = 0; j < 4; ++j) out.words[j][i] = w.v[j];
-  }
-}
 
 }  // namespace mrtsim

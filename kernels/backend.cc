@@ -4,6 +4,16 @@
 
 namespace mrtsim {
 
+namespace {
+CudaLaunchShape& launch_shape_setting() {
+  static CudaLaunchShape shape;
+  return shape;
+}
+}  // namespace
+
+void set_cuda_launch_shape(const CudaLaunchShape& shape) { launch_shape_setting() = shape; }
+CudaLaunchShape cuda_launch_shape() { return launch_shape_setting(); }
+
 bool cuda_backend_available() {
 #if defined(MRTSIM_HAVE_CUDA)
   return cuda_impl::device_present();

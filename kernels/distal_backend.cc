@@ -1,6 +1,8 @@
-// Distal-outcome replicates on the chosen backend; the CPU runs distal_backend.h's runner on OpenMP
-// threads, CUDA in distal_backend.cu.
+// Distal-outcome replicates on the chosen backend: on the CPU, OpenMP threads over the kernels of the
+// CPU's instruction set (kernels/cpu_kernels.h); CUDA in distal_backend.cu.
 #include "kernels/distal_backend.h"
+
+#include "kernels/cpu_kernels.h"
 
 namespace mrtsim {
 
@@ -10,8 +12,11 @@ void run_distal_replicates(Backend backend, int threads, const DistalSimulationT
   if (backend == Backend::kCuda) return cuda_impl::run_distal_replicates(task, first, count, out);
 #endif
   (void)backend;
-  CpuLauncher launcher(threads);
-  run_distal_on(launcher, task, first, count, out);
+  const CpuKernels& kernels = active_cpu_kernels();
+  const auto kernel = [&](uint32_t replicate, long long slot, void* scratch) {
+    kernels.distal_replicate(task, replicate, slot, out, scratch);
+  };
+  CpuLauncher(threads).run(cpu_kernel_job(kernel, distal_scratch_bytes(task)), first, count);
 }
 
 }  // namespace mrtsim

@@ -16,14 +16,17 @@
 // x = (1, X, Z, (A - p~) S): WCLS with weights I (p~/p)^A ((1-p~)/(1-p))^(1-A) (kernels/wcls.h),
 // GEE with weight 1 on every row and p~ = 0 (raw A; the effect coefficients are the same), and no
 // small-sample correction. Only the effect block (the last |S| coefficients) is reported.
+//
+// Every sum is written out with fma in a fixed order and the solves are kernels/small_cholesky.h, so
+// both backends compute the same bits. Subjects are summed in order (one CPU thread or one CUDA
+// thread per replicate; the WCLS and GEE comparators in the canonical lane order of fit_wcls_lanes).
 #pragma once
-
-#include <vector>
 
 #include <Eigen/Dense>
 
 #include "core/device_macros.h"
 #include "core/philox.h"
+#include "kernels/small_cholesky.h"
 #include "kernels/wcls.h"
 #include "kernels/wcls_simulation.h"
 #include "sims/qian_model.h"
@@ -70,6 +73,21 @@ MRTSIM_HD MRTSIM_INLINE void distal_moderators(const DistalRow& row, int p, doub
   if (p > 1) s[1] = row.z;
 }
 
+// m += k a b' entry by entry: m(i, j) = fma(k a_i, b_j, m(i, j)) (k = 1: fma(a_i, b_j, m(i, j))).
+template <class M>
+MRTSIM_HD MRTSIM_INLINE void add_scaled_outer(M& m, double k, const double* a, int rows, const double* b, int cols) {
+  for (int i = 0; i < rows; ++i) {
+    const double ka = k * a[i];
+    for (int j = 0; j < cols; ++j) m(i, j) = fma(ka, b[j], m(i, j));
+  }
+}
+
+// v += k a entry by entry.
+template <class Vector>
+MRTSIM_HD MRTSIM_INLINE void add_scaled(Vector& v, double k, const double* a, int n) {
+  for (int i = 0; i < n; ++i) v(i) = fma(k, a[i], v(i));
+}
+
 // One subject's DCEE sums.
 template <int P>
 struct DceeSubjectSums {
@@ -80,7 +98,7 @@ struct DceeSubjectSums {
   EffectByControl<P> p1, p0;      // sum c (1 - p) S x', sum c p S x'
   double y;
 
-  MRTSIM_HD void clear() {
+  MRTSIM_HD MRTSIM_INLINE void clear() {
     for (int a = 0; a < 2; ++a) {
       gram[a].setZero();
       xsum[a].setZero();
@@ -93,24 +111,31 @@ struct DceeSubjectSums {
   }
 
   MRTSIM_HD MRTSIM_INLINE void add_row(const DistalRow& row) {
-    Vec<kDistalControls> x;
-    distal_controls(row, x.data());
-    Vec<P> s;
-    distal_moderators(row, P, s.data());
-    gram[row.treated].noalias() += x * x.transpose();
-    xsum[row.treated] += x;
-    bread.noalias() += s * s.transpose();
+    double x[kDistalControls], s[P];
+    distal_controls(row, x);
+    distal_moderators(row, P, s);
+    add_scaled_outer(gram[row.treated], 1.0, x, kDistalControls, x, kDistalControls);
+    for (int i = 0; i < kDistalControls; ++i) xsum[row.treated](i) = xsum[row.treated](i) + x[i];
+    add_scaled_outer(bread, 1.0, s, P, s, P);
     if (!row.available) return;
     const double c = row.treated ? 1.0 / row.prob : -1.0 / (1.0 - row.prob);
-    u += c * s;
-    const EffectByControl<P> sx = s * x.transpose();
-    p1 += (c * (1.0 - row.prob)) * sx;
-    p0 += (c * row.prob) * sx;
+    add_scaled(u, c, s, P);
+    add_scaled_outer(p1, c * (1.0 - row.prob), s, P, x, kDistalControls);
+    add_scaled_outer(p0, c * row.prob, s, P, x, kDistalControls);
   }
 
-  // The subject's score r_i(g1, g0) = sum_t psi_t S_t.
-  MRTSIM_HD Vec<P> score(const Vec<kDistalControls>& g1, const Vec<kDistalControls>& g0) const {
-    return y * u - p1 * g1 - p0 * g0;
+  // The subject's score r_i(g1, g0) = sum_t psi_t S_t = y u - p1 g1 - p0 g0, minus bread * theta.
+  MRTSIM_HD MRTSIM_INLINE Vec<P> residual_score(const Vec<kDistalControls>& g1, const Vec<kDistalControls>& g0,
+                                                const Vec<P>& theta) const {
+    Vec<P> r;
+    for (int i = 0; i < P; ++i) {
+      double v = y * u(i);
+      for (int j = 0; j < kDistalControls; ++j) v = fma(-p1(i, j), g1(j), v);
+      for (int j = 0; j < kDistalControls; ++j) v = fma(-p0(i, j), g0(j), v);
+      for (int j = 0; j < P; ++j) v = fma(-bread(i, j), theta(j), v);
+      r(i) = v;
+    }
+    return r;
   }
 };
 
@@ -122,7 +147,7 @@ struct DceeFoldSums {
   Vec<P> yu;
   EffectByControl<P> p1, p0;
 
-  MRTSIM_HD void clear() {
+  MRTSIM_HD MRTSIM_INLINE void clear() {
     for (int a = 0; a < 2; ++a) {
       gram[a].setZero();
       xty[a].setZero();
@@ -131,20 +156,20 @@ struct DceeFoldSums {
     p1.setZero();
     p0.setZero();
   }
-  MRTSIM_HD void add(const DceeSubjectSums<P>& s) {
+  MRTSIM_HD MRTSIM_INLINE void add(const DceeSubjectSums<P>& s) {
     for (int a = 0; a < 2; ++a) {
       gram[a] += s.gram[a];
-      xty[a] += s.y * s.xsum[a];
+      add_scaled(xty[a], s.y, s.xsum[a].data(), kDistalControls);
     }
-    yu += s.y * s.u;
+    add_scaled(yu, s.y, s.u.data(), P);
     p1 += s.p1;
     p0 += s.p0;
   }
 };
 
 template <int P>
-MRTSIM_HD void simulated_dcee_subject(const DistalSimulationTask& task, uint32_t replicate, int subject,
-                                      DceeSubjectSums<P>& sums) {
+MRTSIM_HD MRTSIM_INLINE void simulated_dcee_subject(const DistalSimulationTask& task, uint32_t replicate, int subject,
+                                                    DceeSubjectSums<P>& sums) {
   sums.clear();
   const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
   sums.y = simulate_qian_subject(task.model, key, [&](const DistalRow& row) { sums.add_row(row); });
@@ -162,8 +187,8 @@ struct DistalFit {
 
 // Arm-a nuisance coefficients fitted on every fold but `fold` (all folds when folds == 1).
 template <int P>
-MRTSIM_HD bool dcee_nuisance(const DceeFoldSums<P>* fold_sums, int folds, int fold, int arm,
-                             Vec<kDistalControls>& coefficients) {
+MRTSIM_HD MRTSIM_INLINE bool dcee_nuisance(const DceeFoldSums<P>* fold_sums, int folds, int fold, int arm,
+                                           Vec<kDistalControls>& coefficients) {
   Mat<kDistalControls> gram = Mat<kDistalControls>::Zero();
   Vec<kDistalControls> xty = Vec<kDistalControls>::Zero();
   for (int k = 0; k < folds; ++k) {
@@ -171,9 +196,9 @@ MRTSIM_HD bool dcee_nuisance(const DceeFoldSums<P>* fold_sums, int folds, int fo
     gram += fold_sums[k].gram[arm];
     xty += fold_sums[k].xty[arm];
   }
-  const Eigen::LLT<Mat<kDistalControls>> llt(gram);
-  if (llt.info() != Eigen::Success) return false;
-  coefficients = llt.solve(xty);
+  const SmallCholesky<kDistalControls> factor(gram);
+  if (!factor.ok()) return false;
+  factor.solve(xty.data(), coefficients.data());
   return true;
 }
 
@@ -213,30 +238,41 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
       return fit;
     }
   }
-  const Eigen::LLT<Mat<P>> bread_llt(bread);
-  if (bread_llt.info() != Eigen::Success) {
+  const SmallCholesky<P> bread_factor(bread);
+  if (!bread_factor.ok()) {
     fit.status = FitStatus::kSingularBread;
     return fit;
   }
-  Vec<P> score = Vec<P>::Zero();
-  for (int k = 0; k < folds; ++k) score += fold_sums[k].yu - fold_sums[k].p1 * g1[k] - fold_sums[k].p0 * g0[k];
-  fit.theta = bread_llt.solve(score);
+  // sum over folds of yu - p1 g1 - p0 g0.
+  double score[P];
+  for (int i = 0; i < P; ++i) {
+    double total = 0.0;
+    for (int k = 0; k < folds; ++k) {
+      double v = fold_sums[k].yu(i);
+      for (int j = 0; j < kDistalControls; ++j) v = fma(-fold_sums[k].p1(i, j), g1[k](j), v);
+      for (int j = 0; j < kDistalControls; ++j) v = fma(-fold_sums[k].p0(i, j), g0[k](j), v);
+      total = total + v;
+    }
+    score[i] = total;
+  }
+  bread_factor.solve(score, fit.theta.data());
 
   Mat<P> meat = Mat<P>::Zero();
   for (int i = 0; i < n_subjects; ++i) {
     if (scratch) s = scratch[i];
     else subject_sums(i, s);
-    const Vec<P> residual_score = s.score(g1[i % folds], g0[i % folds]) - s.bread * fit.theta;
-    meat.noalias() += residual_score * residual_score.transpose();
+    const Vec<P> r = s.residual_score(g1[i % folds], g0[i % folds], fit.theta);
+    add_scaled_outer(meat, 1.0, r.data(), P, r.data(), P);
   }
-  const Mat<P> bread_inverse = bread_llt.solve(Mat<P>::Identity());
-  fit.variance = bread_inverse * meat * bread_inverse;
-  const Eigen::LLT<Mat<P>> v_llt(fit.variance);
-  if (v_llt.info() != Eigen::Success) {
+  Mat<P> bread_inverse;
+  bread_factor.inverse(bread_inverse);
+  fit.variance = triple_product<P>(bread_inverse, meat, bread_inverse);
+  const SmallCholesky<P> v_factor(fit.variance);
+  if (!v_factor.ok()) {
     fit.status = FitStatus::kSingularVariance;
     return fit;
   }
-  fit.joint_statistic = fit.theta.dot(v_llt.solve(fit.theta));
+  fit.joint_statistic = v_factor.quadratic_form(fit.theta.data());
   fit.status = FitStatus::kOk;
   return fit;
 }
@@ -244,8 +280,8 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
 // WCLS / GEE sufficient statistics of a subject: rows accumulate with outcome 1, and the score is
 // scaled by the distal Y once the subject is complete.
 template <int P>
-MRTSIM_HD void simulated_distal_regression_subject(const DistalSimulationTask& task, uint32_t replicate, int subject,
-                                                   WclsSubjectStats<kDistalControls + P>& stats) {
+MRTSIM_HD MRTSIM_INLINE void simulated_distal_regression_subject(const DistalSimulationTask& task, uint32_t replicate,
+                                                                 int subject, WclsSubjectStats<kDistalControls + P>& stats) {
   constexpr int D = kDistalControls + P;
   stats.clear();
   const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
@@ -259,20 +295,36 @@ MRTSIM_HD void simulated_distal_regression_subject(const DistalSimulationTask& t
     const double w = wcls_design_row(g, kDistalControls, f, P, ptilde, weights, row.treated, gee || row.available, x);
     stats.add_row(x, w, 1.0);
   });
-  stats.score *= y;
+  for (int a = 0; a < D; ++a) stats.score[a] = stats.score[a] * y;
 }
 
+// A replicate's WCLS / GEE subjects: from `cache` when there is one (filled in the first pass), else
+// simulated again in the second.
 template <int P>
-MRTSIM_HD DistalFit<P> fit_distal_regression_replicate(const DistalSimulationTask& task, uint32_t replicate,
-                                                       WclsSubjectStats<kDistalControls + P>* scratch) {
-  constexpr int D = kDistalControls + P;
-  const auto subject_stats = [&](int i, WclsSubjectStats<D>& s) {
+struct DistalRegressionSubjects {
+  const DistalSimulationTask& task;
+  uint32_t replicate;
+  WclsSubjectStats<kDistalControls + P>* cache;
+
+  MRTSIM_HD MRTSIM_INLINE void first_pass(int i, WclsSubjectStats<kDistalControls + P>& s) const {
     simulated_distal_regression_subject<P>(task, replicate, i, s);
-  };
+    if (cache) cache[i] = s;
+  }
+  MRTSIM_HD MRTSIM_INLINE void second_pass(int i, WclsSubjectStats<kDistalControls + P>& s) const {
+    if (cache) s = cache[i];
+    else simulated_distal_regression_subject<P>(task, replicate, i, s);
+  }
+};
+
+template <int P, class Warp>
+MRTSIM_HD DistalFit<P> fit_distal_regression_replicate(const Warp& warp, const DistalSimulationTask& task,
+                                                       uint32_t replicate, WclsSubjectStats<kDistalControls + P>* cache) {
+  constexpr int D = kDistalControls + P;
   const SmallSampleCorrection correction = task.analysis.estimator == DistalEstimator::kGee
                                                ? SmallSampleCorrection::kNever
                                                : task.analysis.correction;
-  const WclsFit<D> wcls = fit_wcls<D>(subject_stats, task.n_subjects, P, correction, scratch);
+  const WclsFit<D> wcls =
+      fit_wcls_lanes<D>(warp, DistalRegressionSubjects<P>{task, replicate, cache}, task.n_subjects, P, correction);
   DistalFit<P> fit;
   fit.status = wcls.status;
   fit.n_eff = wcls.n_eff;
@@ -282,44 +334,37 @@ MRTSIM_HD DistalFit<P> fit_distal_regression_replicate(const DistalSimulationTas
   return fit;
 }
 
-// Per-thread scratch of either estimator (the CPU backend keeps subjects between passes).
+// Per-thread scratch of either estimator (the CPU backend keeps subjects between passes; a CUDA
+// thread has none and simulates them again).
 template <int P>
 struct DistalScratch {
   DceeSubjectSums<P>* dcee;
   WclsSubjectStats<kDistalControls + P>* regression;
 };
 
-// One replicate of the task's estimator, writing its effect coefficients (P per replicate) to its
-// slot of `out` (kernels/replicate_launch.h's job). A CPU thread caches the cohort's subject sums
-// between the fit's two passes; a CUDA thread regenerates them.
-template <int P>
-struct DistalReplicateJob {
-  DistalSimulationTask task;
-  ReplicateOutput out;
-
-  using Scratch = DistalScratch<P>;
-  MRTSIM_HD void operator()(uint32_t replicate, long long slot, const Scratch& scratch) const {
-    DistalFit<P> fit;
-    if (task.analysis.estimator == DistalEstimator::kDcee) {
-      const auto subject_sums = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
-      fit = fit_dcee_replicate<P>(subject_sums, task.n_subjects, task.analysis, scratch.dcee);
-    } else {
-      fit = fit_distal_regression_replicate<P>(task, replicate, scratch.regression);
-    }
-    write_replicate_fit(fit, out, slot);
+// One replicate of the task's estimator, writing its effect coefficients (P per replicate) to slot
+// `slot` of `out`. Warp: EmulatedWarp<Isa> (the lane order of the WCLS and GEE comparators, run by one
+// thread).
+template <int P, class Warp>
+MRTSIM_HD MRTSIM_INLINE void run_distal_replicate(const Warp& warp, const DistalSimulationTask& task,
+                                                  uint32_t replicate, long long slot, const ReplicateOutput& out,
+                                                  const DistalScratch<P>& scratch) {
+  DistalFit<P> fit;
+  if (task.analysis.estimator == DistalEstimator::kDcee) {
+    const auto subject_sums = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
+    fit = fit_dcee_replicate<P>(subject_sums, task.n_subjects, task.analysis, scratch.dcee);
+  } else {
+    fit = fit_distal_regression_replicate<P>(warp, task, replicate, scratch.regression);
   }
+  write_replicate_fit(fit, out, slot);
+}
 
-  class CpuScratch {
-   public:
-    explicit CpuScratch(const DistalReplicateJob& job)
-        : dcee_(job.task.analysis.estimator == DistalEstimator::kDcee ? job.task.n_subjects : 0),
-          regression_(job.task.analysis.estimator == DistalEstimator::kDcee ? 0 : job.task.n_subjects) {}
-    Scratch view() { return Scratch{dcee_.data(), regression_.data()}; }
-
-   private:
-    std::vector<DceeSubjectSums<P>> dcee_;
-    std::vector<WclsSubjectStats<kDistalControls + P>> regression_;
-  };
-};
+// The bytes of a CPU thread's DistalScratch (either estimator's cache).
+inline size_t distal_cache_bytes(const DistalSimulationTask& task) {
+  const size_t per_subject = sizeof(DceeSubjectSums<2>) > sizeof(WclsSubjectStats<kDistalControls + 2>)
+                                 ? sizeof(DceeSubjectSums<2>)
+                                 : sizeof(WclsSubjectStats<kDistalControls + 2>);
+  return per_subject * static_cast<size_t>(task.n_subjects > 0 ? task.n_subjects : 1);
+}
 
 }  // namespace mrtsim

@@ -1,23 +1,25 @@
-// The backends' loop over replicates, written once for every estimator family: CpuLauncher here
-// (OpenMP threads) and CudaLauncher in kernels/detail/cuda_launcher.cuh (one CUDA launch). A family
-// writes its runner once as a template over the launcher (see kernels/wcls_backend.h):
+// The backends' loop over replicates: CpuLauncher here (OpenMP threads) and CudaLauncher in
+// kernels/detail/cuda_launcher.cuh (CUDA launches). A family's backend files use them as
 //
 //   launcher.task(task, arena)   the task in the backend's memory (kernels/task_arena.h)
 //   launcher.output(host, n)     an array of n elements in the backend's memory that ends up in `host`
 //   launcher.run(job, first, n)  job(first + s, s, scratch) for s = 0 .. n - 1
 //   launcher.finish()            waits for the work and copies the outputs back
 //
-// A job is a trivially copyable functor with
-//   using Scratch = ...;  MRTSIM_HD void operator()(uint32_t replicate, long long slot, Scratch scratch) const;
-// Scratch is the per-thread memory a replicate may use. On the CPU each thread builds it once with
-// Job::CpuScratch (constructed from the job, `.view()` gives the Scratch); on CUDA the job's
-// DeviceScratch (detail/cuda_launcher.cuh) provides it, by default none (every pointer null), which
-// is why the per-replicate code regenerates what a CPU thread caches. Host code only.
+// A job is a functor with
+//   using Scratch = ...;  void operator()(uint32_t item, long long slot, Scratch scratch) const;
+// Scratch is the per-thread memory an item may use: on the CPU each thread builds it once with
+// Job::CpuScratch (constructed from the job, `.view()` gives the Scratch). CPU jobs hand each item to
+// a kernel of the CPU's instruction set (CpuKernelJob, kernels/cpu_kernels.h); CUDA jobs are
+// MRTSIM_HD and trivially copyable, run one per thread (CudaLauncher::run) or one per warp (the WCLS
+// kernel, kernels/wcls_backend.cu). Host code only.
 #pragma once
 
 #include <omp.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "kernels/task_arena.h"
 
@@ -27,6 +29,31 @@ namespace mrtsim {
 struct NoScratch {
   NoScratch view() const { return {}; }
 };
+
+// A CPU job whose items `kernel(item, slot, scratch)` runs with `scratch_bytes` bytes of per-thread
+// memory (aligned for doubles).
+template <class Kernel>
+struct CpuKernelJob {
+  Kernel kernel;
+  size_t scratch_bytes;
+
+  using Scratch = void*;
+  void operator()(uint32_t item, long long slot, void* scratch) const { kernel(item, slot, scratch); }
+
+  class CpuScratch {
+   public:
+    explicit CpuScratch(const CpuKernelJob& job) : doubles_((job.scratch_bytes + sizeof(double) - 1) / sizeof(double)) {}
+    void* view() { return doubles_.data(); }
+
+   private:
+    std::vector<double> doubles_;
+  };
+};
+
+template <class Kernel>
+CpuKernelJob<Kernel> cpu_kernel_job(Kernel kernel, size_t scratch_bytes) {
+  return CpuKernelJob<Kernel>{kernel, scratch_bytes};
+}
 
 class CpuLauncher {
  public:

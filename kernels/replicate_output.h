@@ -37,7 +37,7 @@ struct ReplicateBatchOutput {
 // Writes a fit with members status, n_eff, joint_statistic, theta and variance (every family's fit
 // type) to slot `slot` of `out`.
 template <class Fit>
-MRTSIM_HD void write_replicate_fit(const Fit& fit, const ReplicateOutput& out, long long slot) {
+MRTSIM_HD MRTSIM_INLINE void write_replicate_fit(const Fit& fit, const ReplicateOutput& out, long long slot) {
   constexpr int D = decltype(Fit::theta)::RowsAtCompileTime;
   out.status[slot] = static_cast<int>(fit.status);
   out.n_eff[slot] = fit.n_eff;

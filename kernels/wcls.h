@@ -5,14 +5,22 @@
 // and the Mancl-DeRouen corrected score is u_i = B (B - B_i)^-1 U_i (the push-through form of
 // X_i' W_i (I - H_ii)^-1 r_i, a D x D solve instead of MRTAnalysis's T_i x T_i one), giving
 //   V = B^-1 (sum_i u_i u_i') B^-1.
-// Everything here is written once for the CPU and CUDA backends; D (the number of coefficients)
-// is a compile-time size so that Eigen's fixed-size matrices live in registers.
+// Everything here is written once for the CPU and CUDA backends; D (the number of coefficients) is
+// a compile-time size so that the matrices live in registers.
+//
+// Every backend computes the same bits: each step is one correctly rounded operation in a fixed
+// order (products that feed a sum are fma), the linear algebra is kernels/small_cholesky.h, and the
+// sums over subjects follow kernels/lane_reduction.h's canonical lane tree. fit_wcls_lanes spells
+// out the order; docs/fast_math.md ("Kernels on every instruction set") describes it.
 #pragma once
 
 #include <Eigen/Dense>
 
 #include "core/device_macros.h"
+#include "core/enum_table.h"
 #include "kernels/fit_status.h"
+#include "kernels/lane_reduction.h"
+#include "kernels/small_cholesky.h"
 
 namespace mrtsim {
 
@@ -23,42 +31,70 @@ using Vec = Eigen::Matrix<double, D, 1>;
 template <int D>
 using Mat = Eigen::Matrix<double, D, D>;
 
-// B_i (upper triangle only, while accumulating) and c_i of one subject.
+// Entries of a symmetric D x D matrix stored as its upper triangle, row by row.
+template <int D>
+constexpr int kPackedSize = D * (D + 1) / 2;
+
+// Index of entry (a, b), a <= b, in the packed upper triangle.
+template <int D>
+MRTSIM_HD MRTSIM_INLINE int packed_index(int a, int b) {
+  return a * D - a * (a - 1) / 2 + (b - a);
+}
+
+// Entry (a, b) of a packed symmetric matrix, for either order of a and b.
+template <int D>
+MRTSIM_HD MRTSIM_INLINE double packed_at(const double* packed, int a, int b) {
+  return a <= b ? packed[packed_index<D>(a, b)] : packed[packed_index<D>(b, a)];
+}
+
+// A packed symmetric matrix read as a matrix (SmallCholesky's input).
+template <int D>
+struct PackedView {
+  const double* packed;
+  MRTSIM_HD MRTSIM_INLINE double operator()(int a, int b) const { return packed_at<D>(packed, a, b); }
+};
+
+// B_i (packed) and c_i of one subject, and the count of its rows with nonzero weight (the subject
+// counts towards n_eff if it is > 0). Also a lane's partial sum of them (kernels/lane_reduction.h).
 template <int D>
 struct WclsSubjectStats {
-  Mat<D> bread;
-  Vec<D> score;
-  int weighted_rows;  // rows with nonzero weight: the subject counts towards n_eff if > 0
+  double bread[kPackedSize<D>];
+  double score[D];
+  int weighted_rows;
 
-  MRTSIM_HD void clear() {
-    bread.setZero();
-    score.setZero();
+  MRTSIM_HD MRTSIM_INLINE void clear() {
+    for (int k = 0; k < kPackedSize<D>; ++k) bread[k] = 0.0;
+    for (int a = 0; a < D; ++a) score[a] = 0.0;
     weighted_rows = 0;
   }
 
-  // Adds one decision point with design row x, weight w and outcome y (the hot loop).
+  // Adds one decision point with design row x, weight w and outcome y. Rows of weight 0 are skipped
+  // (their outcome may be missing); adding them would leave every sum unchanged, which is what lets
+  // the simulation's lanes (kernels/wcls_simulation.h) add every row with w = 0 as a mask.
   MRTSIM_HD MRTSIM_INLINE void add_row(const double* x, double w, double y) {
     if (w == 0.0) return;
     ++weighted_rows;
+    int k = 0;
 MRTSIM_UNROLL
     for (int a = 0; a < D; ++a) {
       const double wxa = w * x[a];
-      score(a) += wxa * y;
+      score[a] = fma(wxa, y, score[a]);
 MRTSIM_UNROLL
-      for (int b = a; b < D; ++b) bread(a, b) += wxa * x[b];
+      for (int b = a; b < D; ++b, ++k) bread[k] = fma(wxa, x[b], bread[k]);
     }
   }
 
-  MRTSIM_HD void add(const WclsSubjectStats& other) {
-    bread += other.bread;
-    score += other.score;
+  MRTSIM_HD MRTSIM_INLINE void add(const WclsSubjectStats& other) {
+    for (int k = 0; k < kPackedSize<D>; ++k) bread[k] = bread[k] + other.bread[k];
+    for (int a = 0; a < D; ++a) score[a] = score[a] + other.score[a];
     weighted_rows += other.weighted_rows;
   }
 
-  // Copies the accumulated upper triangle into the lower one.
-  MRTSIM_HD void symmetrize() {
-    for (int a = 0; a < D; ++a)
-      for (int b = 0; b < a; ++b) bread(a, b) = bread(b, a);
+  template <class F>
+  MRTSIM_HD MRTSIM_INLINE void for_each_value(F&& f) {
+    for (int k = 0; k < kPackedSize<D>; ++k) f(bread[k]);
+    for (int a = 0; a < D; ++a) f(score[a]);
+    f(weighted_rows);
   }
 };
 
@@ -108,24 +144,35 @@ MRTSIM_HD MRTSIM_INLINE bool apply_correction(SmallSampleCorrection mode, int n_
 }
 
 // The joint statistic beta' V_beta^-1 beta of the effect block (the last num_effects coefficients of
-// theta), kept fixed-size: the control rows and columns of V are replaced by the identity and the
-// control entries of theta by 0, which leaves exactly the effect block's quadratic form. False (and
-// *statistic untouched) when V_beta is not positive definite.
+// theta), through the Cholesky factor of V's trailing block. False (and *statistic untouched) when
+// V_beta is not positive definite.
 template <int D>
-MRTSIM_HD bool effect_wald_statistic(const Mat<D>& variance, const Vec<D>& theta, int num_effects, double* statistic) {
-  const int first_effect = D - num_effects;
-  Mat<D> v_effects = variance;
-  Vec<D> beta = theta;
-  for (int j = 0; j < first_effect; ++j) {
-    v_effects.row(j).setZero();
-    v_effects.col(j).setZero();
-    v_effects(j, j) = 1.0;
-    beta(j) = 0.0;
-  }
-  const Eigen::LLT<Mat<D>> v_llt(v_effects);
-  if (v_llt.info() != Eigen::Success) return false;
-  *statistic = beta.dot(v_llt.solve(beta));
+MRTSIM_HD MRTSIM_INLINE bool effect_wald_statistic(const Mat<D>& variance, const Vec<D>& theta, int num_effects,
+                                                   double* statistic) {
+  const SmallCholesky<D> v_effects(variance, D - num_effects);
+  if (!v_effects.ok()) return false;
+  *statistic = v_effects.quadratic_form(theta.data());
   return true;
+}
+
+// a b c for D x D matrices: (a b) first, each entry a sum over k in order (fma from the first product).
+template <int D, class A, class B, class C>
+MRTSIM_HD MRTSIM_INLINE Mat<D> triple_product(const A& a, const B& b, const C& c) {
+  double ab[D][D];
+  for (int r = 0; r < D; ++r)
+    for (int s = 0; s < D; ++s) {
+      double sum = 0.0;
+      for (int k = 0; k < D; ++k) sum = fma(a(r, k), b(k, s), sum);
+      ab[r][s] = sum;
+    }
+  Mat<D> out;
+  for (int r = 0; r < D; ++r)
+    for (int s = 0; s < D; ++s) {
+      double sum = 0.0;
+      for (int k = 0; k < D; ++k) sum = fma(ab[r][k], c(k, s), sum);
+      out(r, s) = sum;
+    }
+  return out;
 }
 
 // The fit of one data set (one replicate): coefficients, sandwich SEs, and the Wald-type statistic
@@ -140,67 +187,161 @@ struct WclsFit {
   double joint_statistic;
 };
 
-// Fits WCLS for one data set. `subject_stats(i, out)` fills the statistics of subject i; it is
-// called twice per subject unless `scratch` (room for n_subjects entries) keeps them from the first
-// pass: the CPU backend keeps them, the CUDA backend regenerates them (no per-cohort memory).
-template <int D, class SubjectStatsFn>
-MRTSIM_HD WclsFit<D> fit_wcls(const SubjectStatsFn& subject_stats, int n_subjects, int num_effects,
-                              SmallSampleCorrection correction, WclsSubjectStats<D>* scratch) {
+// What a lane adds up in the fit's first pass: its subjects' statistics and how many count.
+template <int D>
+struct WclsTotals {
+  WclsSubjectStats<D> sum;
+  int n_eff;
+
+  MRTSIM_HD MRTSIM_INLINE void clear() {
+    sum.clear();
+    n_eff = 0;
+  }
+  MRTSIM_HD MRTSIM_INLINE void add(const WclsTotals& other) {
+    sum.add(other.sum);
+    n_eff += other.n_eff;
+  }
+  template <class F>
+  MRTSIM_HD MRTSIM_INLINE void for_each_value(F&& f) {
+    sum.for_each_value(f);
+    f(n_eff);
+  }
+};
+
+// ... and in the second pass: its subjects' sum of u_i u_i' (packed), and whether the small-sample
+// correction failed for one of them.
+template <int D>
+struct WclsMeat {
+  double meat[kPackedSize<D>];
+  int singular_leave_out;
+
+  MRTSIM_HD MRTSIM_INLINE void clear() {
+    for (int k = 0; k < kPackedSize<D>; ++k) meat[k] = 0.0;
+    singular_leave_out = 0;
+  }
+  MRTSIM_HD MRTSIM_INLINE void add(const WclsMeat& other) {
+    for (int k = 0; k < kPackedSize<D>; ++k) meat[k] = meat[k] + other.meat[k];
+    singular_leave_out += other.singular_leave_out;
+  }
+  template <class F>
+  MRTSIM_HD MRTSIM_INLINE void for_each_value(F&& f) {
+    for (int k = 0; k < kPackedSize<D>; ++k) f(meat[k]);
+    f(singular_leave_out);
+  }
+};
+
+// Adds subject s's u_i u_i' to `meat` (theta and the factor of B from the first pass; B itself
+// packed in `total`): U_i = c_i - B_i theta (row a: c_a, then - B_i(a, b) theta_b for b in order),
+// corrected u_i = B (B - B_i)^-1 U_i (each entry a sum over b in order), then u_a u_b added by fma.
+template <int D>
+MRTSIM_HD MRTSIM_INLINE void add_subject_meat(const WclsSubjectStats<D>& s, const WclsSubjectStats<D>& total,
+                                              const double* theta, bool corrected, WclsMeat<D>& meat) {
+  double u[D];
+  for (int a = 0; a < D; ++a) {
+    double r = s.score[a];
+    for (int b = 0; b < D; ++b) r = fma(-packed_at<D>(s.bread, a, b), theta[b], r);
+    u[a] = r;
+  }
+  if (corrected) {
+    double leave_out[kPackedSize<D>];
+    for (int k = 0; k < kPackedSize<D>; ++k) leave_out[k] = total.bread[k] - s.bread[k];
+    const SmallCholesky<D> factor(PackedView<D>{leave_out});
+    if (!factor.ok()) {
+      meat.singular_leave_out += 1;
+      return;
+    }
+    double v[D];
+    factor.solve(u, v);
+    for (int a = 0; a < D; ++a) {
+      double sum = 0.0;
+      for (int b = 0; b < D; ++b) sum = fma(packed_at<D>(total.bread, a, b), v[b], sum);
+      u[a] = sum;
+    }
+  }
+  int k = 0;
+  for (int a = 0; a < D; ++a)
+    for (int b = a; b < D; ++b, ++k) meat.meat[k] = fma(u[a], u[b], meat.meat[k]);
+}
+
+// Fits WCLS for one data set of n_subjects subjects, the sums over subjects by `warp` (EmulatedWarp
+// or the CUDA warp) in the canonical lane order. `subjects` gives subject i's statistics:
+// subjects.first_pass(i, s) and subjects.second_pass(i, s) fill s (the second pass may read what the
+// first stored, or compute it again). The last `num_effects` coefficients are the effects.
+//   pass 1: per lane, sum of its subjects' statistics and n_eff; tree sum over the lanes;
+//   theta = B^-1 c (Cholesky of B; kSingularBread if B is not positive definite, kNoData if
+//   n_eff <= D);
+//   pass 2: per lane, sum of u_i u_i' over its subjects with weighted rows (kSingularLeaveOut if
+//   B - B_i is not positive definite for one of them); tree sum over the lanes;
+//   V = B^-1 meat B^-1 (B^-1 column by column from the factor); the joint statistic from the
+//   Cholesky factor of V's effect block (kSingularVariance if it is not positive definite).
+template <int D, class Warp, class Subjects>
+MRTSIM_HD WclsFit<D> fit_wcls_lanes(const Warp& warp, const Subjects& subjects, int n_subjects, int num_effects,
+                                    SmallSampleCorrection correction) {
   WclsFit<D> fit;
   fit.theta.setZero();
   fit.variance.setZero();
   fit.joint_statistic = 0.0;
 
-  WclsSubjectStats<D> total, s;
-  total.clear();
-  int n_eff = 0;
-  for (int i = 0; i < n_subjects; ++i) {
-    subject_stats(i, s);
-    s.symmetrize();
-    if (scratch) scratch[i] = s;
-    total.add(s);
-    n_eff += s.weighted_rows > 0;
-  }
-  fit.n_eff = n_eff;
-  fit.corrected = apply_correction(correction, n_eff);
-  if (n_eff <= D) {
+  const WclsTotals<D> totals = warp.template reduce<WclsTotals<D>>([&](int lane, WclsTotals<D>& part) {
+    WclsSubjectStats<D> s;
+    for (int i = lane; i < n_subjects; i += kReductionLanes) {
+      subjects.first_pass(i, s);
+      part.sum.add(s);
+      part.n_eff += s.weighted_rows > 0;
+    }
+  });
+  const WclsSubjectStats<D>& total = totals.sum;
+  fit.n_eff = totals.n_eff;
+  fit.corrected = apply_correction(correction, fit.n_eff);
+  if (fit.n_eff <= D) {
     fit.status = FitStatus::kNoData;
     return fit;
   }
-  const Eigen::LLT<Mat<D>> bread_llt(total.bread);
-  if (bread_llt.info() != Eigen::Success) {
+  const SmallCholesky<D> bread(PackedView<D>{total.bread});
+  if (!bread.ok()) {
     fit.status = FitStatus::kSingularBread;
     return fit;
   }
-  fit.theta = bread_llt.solve(total.score);
+  double theta[D];
+  bread.solve(total.score, theta);
+  for (int a = 0; a < D; ++a) fit.theta(a) = theta[a];
 
-  Mat<D> meat = Mat<D>::Zero();
-  for (int i = 0; i < n_subjects; ++i) {
-    if (scratch) {
-      s = scratch[i];
-    } else {
-      subject_stats(i, s);
-      s.symmetrize();
+  const WclsMeat<D> meat = warp.template reduce<WclsMeat<D>>([&](int lane, WclsMeat<D>& part) {
+    WclsSubjectStats<D> s;
+    for (int i = lane; i < n_subjects; i += kReductionLanes) {
+      subjects.second_pass(i, s);
+      if (s.weighted_rows > 0) add_subject_meat<D>(s, total, theta, fit.corrected, part);
     }
-    if (s.weighted_rows == 0) continue;
-    Vec<D> u = s.score - s.bread * fit.theta;
-    if (fit.corrected) {
-      const Eigen::LLT<Mat<D>> leave_out(total.bread - s.bread);
-      if (leave_out.info() != Eigen::Success) {
-        fit.status = FitStatus::kSingularLeaveOut;
-        return fit;
-      }
-      u = total.bread * leave_out.solve(u);
-    }
-    meat.noalias() += u * u.transpose();
+  });
+  if (meat.singular_leave_out > 0) {
+    fit.status = FitStatus::kSingularLeaveOut;
+    return fit;
   }
-  const Mat<D> bread_inverse = bread_llt.solve(Mat<D>::Identity());
-  fit.variance = bread_inverse * meat * bread_inverse;
+  Mat<D> bread_inverse;
+  bread.inverse(bread_inverse);
+  fit.variance = triple_product<D>(bread_inverse, PackedView<D>{meat.meat}, bread_inverse);
 
   fit.status = effect_wald_statistic(fit.variance, fit.theta, num_effects, &fit.joint_statistic)
                    ? FitStatus::kOk
                    : FitStatus::kSingularVariance;
   return fit;
+}
+
+// Subject statistics kept in an array for both passes.
+template <int D>
+struct CachedSubjects {
+  const WclsSubjectStats<D>* stats;
+  MRTSIM_HD MRTSIM_INLINE void first_pass(int i, WclsSubjectStats<D>& s) const { s = stats[i]; }
+  MRTSIM_HD MRTSIM_INLINE void second_pass(int i, WclsSubjectStats<D>& s) const { s = stats[i]; }
+};
+
+// Fits WCLS for one data set whose subject statistics `subject_stats(i, out)` fills: all of them
+// once into `scratch` (room for n_subjects entries), then fit_wcls_lanes on the emulated warp.
+template <int D, class SubjectStatsFn>
+MRTSIM_HD WclsFit<D> fit_wcls(const SubjectStatsFn& subject_stats, int n_subjects, int num_effects,
+                              SmallSampleCorrection correction, WclsSubjectStats<D>* scratch) {
+  for (int i = 0; i < n_subjects; ++i) subject_stats(i, scratch[i]);
+  return fit_wcls_lanes<D>(EmulatedWarp<>{}, CachedSubjects<D>{scratch}, n_subjects, num_effects, correction);
 }
 
 }  // namespace mrtsim

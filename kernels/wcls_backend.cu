@@ -1,67 +1,146 @@
-// CUDA twin of wcls_backend.cc: one thread per replicate runs the same job as a CPU thread. Threads
-// keep no per-subject memory (fit_wcls regenerates each subject from the keyed Philox stream in its
-// second pass), except that a permutation test needs one subject's rows per thread: those live in
-// buffers interleaved across threads, bounded in size by a grid-stride loop.
+// CUDA twin of wcls_backend.cc: one warp per replicate (kernels/wcls_warp.h), its lanes over the
+// subjects, the subjects' statistics kept in shared memory between the fit's two passes where it can
+// hold them. One launch runs every segment of a batched call.
+#include <algorithm>
+#include <vector>
+
 #include "kernels/detail/cuda_launcher.cuh"
+#include "kernels/detail/cuda_warp.cuh"
 #include "kernels/wcls_backend.h"
+#include "kernels/wcls_warp.h"
 
 namespace mrtsim::cuda_impl {
 
-// Row k of thread t lives at index k * threads + t, so that neighbouring threads touch neighbouring
-// words. Threads: enough for every replicate, but at most 2^16 and at most what 1 GiB of rows allows.
-template <int D>
-struct DeviceScratch<WclsPermutationJob<D>> {
-  static constexpr size_t kRowBufferBytes = size_t(1) << 30;
-  static constexpr size_t kMaxThreads = size_t(1) << 16;
-  static constexpr size_t kBytesPerRow = sizeof(uint16_t) + sizeof(uint8_t) + sizeof(double);
+namespace {
 
-  static size_t threads(const WclsPermutationJob<D>& job, uint32_t count) {
-    const size_t rows = job.task.model.num_decisions > 0 ? job.task.model.num_decisions : 1;
-    size_t threads = count;
-    if (threads > kMaxThreads) threads = kMaxThreads;
-    if (threads > kRowBufferBytes / (kBytesPerRow * rows)) threads = kRowBufferBytes / (kBytesPerRow * rows);
-    return threads > 0 ? threads : 1;
-  }
+constexpr int kWarpSize = kReductionLanes;
 
-  DeviceScratch(const WclsPermutationJob<D>& job, size_t threads)
-      : cells_(threads_rounded(threads) * (job.task.model.num_decisions > 0 ? job.task.model.num_decisions : 1)),
-        decision_(cells_),
-        treated_(cells_),
-        outcome_(cells_) {}
-
-  struct View {
-    uint16_t* decision;
-    uint8_t* treated;
-    double* outcome;
-    MRTSIM_HD typename WclsPermutationJob<D>::Scratch for_thread(long long thread, long long threads) const {
-      return {SubjectRows{decision + thread, treated + thread, outcome + thread, static_cast<int>(threads), 0},
-              nullptr};
-    }
-  };
-  View view() const { return View{decision_.get(), treated_.get(), outcome_.get()}; }
-
- private:
-  // The launch rounds threads up to whole blocks; each of them gets its rows.
-  static size_t threads_rounded(size_t threads) {
-    return (threads + kThreadsPerBlock - 1) / kThreadsPerBlock * kThreadsPerBlock;
-  }
-  size_t cells_;
-  DeviceArray<uint16_t> decision_;
-  DeviceArray<uint8_t> treated_;
-  DeviceArray<double> outcome_;
+// The shape of a warp-per-item launch and the shared memory of each warp's subject cache.
+struct WarpLaunch {
+  int warps_per_block;
+  unsigned blocks;
+  int cache_subjects;  // 0: no cache (the second pass simulates again)
+  size_t shared_bytes;
 };
 
-void run_wcls_replicates(int dim, const WclsSimulationTask& task, const TaskArena& arena, uint32_t first,
-                         uint32_t count, const ReplicateOutput& out) {
+// Warps per block from the launch shape setting; the subjects' statistics in shared memory when
+// warps_per_block * max_subjects of them fit into the device's shared memory per block; blocks
+// enough to fill the device at the kernel's occupancy (or the setting), at most one warp per item.
+template <class Kernel>
+WarpLaunch plan_warp_launch(Kernel kernel, size_t stats_bytes, int max_subjects, long long items) {
+  const CudaLaunchShape shape = cuda_launch_shape();
+  WarpLaunch launch{shape.warps_per_block > 0 ? shape.warps_per_block : 4, 0, 0, 0};
+  int device = 0, shared_limit = 0, processors = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&shared_limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device), "device attribute");
+  check(cudaDeviceGetAttribute(&processors, cudaDevAttrMultiProcessorCount, device), "device attribute");
+  const size_t cache_bytes = stats_bytes * max_subjects * launch.warps_per_block;
+  if (cache_bytes <= static_cast<size_t>(shared_limit)) {
+    launch.cache_subjects = max_subjects;
+    launch.shared_bytes = cache_bytes;
+    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(cache_bytes)),
+          "shared memory size");
+  }
+  int blocks_per_processor = 0;
+  check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_processor, kernel, launch.warps_per_block * kWarpSize,
+                                                      launch.shared_bytes),
+        "occupancy");
+  long long blocks = shape.blocks > 0 ? shape.blocks : static_cast<long long>(std::max(1, blocks_per_processor)) * processors;
+  blocks = std::min(blocks, (items + launch.warps_per_block - 1) / launch.warps_per_block);
+  launch.blocks = static_cast<unsigned>(std::max(1LL, blocks));
+  return launch;
+}
+
+template <int D>
+__device__ WclsSubjectStats<D>* warp_cache(int cache_subjects) {
+  extern __shared__ double shared_memory[];
+  if (cache_subjects == 0) return nullptr;
+  return reinterpret_cast<WclsSubjectStats<D>*>(shared_memory) + (threadIdx.x / kWarpSize) * cache_subjects;
+}
+
+template <int D>
+__global__ void wcls_warp_kernel(const WclsSimulationTask* tasks, const ReplicateSegment* segments, int n_segments,
+                                 long long items, ReplicateOutput out, int cache_subjects) {
+  const int lane = threadIdx.x % kWarpSize, warps_per_block = blockDim.x / kWarpSize;
+  WclsSubjectStats<D>* cache = warp_cache<D>(cache_subjects);
+  const long long warps = static_cast<long long>(gridDim.x) * warps_per_block;
+  for (long long item = static_cast<long long>(blockIdx.x) * warps_per_block + threadIdx.x / kWarpSize; item < items;
+       item += warps)
+    run_wcls_warp_item<D>(CudaWarp{lane}, lane, tasks, segments, n_segments, item, out, cache);
+}
+
+template <int D>
+__global__ void wcls_permutation_warp_kernel(WclsSimulationTask task, WclsPermutationSettings permutation,
+                                             uint32_t first, uint32_t count, ReplicateBatchOutput out, LaneRows rows,
+                                             int cache_subjects) {
+  const int lane = threadIdx.x % kWarpSize, warps_per_block = blockDim.x / kWarpSize;
+  WclsSubjectStats<D>* cache = warp_cache<D>(cache_subjects);
+  const long long warp = static_cast<long long>(blockIdx.x) * warps_per_block + threadIdx.x / kWarpSize;
+  const long long warps = static_cast<long long>(gridDim.x) * warps_per_block;
+  LaneRows mine = rows;
+  mine.first_lane = warp * kWarpSize;
+  for (long long slot = warp; slot < count; slot += warps)
+    run_wcls_permutation_warp_item<D>(CudaWarp{lane}, lane, task, permutation, first + static_cast<uint32_t>(slot), slot,
+                                      out, mine, cache);
+}
+
+void check_launch() {
+  check(cudaGetLastError(), "kernel launch");
+  check(cudaDeviceSynchronize(), "kernel");
+}
+
+}  // namespace
+
+void run_wcls_segments(int dim, const std::vector<WclsTaskRef>& tasks, const std::vector<ReplicateSegment>& segments,
+                       const ReplicateOutput& out) {
+  const long long items = segment_items(segments);
   CudaLauncher launcher;
-  run_wcls_on(launcher, dim, task, arena, first, count, out);
+  std::vector<WclsSimulationTask> placed;
+  int max_subjects = 1;
+  for (const WclsTaskRef& t : tasks) {
+    placed.push_back(launcher.task(*t.task, *t.arena));
+    max_subjects = std::max(max_subjects, t.task->n_subjects);
+  }
+  const WclsSimulationTask* device_tasks = launcher.array(placed);
+  const ReplicateSegment* device_segments = launcher.array(segments);
+  const ReplicateOutput device_out = place_output(launcher, out, static_cast<uint32_t>(items), dim);
+  dispatch_dim(dim, [&](auto dim_constant) {
+    constexpr int D = decltype(dim_constant)::value;
+    const WarpLaunch launch =
+        plan_warp_launch(wcls_warp_kernel<D>, sizeof(WclsSubjectStats<D>), max_subjects, items);
+    wcls_warp_kernel<D><<<launch.blocks, launch.warps_per_block * kWarpSize, launch.shared_bytes>>>(
+        device_tasks, device_segments, static_cast<int>(segments.size()), items, device_out, launch.cache_subjects);
+    check_launch();
+  });
+  launcher.finish();
 }
 
 void run_wcls_permutation_replicates(int dim, const WclsSimulationTask& task, const TaskArena& arena,
                                      const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
                                      const ReplicateBatchOutput& out) {
+  if (count == 0) return;
   CudaLauncher launcher;
-  run_wcls_permutation_on(launcher, dim, task, arena, permutation, first, count, out);
+  const WclsSimulationTask placed = launcher.task(task, arena);
+  const size_t p_values = size_t(count) * task.design.p;
+  const ReplicateBatchOutput device_out{
+      place_output(launcher, out.fits, count, dim), launcher.output(out.permutation_p, p_values),
+      launcher.output(out.joint_permutation_p, count), launcher.output(out.failed_reshuffles, count)};
+  dispatch_dim(dim, [&](auto dim_constant) {
+    constexpr int D = decltype(dim_constant)::value;
+    const WarpLaunch launch = plan_warp_launch(wcls_permutation_warp_kernel<D>, sizeof(WclsSubjectStats<D>),
+                                               std::max(1, task.n_subjects), count);
+    // Every lane of the grid gets room for one subject's rows.
+    const long long lanes = static_cast<long long>(launch.blocks) * launch.warps_per_block * kWarpSize;
+    const size_t cells = static_cast<size_t>(lanes) * std::max(1, task.model.num_decisions);
+    DeviceArray<uint16_t> decision(cells);
+    DeviceArray<uint8_t> treated(cells);
+    DeviceArray<double> outcome(cells);
+    const LaneRows rows{decision.get(), treated.get(), outcome.get(), 0, static_cast<int>(lanes)};
+    wcls_permutation_warp_kernel<D><<<launch.blocks, launch.warps_per_block * kWarpSize, launch.shared_bytes>>>(
+        placed, permutation, first, count, device_out, rows, launch.cache_subjects);
+    check_launch();
+  });
+  launcher.finish();
 }
 
 }  // namespace mrtsim::cuda_impl

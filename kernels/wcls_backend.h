@@ -1,21 +1,37 @@
-// Simulated WCLS replicates on a backend: the public entry points, and their runners written once
-// over the launcher (kernels/replicate_launch.h), instantiated for the CPU in wcls_backend.cc and for
-// CUDA in wcls_backend.cu.
+// Simulated WCLS replicates on a backend: the public entry points. The CPU runs them in
+// wcls_backend.cc (OpenMP threads over kernels/cpu_kernels.h's kernels of the CPU's instruction set),
+// CUDA in wcls_backend.cu (a warp per replicate, kernels/wcls_warp.h). Both give the
+// same bits.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "kernels/backend.h"
 #include "kernels/dim_dispatch.h"
 #include "kernels/replicate_launch.h"
+#include "kernels/replicate_segments.h"
+#include "kernels/task_arena.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
 namespace mrtsim {
 
-// Runs replicates first .. first + count - 1 of `task` (its arrays in `arena`) with `dim` = q + p
-// coefficients, writing slot r - first of `out` (host arrays of `count` entries, `count * dim` for
-// estimates and SEs). `threads` <= 0 means all cores (CPU backend only).
+// One task of a batched call and the arena holding its arrays.
+struct WclsTaskRef {
+  const WclsSimulationTask* task;
+  const TaskArena* arena;
+};
+
+// Runs the replicates of `segments` (kernels/replicate_segments.h) of tasks that all have `dim` = q + p
+// coefficients in one backend call, writing item k to slot k of `out` (host arrays with room for every
+// item: `items` entries, `items * dim` for estimates and SEs). `threads` <= 0 means all cores (CPU
+// backend only).
+void run_wcls_segments(Backend backend, int threads, int dim, const std::vector<WclsTaskRef>& tasks,
+                       const std::vector<ReplicateSegment>& segments, const ReplicateOutput& out);
+
+// Replicates first .. first + count - 1 of `task` (its arrays in `arena`): run_wcls_segments with one
+// segment, replicate r into slot r - first.
 void run_wcls_replicates(Backend backend, int threads, int dim, const WclsSimulationTask& task, const TaskArena& arena,
                          uint32_t first, uint32_t count, const ReplicateOutput& out);
 
@@ -41,35 +57,14 @@ ReplicateOutput place_output(Launcher& launcher, const ReplicateOutput& out, uin
                          launcher.output(out.std_errors_unadjusted, values)};
 }
 
-template <class Launcher>
-void run_wcls_on(Launcher& launcher, int dim, const WclsSimulationTask& task, const TaskArena& arena, uint32_t first,
-                 uint32_t count, const ReplicateOutput& out) {
-  const WclsSimulationTask placed = launcher.task(task, arena);
-  const ReplicateOutput placed_out = place_output(launcher, out, count, dim);
-  dispatch_dim(dim, [&](auto dim_constant) {
-    launcher.run(WclsReplicateJob<decltype(dim_constant)::value>{placed, placed_out}, first, count);
-  });
-  launcher.finish();
-}
-
-template <class Launcher>
-void run_wcls_permutation_on(Launcher& launcher, int dim, const WclsSimulationTask& task, const TaskArena& arena,
-                             const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
-                             const ReplicateBatchOutput& out) {
-  const WclsSimulationTask placed = launcher.task(task, arena);
-  const size_t p_values = size_t(count) * task.design.p;
-  const ReplicateBatchOutput placed_out{
-      place_output(launcher, out.fits, count, dim), launcher.output(out.permutation_p, p_values),
-      launcher.output(out.joint_permutation_p, count), launcher.output(out.failed_reshuffles, count)};
-  dispatch_dim(dim, [&](auto dim_constant) {
-    launcher.run(WclsPermutationJob<decltype(dim_constant)::value>{placed, permutation, placed_out}, first, count);
-  });
-  launcher.finish();
+// The items of a batched call: the sum of the segments' counts.
+inline long long segment_items(const std::vector<ReplicateSegment>& segments) {
+  return segments.empty() ? 0 : segments.back().slot + segments.back().count;
 }
 
 namespace cuda_impl {
-void run_wcls_replicates(int dim, const WclsSimulationTask& task, const TaskArena& arena, uint32_t first,
-                         uint32_t count, const ReplicateOutput& out);
+void run_wcls_segments(int dim, const std::vector<WclsTaskRef>& tasks, const std::vector<ReplicateSegment>& segments,
+                       const ReplicateOutput& out);
 void run_wcls_permutation_replicates(int dim, const WclsSimulationTask& task, const TaskArena& arena,
                                      const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
                                      const ReplicateBatchOutput& out);

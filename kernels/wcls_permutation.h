@@ -2,11 +2,10 @@
 // observed fit, exactly as WclsReplicateJob computes it, against B fits with reshuffled treatments
 // and the outcomes as generated (the sharp null of no effect). Written once for both backends.
 //
-// Cost and memory: reshuffle b of replicate r refits the whole cohort, regenerating every subject
-// from its cohort stream (fit_wcls does it once per subject with the CPU's statistics cache, twice
-// without it), so a replicate costs about (B + 1) x n x T cells. It holds one subject's available
-// rows at a time while reshuffling them (SubjectRows, at most kMaxPermutationDecisions rows), plus
-// fit_wcls's O(n D^2) cache where the backend keeps one: never the cohort.
+// Cost and memory: a CPU thread simulates the cohort once and keeps it (a table of n x T rows) while
+// it refits the B reshuffles from the table; a CUDA lane keeps one subject's available rows at a time
+// (SubjectRows, at most kMaxPermutationDecisions rows) and simulates its subjects again for every
+// reshuffle, so no cohort is ever held on the device. Both give the statistics the same bits.
 #pragma once
 
 #include <cmath>
@@ -15,6 +14,7 @@
 
 #include "core/device_macros.h"
 #include "core/philox.h"
+#include "core/simd_lanes.h"
 #include "kernels/reshuffle.h"
 #include "kernels/wcls.h"
 #include "kernels/wcls_simulation.h"
@@ -100,8 +100,7 @@ MRTSIM_HD void reshuffled_subject_stats(const WclsSimulationTask& task, Reshuffl
   simulate_liao_subject(task.model, cohort, collect);
   reshuffle_treatments(scheme, cohort.with_purpose(StreamPurpose::kPermutation), reshuffle, task.model.rand_prob, rows);
   stats.clear();
-  SubjectAccumulator<D> accumulate{task.design, stats};
-  for (int k = 0; k < rows.count; ++k) accumulate(rows.row(k));
+  for (int k = 0; k < rows.count; ++k) add_wcls_row<D>(task.design, rows.row(k), stats);
 }
 
 // The two-sided statistic of coefficient j, the one host/analysis/permutation_test uses too.
@@ -110,23 +109,22 @@ MRTSIM_HD MRTSIM_INLINE double abs_t_statistic(const WclsFit<D>& fit, int j) {
   return fabs(fit.theta(j) / sqrt(fit.variance(j, j)));
 }
 
-// Runs replicate `replicate` with its permutation test and writes slot `slot` of `out`. `rows` is
-// this thread's room for one subject; `stats_scratch` is fit_wcls's optional cache.
-template <int D>
-MRTSIM_HD void run_wcls_permutation_replicate(const WclsSimulationTask& task,
-                                              const WclsPermutationSettings& permutation, uint32_t replicate,
-                                              const ReplicateBatchOutput& out, long long slot, SubjectRows rows,
-                                              WclsSubjectStats<D>* stats_scratch) {
-  const WclsFit<D> observed = fit_simulated_replicate<D>(task, replicate, stats_scratch);
-  write_replicate_fit(observed, out.fits, slot);
-  const int p = task.design.p, first_effect = D - p;
+// Replicate `replicate`'s permutation test from its observed fit and `fit_reshuffle(b)`, the fit of
+// reshuffle b (called for b = 0 .. B - 1 in order): writes slot `slot` of `out` where `write` is true
+// (the CPU thread; lane 0 of a CUDA warp, whose lanes all compute the fits together).
+template <int D, class FitReshuffle>
+MRTSIM_HD MRTSIM_INLINE void run_permutation_test(const WclsFit<D>& observed, const WclsPermutationSettings& permutation,
+                                                  int p, FitReshuffle&& fit_reshuffle, const ReplicateBatchOutput& out,
+                                                  long long slot, bool write) {
+  if (write) write_replicate_fit(observed, out.fits, slot);
+  const int first_effect = D - p;
   if (observed.status != FitStatus::kOk) {
+    if (!write) return;
     for (int j = 0; j < p; ++j) out.permutation_p[slot * p + j] = NAN;
     out.joint_permutation_p[slot] = NAN;
     out.failed_reshuffles[slot] = 0;
     return;
   }
-
   double observed_t[D];
   uint32_t at_least_observed[D];
   for (int j = first_effect; j < D; ++j) {
@@ -135,53 +133,173 @@ MRTSIM_HD void run_wcls_permutation_replicate(const WclsSimulationTask& task,
   }
   uint32_t joint_at_least_observed = 0, completed = 0;
   for (uint32_t b = 0; b < permutation.reshuffles; ++b) {
-    const auto subject_stats = [&](int i, WclsSubjectStats<D>& s) {
-      reshuffled_subject_stats<D>(task, permutation.scheme, replicate, b, i, rows, s);
-    };
-    const WclsFit<D> fit = fit_wcls<D>(subject_stats, task.n_subjects, p, task.correction, stats_scratch);
+    const WclsFit<D> fit = fit_reshuffle(b);
     if (fit.status != FitStatus::kOk) continue;
     ++completed;
     for (int j = first_effect; j < D; ++j) at_least_observed[j] += abs_t_statistic(fit, j) >= observed_t[j];
     joint_at_least_observed += fit.joint_statistic >= observed.joint_statistic;
   }
-
+  if (!write) return;
   for (int j = first_effect; j < D; ++j)
     out.permutation_p[slot * p + (j - first_effect)] = permutation_p_value(at_least_observed[j], completed);
   out.joint_permutation_p[slot] = permutation_p_value(joint_at_least_observed, completed);
   out.failed_reshuffles[slot] = static_cast<int>(permutation.reshuffles - completed);
 }
 
-// One replicate with its permutation test (kernels/replicate_launch.h's job). Every thread needs
-// room for one subject's rows; a CPU thread also caches the cohort's subject statistics.
-template <int D>
-struct WclsPermutationJob {
-  WclsSimulationTask task;
-  WclsPermutationSettings permutation;
-  ReplicateBatchOutput out;
-
-  struct Scratch {
-    SubjectRows rows;
-    WclsSubjectStats<D>* subject_cache;
-  };
-  MRTSIM_HD void operator()(uint32_t replicate, long long slot, const Scratch& scratch) const {
-    run_wcls_permutation_replicate<D>(task, permutation, replicate, out, slot, scratch.rows, scratch.subject_cache);
-  }
-
-  class CpuScratch {
-   public:
-    explicit CpuScratch(const WclsPermutationJob& job)
-        : decision_(job.task.model.num_decisions),
-          treated_(job.task.model.num_decisions),
-          outcome_(job.task.model.num_decisions),
-          cache_(job.task.n_subjects) {}
-    Scratch view() { return Scratch{SubjectRows{decision_.data(), treated_.data(), outcome_.data(), 1, 0}, cache_.data()}; }
-
-   private:
-    std::vector<uint16_t> decision_;
-    std::vector<uint8_t> treated_;
-    std::vector<double> outcome_;
-    std::vector<WclsSubjectStats<D>> cache_;
-  };
+// A replicate's cohort kept for its reshuffles on one CPU thread: per subject i and decision point t
+// (index i * T + t) the availability and treatment (0 or 1) and the outcome, written as the cohort is
+// simulated (the visitor of simulate_liao_lanes, next to the WCLS statistics).
+struct CohortTable {
+  double* available;
+  double* treated;
+  double* outcome;
+  int num_decisions;
 };
+
+template <class L>
+struct CohortRecorder {
+  using V = typename L::V;
+  CohortTable table;
+  int first;  // the lanes' first subject
+  int count;  // lanes holding subjects
+
+  template <class Mask>
+  MRTSIM_HD MRTSIM_INLINE void operator()(int t, Mask available, Mask treated, V outcome) {
+    using lanes::select;
+    double a[L::kLanes], z[L::kLanes], y[L::kLanes];
+    L::store(a, select(available, V(1.0), V(0.0)));
+    L::store(z, select(treated, V(1.0), V(0.0)));
+    L::store(y, outcome);
+    for (int l = 0; l < count; ++l) {
+      const int at = (first + l) * table.num_decisions + t;
+      table.available[at] = a[l];
+      table.treated[at] = z[l];
+      table.outcome[at] = y[l];
+    }
+  }
+};
+
+// Both visitors at once.
+template <class First, class Second>
+struct BothVisitors {
+  First& first;
+  Second& second;
+  template <class Mask, class V>
+  MRTSIM_HD MRTSIM_INLINE void operator()(int t, Mask available, Mask treated, V outcome) {
+    first(t, available, treated, outcome);
+    second(t, available, treated, outcome);
+  }
+};
+
+// Per-thread memory of the CPU's permutation replicate: the cohort's statistics and its table, the
+// reshuffled treatments, and one subject's rows.
+template <int D>
+struct PermutationScratch {
+  WclsSubjectStats<D>* stats;  // n_subjects
+  CohortTable cohort;          // n_subjects * T each
+  double* reshuffled;          // n_subjects * T: the treatments of the current reshuffle
+  SubjectRows rows;            // room for T rows
+
+  // Carves the regions out of `bytes` (permutation_scratch_bytes(n, T) of them).
+  MRTSIM_HD static PermutationScratch carve(void* bytes, int n_subjects, int num_decisions) {
+    PermutationScratch s;
+    const size_t cells = size_t(n_subjects) * num_decisions;
+    auto* doubles = static_cast<double*>(bytes);
+    s.stats = reinterpret_cast<WclsSubjectStats<D>*>(doubles);
+    doubles += (sizeof(WclsSubjectStats<kMaxWclsDim>) * n_subjects + sizeof(double) - 1) / sizeof(double);
+    s.cohort = CohortTable{doubles, doubles + cells, doubles + 2 * cells, num_decisions};
+    s.reshuffled = doubles + 3 * cells;
+    double* row_outcome = s.reshuffled + cells;
+    auto* row_decision = reinterpret_cast<uint16_t*>(row_outcome + num_decisions);
+    auto* row_treated = reinterpret_cast<uint8_t*>(row_decision + num_decisions);
+    s.rows = SubjectRows{row_decision, row_treated, row_outcome, 1, 0};
+    return s;
+  }
+  static size_t bytes(int n_subjects, int num_decisions) {
+    const size_t cells = size_t(n_subjects) * num_decisions;
+    return sizeof(WclsSubjectStats<kMaxWclsDim>) * n_subjects + sizeof(double) * (4 * cells + num_decisions) +
+           (sizeof(uint16_t) + sizeof(uint8_t)) * num_decisions + 2 * sizeof(double);
+  }
+};
+
+// Writes reshuffle b's treatments of every subject into scratch.reshuffled: each subject's available
+// rows are gathered, reshuffled by reshuffle_treatments (the draws of reshuffled_subject_stats) and
+// scattered back.
+template <int D>
+MRTSIM_HD MRTSIM_INLINE void reshuffle_cohort(const WclsSimulationTask& task, ReshuffleScheme scheme, uint32_t replicate,
+                                              uint32_t reshuffle, PermutationScratch<D>& s) {
+  const int T = task.model.num_decisions;
+  for (int i = 0; i < task.n_subjects; ++i) {
+    const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(i), StreamPurpose::kPermutation};
+    SubjectRows rows = s.rows;
+    rows.count = 0;
+    for (int t = 0; t < T; ++t) {
+      const int at = i * T + t;
+      s.reshuffled[at] = s.cohort.treated[at];
+      if (s.cohort.available[at] != 0.0)
+        rows.push(DecisionRow{t, true, s.cohort.treated[at] != 0.0 ? 1 : 0, s.cohort.outcome[at]});
+    }
+    reshuffle_treatments(scheme, key, reshuffle, task.model.rand_prob, rows);
+    for (int k = 0; k < rows.count; ++k) s.reshuffled[i * T + rows.decision[k]] = rows.treated[k];
+  }
+}
+
+// The statistics of subjects first .. first + L::kLanes - 1 from the cohort table with the treatments
+// `treated` (the lanes' rows as simulate_liao_lanes would give them).
+template <int D, class L>
+MRTSIM_HD MRTSIM_INLINE void table_stats_lanes(const WclsSimulationTask& task, const CohortTable& cohort,
+                                               const double* treated, int first, WclsSubjectStats<D>* out) {
+  using V = typename L::V;
+  constexpr int K = L::kLanes;
+  const int T = cohort.num_decisions;
+  const int count = task.n_subjects - first < K ? task.n_subjects - first : K;
+  WclsStatsLanes<D, V> sums;
+  sums.clear();
+  WclsRowAccumulator<D, V> accumulate{task.design, sums};
+  for (int t = 0; t < T; ++t) {
+    double a[K], z[K], y[K];
+    for (int l = 0; l < K; ++l) {
+      const int at = (first + (l < count ? l : 0)) * T + t;
+      a[l] = cohort.available[at];
+      z[l] = treated[at];
+      y[l] = cohort.outcome[at];
+    }
+    accumulate(t, L::load(a) > V(0.5), L::load(z) > V(0.5), L::load(y));
+  }
+  store_stats_lanes<D, L>(sums, count, out);
+}
+
+// One replicate with its permutation test on one CPU thread: the cohort is simulated once (its
+// statistics and its table, L::kLanes subjects at a time), then each reshuffle permutes the table's
+// treatments and recomputes the statistics from the table. Every statistic has the bits of
+// reshuffled_subject_stats, the path of a CUDA lane, which simulates the subject again instead.
+template <int D, class L>
+MRTSIM_HD void run_wcls_permutation_replicate_cpu(const WclsSimulationTask& task,
+                                                  const WclsPermutationSettings& permutation, uint32_t replicate,
+                                                  const ReplicateBatchOutput& out, long long slot, void* scratch_bytes) {
+  PermutationScratch<D> s = PermutationScratch<D>::carve(scratch_bytes, task.n_subjects, task.model.num_decisions);
+  using V = typename L::V;
+  for (int first = 0; first < task.n_subjects; first += L::kLanes) {
+    const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(first), StreamPurpose::kCohort};
+    WclsStatsLanes<D, V> sums;
+    sums.clear();
+    WclsRowAccumulator<D, V> accumulate{task.design, sums};
+    const int count = task.n_subjects - first < L::kLanes ? task.n_subjects - first : L::kLanes;
+    CohortRecorder<L> record{s.cohort, first, count};
+    BothVisitors<WclsRowAccumulator<D, V>, CohortRecorder<L>> both{accumulate, record};
+    simulate_liao_lanes<L>(task.model, key, both);
+    store_stats_lanes<D, L>(sums, count, s.stats + first);
+  }
+  const EmulatedWarp<L> warp;
+  const WclsFit<D> observed =
+      fit_wcls_lanes<D>(warp, CachedSubjects<D>{s.stats}, task.n_subjects, task.design.p, task.correction);
+  const auto fit_reshuffle = [&](uint32_t b) {
+    reshuffle_cohort<D>(task, permutation.scheme, replicate, b, s);
+    for (int first = 0; first < task.n_subjects; first += L::kLanes)
+      table_stats_lanes<D, L>(task, s.cohort, s.reshuffled, first, s.stats + first);
+    return fit_wcls_lanes<D>(warp, CachedSubjects<D>{s.stats}, task.n_subjects, task.design.p, task.correction);
+  };
+  run_permutation_test<D>(observed, permutation, task.design.p, fit_reshuffle, out, slot, true);
+}
 
 }  // namespace mrtsim

@@ -15,18 +15,32 @@
 // per decision point inputs are precomputed on the host (host/engine/scenario_plan.h); this file is
 // compiled for both backends.
 //
-// Draws for decision point t of a subject come from Philox block 0 (and blocks 1, 2, ... for Student
-// t) of the cohort stream at draw index t: word 0 -> availability, word 1 -> treatment, words 2-3 ->
-// the error: normal and AR innovations share one Box-Muller pair between t = 2k and 2k + 1 (drawn from
-// block 2k), exponential and Student t errors use their own block. AR errors take their stationary
-// start from the subject-init stream.
+// The random numbers (docs/fast_math.md, "Kernels on every instruction set"). The draws of decision point t
+// of a subject come from the cohort stream (core/philox.h) at draw index t, Philox block 0:
+//   word 0 -> I_t:  uniform_open01(word 0) < tau_t (after feedback);
+//   word 1 -> A_t:  uniform_open01(word 1) < rho_t;
+//   words 2-3 -> the error:
+//     normal and AR innovations: one Box-Muller pair (core/fast_math.h's normal_pair: radius from
+//       word 2, angle from word 3) drawn at t = 2k serves 2k (cosine half) and 2k + 1 (sine half),
+//       so words 2-3 of odd draw indices are unused;
+//     exponential: -log(uniform_open01(word 2)) - 1;
+//     Student t with df degrees of freedom: the pair of words 2-3 gives z (cosine half) and the first
+//       chi-square normal (sine half); blocks 1, 2, ... at the same draw index give the other df - 1,
+//       two pairs per block (words 0-1, then 2-3), the last sine half unused when df is even.
+// AR errors take their stationary start from the subject-init stream: the pair of words 0-1 at draw
+// index k gives the standard normals 2k and 2k + 1 of the start.
+// Every variate is computed by core/fast_math.h and every sum with explicit fma, so every backend and
+// instruction set gives the same bits (mrtsim 0.1 used libm's log and sincos, whose last bits differ
+// between libraries and backends). The code is written once over lane policies (core/simd_lanes.h):
+// simulate_liao_lanes runs L::kLanes consecutive subjects at once, one per lane, decision points in
+// pairs (t, t + 1) that share one Philox call; availability and treatment are masks, not branches.
 #pragma once
 
 #include <cstdint>
 
 #include "core/device_macros.h"
 #include "core/philox.h"
-#include "core/random_variates.h"
+#include "core/simd_lanes.h"
 
 namespace mrtsim {
 
@@ -79,218 +93,215 @@ struct LiaoModelView : LiaoModelArrays {
 
 namespace detail {
 
-MRTSIM_HD MRTSIM_INLINE double clip01(double p) { return p < 0.0 ? 0.0 : (p > 1.0 ? 1.0 : p); }
-
-// Liao's Trunc(x): x clipped to [-1, 1], which keeps the C_t model's availability inside [0, 1].
-MRTSIM_HD MRTSIM_INLINE double trunc_unit(double x) { return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x); }
-
-// Decision points whose Philox blocks and normals are drawn together, starting at multiples of the
-// batch size: on the CPU two groups of eight AVX2 lanes (core/philox_avx2.h); a CUDA thread keeps
-// just one Box-Muller pair's two blocks in registers.
-#if defined(__CUDA_ARCH__)
-constexpr int kDecisionBatch = 2;
-#else
-constexpr int kDecisionBatch = 16;
-#endif
-static_assert(kDecisionBatch % 2 == 0, "a batch must hold whole Box-Muller pairs");
-
-// Whether the error at a decision point may be needed before the rows are drawn in order: always for
-// AR errors (the process runs on every t) and under availability feedback (availability depends on
-// earlier rows and, in the C_t model, on earlier errors), otherwise only where the subject is available.
-MRTSIM_HD MRTSIM_INLINE bool may_need_error(const LiaoModelView& model, uint32_t availability_word, int t) {
-  return model.error.kind == ErrorKind::kAutoregressive || model.feedback_lags > 0 ||
-         model.feedback_eta_noise != 0.0 || bernoulli(availability_word, model.availability[t]);
+template <class V>
+MRTSIM_HD MRTSIM_INLINE V clip01(V p) {
+  using lanes::select;
+  return select(p < V(0.0), V(0.0), select(p > V(1.0), V(1.0), p));
 }
 
-// Standard normals for decision points t = 2k and 2k + 1 come from one Box-Muller pair drawn from
-// words 2-3 of block 0 at draw index 2k: the cosine half for 2k, the sine half for 2k + 1. One log,
-// square root and sincos then serve two decision points. All pairs of a batch are drawn before its
-// rows, so the CPU runs the libm calls back to back, away from the registers of the row loop.
-template <int N>
-struct BatchNormals {
-  double value[N];  // value[i]: the normal of decision point first + i
-
-  // Draws the pairs of decision points [first, first + count) of which one may need its error.
-  MRTSIM_HD MRTSIM_INLINE void draw(const LiaoModelView& model, const PhiloxBatch<N>& batch, int first, int count) {
-    const bool gaussian = model.error.kind == ErrorKind::kNormal || model.error.kind == ErrorKind::kAutoregressive;
-    if (!gaussian) return;
-    for (int i = 0; i < count; i += 2) {
-      const bool needed = may_need_error(model, batch.words[0][i], first + i) ||
-                          (i + 1 < count && may_need_error(model, batch.words[0][i + 1], first + i + 1));
-      if (needed) {
-        normal_pair(batch.words[2][i], batch.words[3][i], &value[i], &value[i + 1]);
-      } else {
-        value[i] = value[i + 1] = 0.0;
-      }
-    }
-  }
-};
-
-// Error process state of one subject: the last ar_order errors for AR processes.
-struct ErrorState {
-  double recent[kMaxArOrder];  // recent[0] = eps_{t-1}
-
-  MRTSIM_HD void start(const ErrorSpecView& spec, const StreamKey& key) {
-    if (spec.kind != ErrorKind::kAutoregressive) return;
-    const StreamKey init = key.with_purpose(StreamPurpose::kSubjectInit);
-    double z[kMaxArOrder + 1];
-    for (int pair = 0; 2 * pair < spec.ar_order; ++pair) {
-      const Philox4x32 w = init.words(pair);
-      normal_pair(w.v[0], w.v[1], &z[2 * pair], &z[2 * pair + 1]);
-    }
-    for (int i = 0; i < spec.ar_order; ++i) {
-      double value = 0.0;
-      for (int j = 0; j <= i; ++j) value += spec.stationary_chol[i * kMaxArOrder + j] * z[j];
-      recent[i] = value;
-    }
-  }
-
-  // The error at the decision point whose block-0 words are `w` (stream `key`, draw index t) and whose
-  // shared standard normal is `normal` (normal and AR errors).
-  MRTSIM_HD MRTSIM_INLINE double next(const ErrorSpecView& spec, const Philox4x32& w, const StreamKey& key,
-                                      uint32_t t, double normal) {
-    switch (spec.kind) {
-      case ErrorKind::kNormal:
-        return normal;
-      case ErrorKind::kExponential:
-        return exponential(w.v[2]) - 1.0;
-      case ErrorKind::kStudentT:
-        return student_t(spec, w, key, t);
-      case ErrorKind::kAutoregressive: {
-        double eps = spec.innovation_sd * normal;
-        for (int j = 0; j < spec.ar_order; ++j) eps += spec.ar_coef[j] * recent[j];
-        for (int j = spec.ar_order - 1; j > 0; --j) recent[j] = recent[j - 1];
-        recent[0] = eps;
-        return eps;
-      }
-    }
-    return 0.0;
-  }
-
-  // z / sqrt(chi2_df / df), scaled to variance 1; the df normals of the chi-square come from the
-  // sine half of block 0 and from blocks 1, 2, ... of the same draw index.
-  MRTSIM_HD static double student_t(const ErrorSpecView& spec, const Philox4x32& w, const StreamKey& key,
-                                    uint32_t t) {
-    double z, chi_normal;
-    normal_pair(w.v[2], w.v[3], &z, &chi_normal);
-    double chi2 = chi_normal * chi_normal;
-    int remaining = spec.student_df - 1;
-    for (uint32_t block = 1; remaining > 0; ++block) {
-      const Philox4x32 more = key.words(t, block);
-      double a, b;
-      normal_pair(more.v[0], more.v[1], &a, &b);
-      chi2 += a * a + (remaining > 1 ? b * b : 0.0);
-      remaining -= 2;
-      if (remaining > 0) {
-        normal_pair(more.v[2], more.v[3], &a, &b);
-        chi2 += a * a + (remaining > 1 ? b * b : 0.0);
-        remaining -= 2;
-      }
-    }
-    return spec.student_scale * z / sqrt(chi2 / spec.student_df);
-  }
-};
+// Liao's Trunc(x): x clipped to [-1, 1], which keeps the C_t model's availability inside [0, 1].
+template <class V>
+MRTSIM_HD MRTSIM_INLINE V trunc_unit(V x) {
+  using lanes::select;
+  return select(x < V(-1.0), V(-1.0), select(x > V(1.0), V(1.0), x));
+}
 
 // Sum of the last `lags` values pushed (fewer at the start of the study): the centred recent
-// treatment exposure S_t of availability feedback, and the recent errors of the C_t model.
+// treatment exposure S_t of availability feedback, and the recent errors of the C_t model. Every
+// lane pushes at every decision point, so the fill level is shared.
+template <class V>
 struct RecentSum {
-  double recent[kMaxFeedbackLags];
+  V recent[kMaxFeedbackLags];
   int filled;
 
-  MRTSIM_HD void start() { filled = 0; }
-  MRTSIM_HD MRTSIM_INLINE double sum(int lags) const {
-    double total = 0.0;
-    for (int j = 0; j < filled && j < lags; ++j) total += recent[j];
+  MRTSIM_HD MRTSIM_INLINE void start() { filled = 0; }
+  MRTSIM_HD MRTSIM_INLINE V sum(int lags) const {
+    V total(0.0);
+    for (int j = 0; j < filled && j < lags; ++j) total = total + recent[j];
     return total;
   }
-  MRTSIM_HD MRTSIM_INLINE void push(double centred, int lags) {
+  MRTSIM_HD MRTSIM_INLINE void push(V centred, int lags) {
     for (int j = lags - 1; j > 0; --j) recent[j] = recent[j - 1];
     recent[0] = centred;
     if (filled < lags) ++filled;
   }
 };
 
+// The error process of the lanes' subjects: the standard variates of a pair of decision points
+// (draw), then per decision point the error itself (next: the AR recursion for AR errors).
+template <class L>
+struct ErrorLanes {
+  using V = typename L::V;
+  static constexpr int K = L::kLanes;
+  V recent[kMaxArOrder];  // AR: recent[0] = eps_{t-1}
+
+  // The stationary start of AR errors: eps_{-1..-order} = chol * z with z from the subject-init stream.
+  MRTSIM_HD MRTSIM_INLINE void start(const ErrorSpecView& spec, const StreamKey& key) {
+    if (spec.kind != ErrorKind::kAutoregressive) return;
+    const StreamKey init = key.with_purpose(StreamPurpose::kSubjectInit);
+    V z[kMaxArOrder + 1];
+    for (int pair = 0; 2 * pair < spec.ar_order; pair += 2) {
+      uint32_t w[4][2 * K];
+      L::words(init, static_cast<uint32_t>(pair), 0, w);
+      for (int k = 0; k < 2 && 2 * (pair + k) < spec.ar_order; ++k)
+        L::normal_pair(L::uniform(&w[0][k * K]), L::uniform(&w[1][k * K]), &z[2 * (pair + k)], &z[2 * (pair + k) + 1]);
+    }
+    using lanes::mul_add;
+    for (int i = 0; i < spec.ar_order; ++i) {
+      V value(0.0);
+      for (int j = 0; j <= i; ++j) value = mul_add(V(spec.stationary_chol[i * kMaxArOrder + j]), z[j], value);
+      recent[i] = value;
+    }
+  }
+
+  // standard[k]: the standard variate of decision point t + k (k = 0, 1) from the block-0 words w of
+  // draw indices t and t + 1 (and further blocks of the same draw indices for Student t).
+  MRTSIM_HD MRTSIM_INLINE void draw(const ErrorSpecView& spec, const StreamKey& key, uint32_t t,
+                                    const uint32_t (*w)[2 * K], V* standard) const {
+    switch (spec.kind) {
+      case ErrorKind::kNormal:
+      case ErrorKind::kAutoregressive:
+        L::normal_pair(L::uniform(w[2]), L::uniform(w[3]), &standard[0], &standard[1]);
+        return;
+      case ErrorKind::kExponential:
+        for (int k = 0; k < 2; ++k) standard[k] = L::exponential(L::uniform(&w[2][k * K])) - V(1.0);
+        return;
+      case ErrorKind::kStudentT:
+        student_t(spec, key, t, w, standard);
+        return;
+    }
+  }
+
+  // z / sqrt(chi2_df / df), scaled to variance 1, for both decision points of the pair; the squares
+  // of the chi-square are added by fma in the order the normals are drawn.
+  MRTSIM_HD MRTSIM_INLINE static void student_t(const ErrorSpecView& spec, const StreamKey& key, uint32_t t,
+                                                const uint32_t (*w)[2 * K], V* standard) {
+    using lanes::mul_add;
+    V z[2], chi2[2];
+    for (int k = 0; k < 2; ++k) {
+      V chi_normal;
+      L::normal_pair(L::uniform(&w[2][k * K]), L::uniform(&w[3][k * K]), &z[k], &chi_normal);
+      chi2[k] = chi_normal * chi_normal;
+    }
+    int remaining = spec.student_df - 1;
+    for (uint32_t block = 1; remaining > 0; ++block) {
+      uint32_t more[4][2 * K];
+      L::words(key, t, block, more);
+      for (int half = 0; half < 2 && remaining > 0; ++half, remaining -= 2) {
+        for (int k = 0; k < 2; ++k) {
+          V a, b;
+          L::normal_pair(L::uniform(&more[2 * half][k * K]), L::uniform(&more[2 * half + 1][k * K]), &a, &b);
+          chi2[k] = mul_add(a, a, chi2[k]);
+          if (remaining > 1) chi2[k] = mul_add(b, b, chi2[k]);
+        }
+      }
+    }
+    for (int k = 0; k < 2; ++k)
+      standard[k] = V(spec.student_scale) * z[k] / sqrt(chi2[k] / V(static_cast<double>(spec.student_df)));
+  }
+
+  // The error at a decision point whose standard variate is `standard`.
+  MRTSIM_HD MRTSIM_INLINE V next(const ErrorSpecView& spec, V standard) {
+    using lanes::mul_add;
+    if (spec.kind != ErrorKind::kAutoregressive) return standard;
+    V eps = V(spec.innovation_sd) * standard;
+    for (int j = 0; j < spec.ar_order; ++j) eps = mul_add(V(spec.ar_coef[j]), recent[j], eps);
+    for (int j = spec.ar_order - 1; j > 0; --j) recent[j] = recent[j - 1];
+    recent[0] = eps;
+    return eps;
+  }
+};
+
+// The per-subject state of the lanes and the step through one decision point.
+template <class L>
+struct LiaoLanes {
+  using V = typename L::V;
+  const LiaoModelView& model;
+  ErrorLanes<L> errors;
+  RecentSum<V> feedback, recent_errors;
+
+  // Decision point t with uniforms u_available, u_treated and standard error variate `standard`:
+  // calls visit(t, available, treated, outcome) with the masks I_t, A_t and Y_{t+1} of every lane
+  // (the outcome of unavailable rows is computed too: it is unobserved, and finite).
+  template <class Visitor>
+  MRTSIM_HD MRTSIM_INLINE void step(int t, V u_available, V u_treated, V standard, Visitor& visit) {
+    using lanes::mul_add;
+    using lanes::select;
+    const bool has_feedback = model.feedback_lags > 0;
+    const bool noise_feedback = model.feedback_eta_noise != 0.0;
+    const bool relative_feedback = model.feedback_eta_relative != 0.0 || noise_feedback;
+    const int lags = model.feedback_lags;
+    const V exposure = has_feedback ? feedback.sum(lags) : V(0.0);  // S_t
+    const double tau_base = model.availability[t], rho = model.rand_prob[t];
+    V tau(tau_base);
+    if (relative_feedback) {
+      const V noise = noise_feedback ? trunc_unit(recent_errors.sum(lags) / V(static_cast<double>(lags))) : V(0.0);
+      const V relative = mul_add(V(model.feedback_eta_noise), noise, V(model.feedback_eta_relative) * exposure);
+      tau = clip01(mul_add(tau, relative, mul_add(V(model.feedback_eta), exposure, tau)));
+    } else if (has_feedback) {
+      tau = clip01(mul_add(V(model.feedback_eta), exposure, tau));
+    }
+    const auto available = u_available < tau;
+    const auto treated = u_treated < V(rho);
+    const V eps = errors.next(model.error, standard);
+    if (noise_feedback) recent_errors.push(eps, lags);
+    V level(model.baseline[t]), beta(model.effect[t]);
+    if (model.exposure_shift != nullptr) {
+      const V centred = exposure - V(model.exposure_shift[t]);  // C_t - E[C_t | I_t = 1]
+      level = mul_add(V(model.carryover_level), centred, level);
+      beta = mul_add(beta * V(model.carryover_effect), centred, beta);
+    }
+    const V a = select(treated, V(1.0), V(0.0));
+    // sd = 1 multiplies exactly, so the plain model's outcomes are (level + (A - rho) beta) + eps.
+    const V sd = model.error_sd_control == nullptr
+                     ? V(1.0)
+                     : select(treated, V(model.error_sd_treated[t]), V(model.error_sd_control[t]));
+    const V outcome = mul_add(sd, eps, mul_add(a - V(rho), beta, level));
+    if (has_feedback) feedback.push(mul_add(V(-rho), V(tau_base), select(available, a, V(0.0))), lags);
+    visit(t, available, treated, outcome);
+  }
+};
+
 }  // namespace detail
+
+// Simulates subjects key.subject .. key.subject + L::kLanes - 1 (one per lane) and calls
+// visit(t, available, treated, outcome) for every decision point in order: masks I_t and A_t and the
+// outcomes Y_{t+1} of the lanes.
+template <class L, class Visitor>
+MRTSIM_HD MRTSIM_INLINE void simulate_liao_lanes(const LiaoModelView& model, const StreamKey& key, Visitor& visit) {
+  using V = typename L::V;
+  constexpr int K = L::kLanes;
+  detail::LiaoLanes<L> state{model, {}, {}, {}};
+  state.errors.start(model.error, key);
+  state.feedback.start();
+  state.recent_errors.start();
+  for (int t = 0; t < model.num_decisions; t += 2) {
+    uint32_t w[4][2 * K];
+    L::words(key, static_cast<uint32_t>(t), 0, w);
+    V standard[2] = {V(0.0), V(0.0)};
+    state.errors.draw(model.error, key, static_cast<uint32_t>(t), w, standard);
+    state.step(t, L::uniform(w[0]), L::uniform(w[1]), standard[0], visit);
+    if (t + 1 < model.num_decisions) state.step(t + 1, L::uniform(&w[0][K]), L::uniform(&w[1][K]), standard[1], visit);
+  }
+}
 
 // One decision point of a simulated subject, as the analysis sees it.
 struct DecisionRow {
   int t;           // 0-based decision index
   bool available;  // I_t
   int treated;     // A_t (drawn at every decision point; it matters only when available)
-  double outcome;  // Y_{t+1}; only meaningful when available
+  double outcome;  // Y_{t+1}; observed only when available
 };
-
-namespace detail {
-
-// Decision point t of a subject from its block-0 words w and its standard normal (normal and AR
-// errors): draws the row and passes it to visit.
-template <class Visitor>
-MRTSIM_HD MRTSIM_INLINE void simulate_liao_decision(const LiaoModelView& model, const StreamKey& key, int t,
-                                                    const Philox4x32& w, double normal, ErrorState& errors,
-                                                    RecentSum& feedback, RecentSum& recent_errors, Visitor& visit) {
-  const bool has_feedback = model.feedback_lags > 0;
-  const bool relative_feedback = model.feedback_eta_relative != 0.0 || model.feedback_eta_noise != 0.0;
-  const bool noise_feedback = model.feedback_eta_noise != 0.0;
-  // Independent errors are drawn only where an outcome is observed; AR errors, and errors that later
-  // availability depends on, run on every t.
-  const bool errors_every_t = model.error.kind == ErrorKind::kAutoregressive || noise_feedback;
-  const double exposure = has_feedback ? feedback.sum(model.feedback_lags) : 0.0;  // S_t
-  double tau = model.availability[t];
-  if (relative_feedback) {
-    const double noise =
-        noise_feedback ? trunc_unit(recent_errors.sum(model.feedback_lags) / model.feedback_lags) : 0.0;
-    tau = clip01(tau + model.feedback_eta * exposure +
-                 tau * (model.feedback_eta_relative * exposure + model.feedback_eta_noise * noise));
-  } else if (has_feedback) {
-    tau = clip01(tau + model.feedback_eta * exposure);
-  }
-  DecisionRow row;
-  row.t = t;
-  row.available = bernoulli(w.v[0], tau);
-  row.treated = bernoulli(w.v[1], model.rand_prob[t]) ? 1 : 0;
-  row.outcome = 0.0;
-  if (row.available || errors_every_t) {
-    const double eps = errors.next(model.error, w, key, static_cast<uint32_t>(t), normal);
-    if (noise_feedback) recent_errors.push(eps, model.feedback_lags);
-    double level = model.baseline[t], beta = model.effect[t], sd = 1.0;
-    if (model.exposure_shift != nullptr) {
-      const double centred = exposure - model.exposure_shift[t];  // C_t - E[C_t | I_t = 1]
-      level += model.carryover_level * centred;
-      beta += beta * model.carryover_effect * centred;
-    }
-    if (model.error_sd_control != nullptr) sd = row.treated ? model.error_sd_treated[t] : model.error_sd_control[t];
-    // sd = 1 multiplies exactly, so the plain model's outcomes are unchanged bit for bit.
-    row.outcome = level + (row.treated - model.rand_prob[t]) * beta + sd * eps;
-  }
-  if (has_feedback) {
-    const double exposed = (row.available && row.treated) ? 1.0 : 0.0;
-    feedback.push(exposed - model.rand_prob[t] * model.availability[t], model.feedback_lags);
-  }
-  visit(row);
-}
-
-}  // namespace detail
 
 // Simulates one subject and calls visit(const DecisionRow&) for every decision point in order.
 template <class Visitor>
 MRTSIM_HD MRTSIM_INLINE void simulate_liao_subject(const LiaoModelView& model, const StreamKey& key,
                                                    Visitor& visit) {
-  detail::ErrorState errors;
-  errors.start(model.error, key);
-  detail::RecentSum feedback, recent_errors;
-  feedback.start();
-  recent_errors.start();
-  constexpr int kBatch = detail::kDecisionBatch;
-  for (int first = 0; first < model.num_decisions; first += kBatch) {
-    const int count = model.num_decisions - first < kBatch ? model.num_decisions - first : kBatch;
-    PhiloxBatch<kBatch> batch;
-    key.consecutive_words(static_cast<uint32_t>(first), batch);
-    detail::BatchNormals<kBatch> normals;
-    normals.draw(model, batch, first, count);
-    for (int i = 0; i < count; ++i)
-      detail::simulate_liao_decision(model, key, first + i, batch.block(i), normals.value[i], errors, feedback,
-                                     recent_errors, visit);
-  }
+  auto to_row = [&](int t, bool available, bool treated, double outcome) {
+    const DecisionRow row{t, available, treated ? 1 : 0, outcome};
+    visit(row);
+  };
+  simulate_liao_lanes<ScalarLanes>(model, key, to_row);
 }
 
 }  // namespace mrtsim

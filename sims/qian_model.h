@@ -15,7 +15,9 @@
 // eta_t (Box-Muller, cosine half), word 2 -> Z_t, word 3 -> I_t; block 1 word 0 -> A_t. eps comes
 // from draw index 0. Because every draw is keyed by its decision point, two runs of a subject that
 // differ only in the treatment at one point share all other random numbers (the common random
-// numbers of the Monte Carlo truth). Written once for the CPU and CUDA backends.
+// numbers of the Monte Carlo truth). The normals and expit use core/fast_math.h and every sum of
+// products is written with fma, so every backend computes the same bits. Written once
+// for the CPU and CUDA backends.
 #pragma once
 
 #include <cmath>
@@ -23,7 +25,7 @@
 
 #include "core/device_macros.h"
 #include "core/philox.h"
-#include "core/random_variates.h"
+#include "core/simd_lanes.h"
 
 namespace mrtsim {
 
@@ -58,7 +60,7 @@ struct DistalRow {
 };
 
 namespace detail {
-MRTSIM_HD MRTSIM_INLINE double expit(double v) { return 1.0 / (1.0 + exp(-v)); }
+MRTSIM_HD MRTSIM_INLINE double expit(double v) { return 1.0 / (1.0 + fastmath::exp(-v)); }
 MRTSIM_HD MRTSIM_INLINE double clip(double v, double lo, double hi) { return v < lo ? lo : (v > hi ? hi : v); }
 }  // namespace detail
 
@@ -86,24 +88,25 @@ MRTSIM_HD MRTSIM_INLINE DistalRow qian_step(const QianModelView& m, const Stream
                                             TreatmentOverride forced = {}) {
   const Philox4x32 w = key.words(static_cast<uint32_t>(t));
   double eta, unused;
-  normal_pair(w.v[0], w.v[1], &eta, &unused);
+  fastmath::normal_pair(w.v[0], w.v[1], &eta, &unused);
   DistalRow row;
   row.t = t;
-  const int a_prev = state.previous_treatment;
-  row.x = m.theta[0] + m.theta[1] * a_prev + m.theta[2] * state.x + eta;
-  row.z = bernoulli(w.v[2], detail::expit(m.zeta[0] + m.zeta[1] * a_prev + m.zeta[2] * state.z)) ? 1.0 : 0.0;
+  const double a_prev = state.previous_treatment;
+  row.x = fma(m.theta[2], state.x, fma(m.theta[1], a_prev, m.theta[0])) + eta;
+  row.z = bernoulli(w.v[2], detail::expit(fma(m.zeta[2], state.z, fma(m.zeta[1], a_prev, m.zeta[0])))) ? 1.0 : 0.0;
   row.available = bernoulli(w.v[3], m.availability);
   const int T = m.num_decisions;
+  // 2 X / 6 + 2 (Z - 1/2) + 2 (t - T/2) / T: the products by 2 and by 1/2 are exact.
   row.prob = m.time_varying_prob
                  ? detail::clip(detail::expit(2.0 * row.x / 6.0 + 2.0 * (row.z - 0.5) + 2.0 * (t - 0.5 * T) / T), 0.1, 0.9)
                  : m.constant_prob;
   if (forced.t == t) row.treated = row.available ? forced.value : 0;
   else row.treated = row.available && bernoulli(key.words(static_cast<uint32_t>(t), 1).v[0], row.prob);
 
-  state.outcome_sum += m.xi.at(t, T) * (qian_density_term(row.x) + row.z);
+  state.outcome_sum = fma(m.xi.at(t, T), qian_density_term(row.x) + row.z, state.outcome_sum);
   if (m.treatment_effect && row.treated)
-    state.outcome_sum += m.alpha.at(t, T) + m.beta.at(t, T) * row.x + m.gamma.at(t, T) * row.z +
-                         m.lambda.at(t, T) * a_prev;
+    state.outcome_sum = state.outcome_sum + fma(m.lambda.at(t, T), a_prev,
+                                                fma(m.gamma.at(t, T), row.z, fma(m.beta.at(t, T), row.x, m.alpha.at(t, T))));
   state.x = row.x;
   state.z = row.z;
   state.previous_treatment = row.treated;
@@ -114,13 +117,13 @@ MRTSIM_HD MRTSIM_INLINE DistalRow qian_step(const QianModelView& m, const Stream
 MRTSIM_HD MRTSIM_INLINE double qian_outcome(const StreamKey& key, const QianState& state) {
   const Philox4x32 w = key.words(0);
   double eps, unused;
-  normal_pair(w.v[0], w.v[1], &eps, &unused);
+  fastmath::normal_pair(w.v[0], w.v[1], &eps, &unused);
   return state.outcome_sum + eps;
 }
 
 // Simulates one subject under the MRT policy, calling on_row(row) for t = 1..T, and returns Y.
 template <class RowFn>
-MRTSIM_HD double simulate_qian_subject(const QianModelView& m, const StreamKey& key, RowFn&& on_row) {
+MRTSIM_HD MRTSIM_INLINE double simulate_qian_subject(const QianModelView& m, const StreamKey& key, RowFn&& on_row) {
   QianState state;
   for (int t = 1; t <= m.num_decisions; ++t) on_row(qian_step(m, key, t, state));
   return qian_outcome(key, state);

@@ -32,23 +32,6 @@ TEST(Philox, Random123KnownAnswerPi) {
   expect_kat(0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u, 0xa4093822u, 0x299f31d0u, expected);
 }
 
-// consecutive_words (AVX2 on x86-64-v3 builds, including counter wrap-around and large keys) gives
-// exactly the words of the scalar generator the CUDA backend uses.
-TEST(Philox, ConsecutiveWordsMatchScalarWords) {
-  const StreamKey keys[] = {{0x9e3779b97f4a7c15ull, 5, 123456, 41, StreamPurpose::kCohort},
-                            {42, 0, 0, 0, StreamPurpose::kSubjectInit}};
-  for (const StreamKey& key : keys) {
-    for (const uint32_t first : {0u, 16u, 0xfffffff8u}) {
-      PhiloxBatch<16> batch;
-      key.consecutive_words(first, batch);
-      for (int i = 0; i < 16; ++i) {
-        const Philox4x32 expected = key.words(first + static_cast<uint32_t>(i));
-        for (int j = 0; j < 4; ++j) EXPECT_EQ(batch.block(i).v[j], expected.v[j]) << first << " + " << i;
-      }
-    }
-  }
-}
-
 TEST(Philox, StreamKeyCoordinatesGiveDistinctWords) {
   const StreamKey base{12345, 3, 7, 11, StreamPurpose::kCohort};
   std::set<uint32_t> first_words;

@@ -109,13 +109,12 @@ TEST_P(WclsSimulation, CudaMatchesCpu) {
     const ScenarioPlan plan(s, s.scenarios[0], Hypothesis::kAlternative);
     const Replicates cpu = run_range(Backend::kCpu, plan, 0, 256, 0);
     const Replicates gpu = run_range(Backend::kCuda, plan, 0, 256, 0);
+    // Bit for bit (kernels/lane_reduction.h, docs/fast_math.md "Kernels on every instruction set").
     EXPECT_EQ(cpu.status, gpu.status);
     EXPECT_EQ(cpu.n_eff, gpu.n_eff);
-    for (size_t i = 0; i < cpu.estimates.size(); ++i) {
-      EXPECT_NEAR(cpu.estimates[i], gpu.estimates[i], 1e-12 * (1 + std::fabs(cpu.estimates[i])));
-      EXPECT_NEAR(cpu.std_errors[i], gpu.std_errors[i], 1e-12 * (1 + std::fabs(cpu.std_errors[i])));
-    }
-    for (size_t i = 0; i < cpu.joint.size(); ++i) EXPECT_NEAR(cpu.joint[i], gpu.joint[i], 1e-10 * (1 + cpu.joint[i]));
+    EXPECT_EQ(0, std::memcmp(cpu.estimates.data(), gpu.estimates.data(), cpu.estimates.size() * sizeof(double)));
+    EXPECT_EQ(0, std::memcmp(cpu.std_errors.data(), gpu.std_errors.data(), cpu.std_errors.size() * sizeof(double)));
+    EXPECT_EQ(0, std::memcmp(cpu.joint.data(), gpu.joint.data(), cpu.joint.size() * sizeof(double)));
   }
 }
 

@@ -15,6 +15,16 @@
 
 namespace mrtsim {
 
+class CellPlan;
+
+// Replicates first .. first + count - 1 of `cell` in a batched backend call; a call's segments fill
+// consecutive output slots in their order.
+struct CellSegment {
+  const CellPlan* cell;
+  uint32_t first;
+  uint32_t count;
+};
+
 class CellPlan {
  public:
   virtual ~CellPlan() = default;
@@ -35,6 +45,13 @@ class CellPlan {
                               const ReplicateBatchOutput& out) const = 0;
   // Subject-decision cells per replicate (throughput and load balance).
   virtual double replicate_cost() const = 0;
+
+  // Cells with the same non-empty batch key can share one backend call (one CUDA launch): the study
+  // runner hands their pending replicates to run_segments of any of them. Empty: never batched.
+  virtual std::string batch_key() const { return {}; }
+  // The replicates of `segments` (cells of this cell's batch key) into consecutive slots of `out`.
+  virtual void run_segments(Backend backend, int threads, const std::vector<CellSegment>& segments,
+                            const ReplicateBatchOutput& out) const;
 };
 
 // Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (core/philox.h).

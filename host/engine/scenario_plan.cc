@@ -1,6 +1,8 @@
 #include "host/engine/scenario_plan.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <Eigen/Dense>
 
@@ -217,6 +219,33 @@ void ScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, 
     return run_wcls_replicates(backend, threads, dim(), task(), arena_, first, count, out.fits);
   const WclsPermutationSettings settings{analysis_.permutation->reshuffles, analysis_.permutation->scheme};
   run_wcls_permutation_replicates(backend, threads, dim(), task(), arena_, settings, first, count, out);
+}
+
+std::string ScenarioPlan::batch_key() const {
+  return analysis_.permutation ? std::string() : "wcls/" + std::to_string(dim());
+}
+
+void ScenarioPlan::run_segments(Backend backend, int threads, const std::vector<CellSegment>& segments,
+                                const ReplicateBatchOutput& out) const {
+  std::vector<WclsSimulationTask> tasks;
+  std::vector<WclsTaskRef> refs;
+  std::vector<const ScenarioPlan*> cells;
+  std::vector<ReplicateSegment> replicate_segments;
+  tasks.reserve(segments.size());
+  long long slot = 0;
+  for (const CellSegment& s : segments) {
+    const auto* cell = static_cast<const ScenarioPlan*>(s.cell);  // the batch key names the type
+    auto known = std::find(cells.begin(), cells.end(), cell);
+    if (known == cells.end()) {
+      cells.push_back(cell);
+      tasks.push_back(cell->task());
+      known = cells.end() - 1;
+    }
+    replicate_segments.push_back(ReplicateSegment{static_cast<int>(known - cells.begin()), s.first, s.count, slot});
+    slot += s.count;
+  }
+  for (size_t t = 0; t < cells.size(); ++t) refs.push_back(WclsTaskRef{&tasks[t], &cells[t]->arena()});
+  run_wcls_segments(backend, threads, dim(), refs, replicate_segments, out.fits);
 }
 
 }  // namespace mrtsim

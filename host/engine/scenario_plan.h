@@ -48,6 +48,10 @@ class ScenarioPlan : public CellPlan {
   void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
                       const ReplicateBatchOutput& out) const override;
   double replicate_cost() const override { return double(sample_size_) * availability_.size(); }
+  // Cells without a permutation test batch by dimension (kernels/wcls_backend.h's run_wcls_segments).
+  std::string batch_key() const override;
+  void run_segments(Backend backend, int threads, const std::vector<CellSegment>& segments,
+                    const ReplicateBatchOutput& out) const override;
 
  private:
   void build_model(const LiaoModelConfig& model, Hypothesis hypothesis);

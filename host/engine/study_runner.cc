@@ -34,7 +34,10 @@ std::vector<std::vector<WorkUnit>> contiguous_runs(const std::vector<WorkUnit>& 
   return runs;
 }
 
-// Computes units for one process and hands each finished batch of unit records to `sink`.
+// Computes units for one process and hands each finished batch of unit records to `sink`. The runs'
+// replicates are cut into pieces of at most batch_size replicates, and consecutive pieces of cells
+// with the same batch key (CellPlan::batch_key) share one backend call of at most batch_size
+// replicates: on CUDA one launch carries the pending work of many cells and units.
 class UnitComputer {
  public:
   UnitComputer(const StudyPlan& plan, const RunOptions& options, Backend backend, int threads)
@@ -42,12 +45,18 @@ class UnitComputer {
 
   template <typename Sink>
   void compute(const std::vector<WorkUnit>& units, Sink&& sink) {
+    runs_ = contiguous_runs(units);
+    runs_state_.clear();
+    for (const std::vector<WorkUnit>& run : runs_) {
+      const CellPlan& cell = plan_.cell_plan(run.front().cell);
+      runs_state_.push_back(RunState{CellAccumulator(cell.truth_values().value, cell.decisions()), 0});
+    }
     size_t finished = 0;
-    for (const std::vector<WorkUnit>& run : contiguous_runs(units)) {
-      compute_run(run, [&](std::vector<UnitRecord> records) {
+    for (const std::vector<Piece>& call : backend_calls()) {
+      run_call(call, [&](std::vector<UnitRecord> records, size_t cell) {
         finished += records.size();
         sink(std::move(records));
-        if (options_.progress) report_progress(run.front().cell, finished, units.size());
+        if (options_.progress) report_progress(cell, finished, units.size());
         if (options_.keep_going && !options_.keep_going(finished, units.size())) throw RunCancelled();
       });
     }
@@ -55,38 +64,86 @@ class UnitComputer {
   }
 
  private:
+  // Replicates first .. first + count - 1 of run `run`'s cell.
+  struct Piece {
+    size_t run;
+    long long first;
+    long long count;
+  };
+  struct RunState {
+    CellAccumulator accumulator;
+    size_t unit;  // the run's next unit to finish
+  };
+
+  const CellPlan& cell_of(const Piece& piece) const { return plan_.cell_plan(runs_[piece.run].front().cell); }
+
+  // The pieces of every run, grouped into backend calls.
+  std::vector<std::vector<Piece>> backend_calls() const {
+    const long long batch = std::max(1LL, options_.batch_size);
+    std::vector<std::vector<Piece>> calls;
+    long long in_call = 0;
+    for (size_t r = 0; r < runs_.size(); ++r) {
+      const long long begin = runs_[r].front().first, end = runs_[r].back().first + runs_[r].back().count;
+      for (long long first = begin; first < end;) {
+        const std::string key = plan_.cell_plan(runs_[r].front().cell).batch_key();
+        const bool joins = !calls.empty() && !key.empty() && in_call < batch &&
+                           cell_of(calls.back().back()).batch_key() == key;
+        if (!joins) {
+          calls.emplace_back();
+          in_call = 0;
+        }
+        const long long count = std::min(batch - in_call, end - first);
+        calls.back().push_back(Piece{r, first, count});
+        in_call += count;
+        first += count;
+      }
+    }
+    return calls;
+  }
+
   template <typename Sink>
-  void compute_run(const std::vector<WorkUnit>& run, Sink&& sink) {
-    const CellPlan& cell = plan_.cell_plan(run.front().cell);
-    const int dim = static_cast<int>(cell.coefficient_names().size());
-    CellAccumulator accumulator(cell.truth_values().value, cell.decisions());
-    const bool permutation = cell.has_permutation_test();
-    const bool unadjusted = cell.has_unadjusted_variance();
-    const long long begin = run.front().first, end = run.back().first + run.back().count;
-    const long long batch = std::min(options_.batch_size, end - begin);
-    ReplicateBuffers buffers(batch, dim, permutation, unadjusted);
-    size_t unit = 0;
-    for (long long first = begin; first < end; first += batch) {
-      const long long count = std::min(batch, end - first);
-      cell.run_replicates(backend_, threads_, static_cast<uint32_t>(first), static_cast<uint32_t>(count),
-                          buffers.view());
+  void run_call(const std::vector<Piece>& call, Sink&& sink) {
+    const CellPlan& first_cell = cell_of(call.front());
+    const int dim = static_cast<int>(first_cell.coefficient_names().size());
+    const bool permutation = first_cell.has_permutation_test();
+    const bool unadjusted = first_cell.has_unadjusted_variance();
+    long long total = 0;
+    std::vector<CellSegment> segments;
+    for (const Piece& piece : call) {
+      segments.push_back(
+          CellSegment{&cell_of(piece), static_cast<uint32_t>(piece.first), static_cast<uint32_t>(piece.count)});
+      total += piece.count;
+    }
+    ReplicateBuffers buffers(total, dim, permutation, unadjusted);
+    if (segments.size() == 1)
+      first_cell.run_replicates(backend_, threads_, segments[0].first, segments[0].count, buffers.view());
+    else
+      first_cell.run_segments(backend_, threads_, segments, buffers.view());
+    long long slot = 0;
+    for (const Piece& piece : call) {
+      const std::vector<WorkUnit>& run = runs_[piece.run];
+      RunState& state = runs_state_[piece.run];
       std::vector<UnitRecord> finished;
-      for (long long r = 0; r < count; ++r) {
+      for (long long r = slot; r < slot + piece.count; ++r) {
         if (unadjusted)
-          accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
-                          &buffers.std_errors[r * dim], buffers.joint_unadjusted[r],
-                          &buffers.std_errors_unadjusted[r * dim]);
+          state.accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
+                                &buffers.std_errors[r * dim], buffers.joint_unadjusted[r],
+                                &buffers.std_errors_unadjusted[r * dim]);
         else
-          accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
-                          &buffers.std_errors[r * dim]);
-        if (permutation) accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
-        if (first + r + 1 == run[unit].first + run[unit].count) {
-          finished.push_back(UnitRecord{run[unit].index, std::string(kBackendNames.name(backend_)), accumulator.partial()});
-          accumulator.reset();
-          ++unit;
+          state.accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
+                                &buffers.std_errors[r * dim]);
+        if (permutation)
+          state.accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
+        const WorkUnit& unit = run[state.unit];
+        if (piece.first + (r - slot) + 1 == unit.first + unit.count) {
+          finished.push_back(
+              UnitRecord{unit.index, std::string(kBackendNames.name(backend_)), state.accumulator.partial()});
+          state.accumulator.reset();
+          ++state.unit;
         }
       }
-      if (!finished.empty()) sink(std::move(finished));
+      slot += piece.count;
+      if (!finished.empty()) sink(std::move(finished), run.front().cell);
     }
   }
 
@@ -100,6 +157,8 @@ class UnitComputer {
   const RunOptions& options_;
   Backend backend_;
   int threads_;
+  std::vector<std::vector<WorkUnit>> runs_;
+  std::vector<RunState> runs_state_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The CUDA twin of CpuLauncher (kernels/replicate_launch.h): device memory for a task and its
-// outputs, and one launch over a batch of replicates. CUDA translation units only.
+// The CUDA twin of CpuLauncher (kernels/replicate_launch.h): device memory for tasks and their
+// outputs, and a launch of one thread per item (the WCLS kernels launch one warp per item themselves,
+// kernels/wcls_backend.cu). CUDA translation units only.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -45,27 +46,14 @@ class DeviceArray {
   DeviceBytes bytes_;
 };
 
-// Per-thread device scratch of a job: none unless the job's backend file specializes this (see
-// kernels/wcls_backend.cu). `threads` bounds the threads of a launch (a grid-stride loop covers the
-// replicates), so scratch memory stays bounded whatever the batch size.
-template <class Job>
-struct DeviceScratch {
-  DeviceScratch(const Job&, size_t /*threads*/) {}
-  static size_t threads(const Job&, uint32_t count) { return count; }
-  struct View {
-    MRTSIM_HD typename Job::Scratch for_thread(long long /*thread*/, long long /*threads*/) const { return {}; }
-  };
-  View view() const { return {}; }
-};
-
 constexpr int kThreadsPerBlock = 128;
 
-template <class Job, class ScratchView>
-__global__ void replicate_kernel(Job job, uint32_t first, uint32_t count, ScratchView scratch) {
+// One thread per item, a grid-stride loop over the items; jobs here need no scratch.
+template <class Job>
+__global__ void replicate_kernel(Job job, uint32_t first, uint32_t count) {
   const long long thread = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
   const long long threads = static_cast<long long>(gridDim.x) * blockDim.x;
-  const typename Job::Scratch mine = scratch.for_thread(thread, threads);
-  for (long long s = thread; s < count; s += threads) job(first + static_cast<uint32_t>(s), s, mine);
+  for (long long s = thread; s < count; s += threads) job(first + static_cast<uint32_t>(s), s, typename Job::Scratch{});
 }
 
 class CudaLauncher {
@@ -93,12 +81,19 @@ class CudaLauncher {
   template <class Job>
   void run(const Job& job, uint32_t first, uint32_t count) {
     if (count == 0) return;
-    const size_t threads = DeviceScratch<Job>::threads(job, count);
-    const DeviceScratch<Job> scratch(job, threads);
-    const unsigned blocks = static_cast<unsigned>((threads + kThreadsPerBlock - 1) / kThreadsPerBlock);
-    replicate_kernel<<<blocks, kThreadsPerBlock>>>(job, first, count, scratch.view());
+    const unsigned blocks = static_cast<unsigned>((count + kThreadsPerBlock - 1) / kThreadsPerBlock);
+    replicate_kernel<<<blocks, kThreadsPerBlock>>>(job, first, count);
     check(cudaGetLastError(), "kernel launch");
     check(cudaDeviceSynchronize(), "kernel");
+  }
+
+  // A device copy of `values` (freed with the launcher).
+  template <class T>
+  const T* array(const std::vector<T>& values) {
+    buffers_.push_back(std::make_unique<DeviceBytes>(sizeof(T) * values.size()));
+    check(cudaMemcpy(buffers_.back()->get(), values.data(), sizeof(T) * values.size(), cudaMemcpyHostToDevice),
+          "copy to device");
+    return reinterpret_cast<const T*>(buffers_.back()->get());
   }
 
   void finish() {

@@ -1,0 +1,65 @@
+#include "kernels/cpu_kernels.h"
+
+#include <cstdlib>
+#include <string>
+
+#include "core/user_error.h"
+#include "kernels/distal_simulation.h"
+#include "kernels/wcls_permutation.h"
+#include "kernels/wcls_simulation.h"
+
+namespace mrtsim {
+
+namespace {
+
+bool cpu_runs(fastmath::SimdLevel level) { return fastmath::batch_functions(level) != nullptr; }
+
+const CpuKernels* chosen_cpu_kernels() {
+  const char* requested = std::getenv("MRTSIM_SIMD");
+  if (requested == nullptr || *requested == '\0') {
+    for (const auto level : {fastmath::SimdLevel::kAvx512, fastmath::SimdLevel::kAvx2})
+      if (const CpuKernels* kernels = cpu_kernels(level)) return kernels;
+    return cpu_kernels(fastmath::SimdLevel::kScalar);
+  }
+  for (const auto level : {fastmath::SimdLevel::kScalar, fastmath::SimdLevel::kAvx2, fastmath::SimdLevel::kAvx512}) {
+    if (std::string(requested) != fastmath::simd_level_name(level)) continue;
+    if (const CpuKernels* kernels = cpu_kernels(level)) return kernels;
+    throw UserError(std::string("MRTSIM_SIMD=") + requested + ": this build or this CPU has no " + requested +
+                    " kernels");
+  }
+  throw UserError(std::string("MRTSIM_SIMD=") + requested + ": unknown instruction set (expected scalar, avx2 or avx512)");
+}
+
+}  // namespace
+
+size_t wcls_scratch_bytes(const WclsSimulationTask& task) {
+  return sizeof(WclsSubjectStats<kMaxWclsDim>) * static_cast<size_t>(task.n_subjects > 0 ? task.n_subjects : 1);
+}
+
+size_t wcls_permutation_scratch_bytes(const WclsSimulationTask& task) {
+  return PermutationScratch<kMaxWclsDim>::bytes(task.n_subjects, task.model.num_decisions);
+}
+
+size_t distal_scratch_bytes(const DistalSimulationTask& task) { return distal_cache_bytes(task); }
+
+const CpuKernels* cpu_kernels(fastmath::SimdLevel level) {
+  // fast_math_batch's levels and these are compiled for the same instruction sets and checked
+  // against the same CPU features.
+  if (!cpu_runs(level)) return nullptr;
+  switch (level) {
+    case fastmath::SimdLevel::kScalar:
+      return detail::cpu_kernels_scalar();
+    case fastmath::SimdLevel::kAvx2:
+      return detail::cpu_kernels_avx2();
+    case fastmath::SimdLevel::kAvx512:
+      return detail::cpu_kernels_avx512();
+  }
+  return nullptr;
+}
+
+const CpuKernels& active_cpu_kernels() {
+  static const CpuKernels* const kernels = chosen_cpu_kernels();
+  return *kernels;
+}
+
+}  // namespace mrtsim

@@ -1,0 +1,77 @@
+// The CPU kernels of kernels/cpu_kernels.h as templates over a lane policy, instantiated by
+// kernels/cpu_kernels_scalar.cc, cpu_kernels_avx2.cc and cpu_kernels_avx512.cc only (see there).
+#pragma once
+
+#include <type_traits>
+#include <utility>
+
+#include "kernels/cpu_kernels.h"
+#include "kernels/distal_simulation.h"
+#include "kernels/wcls_permutation.h"
+#include "kernels/wcls_simulation.h"
+
+namespace mrtsim::cpu_impl {
+
+// fn(std::integral_constant<int, D>) for D = dim, 1 <= dim <= kMaxWclsDim (checked by the caller; no
+// exceptions here).
+template <class Fn, int... Ds>
+MRTSIM_INLINE void with_dim(int dim, Fn&& fn, std::integer_sequence<int, Ds...>) {
+  (void)((dim == Ds + 1 ? (fn(std::integral_constant<int, Ds + 1>{}), true) : false) || ...);
+}
+
+template <class L>
+void wcls_replicate(int dim, const WclsSimulationTask& task, uint32_t replicate, long long slot,
+                    const ReplicateOutput& out, void* scratch) {
+  with_dim(
+      dim,
+      [&](auto dim_constant) {
+        constexpr int D = decltype(dim_constant)::value;
+        auto* cache = static_cast<WclsSubjectStats<D>*>(scratch);
+        write_replicate_fit(fit_simulated_replicate<D, L>(task, replicate, cache), out, slot);
+      },
+      std::make_integer_sequence<int, kMaxWclsDim>{});
+}
+
+template <class L>
+void wcls_permutation_replicate(int dim, const WclsSimulationTask& task, const WclsPermutationSettings& permutation,
+                                uint32_t replicate, long long slot, const ReplicateBatchOutput& out, void* scratch) {
+  with_dim(
+      dim,
+      [&](auto dim_constant) {
+        run_wcls_permutation_replicate_cpu<decltype(dim_constant)::value, L>(task, permutation, replicate, out, slot,
+                                                                            scratch);
+      },
+      std::make_integer_sequence<int, kMaxWclsDim>{});
+}
+
+template <class L>
+void distal_replicate(const DistalSimulationTask& task, uint32_t replicate, long long slot, const ReplicateOutput& out,
+                      void* scratch) {
+  const auto run = [&](auto effects_constant) {
+    constexpr int P = decltype(effects_constant)::value;
+    const DistalScratch<P> cache{static_cast<DceeSubjectSums<P>*>(scratch),
+                                 static_cast<WclsSubjectStats<kDistalControls + P>*>(scratch)};
+    run_distal_replicate<P>(EmulatedWarp<L>{}, task, replicate, slot, out, cache);
+  };
+  if (task.analysis.num_effects == 1) run(std::integral_constant<int, 1>{});
+  else run(std::integral_constant<int, 2>{});
+}
+
+template <class L>
+void liao_cohort(const LiaoModelView& model, const StreamKey& key, int n_subjects, const CohortTable& out) {
+  for (int first = 0; first < n_subjects; first += L::kLanes) {
+    StreamKey lanes_key = key;
+    lanes_key.subject += static_cast<uint32_t>(first);
+    CohortRecorder<L> record{out, first, n_subjects - first < L::kLanes ? n_subjects - first : L::kLanes};
+    simulate_liao_lanes<L>(model, lanes_key, record);
+  }
+}
+
+template <class L>
+const CpuKernels* make_cpu_kernels(fastmath::SimdLevel level) {
+  static const CpuKernels table{level, &wcls_replicate<L>, &wcls_permutation_replicate<L>, &distal_replicate<L>,
+                                &liao_cohort<L>};
+  return &table;
+}
+
+}  // namespace mrtsim::cpu_impl

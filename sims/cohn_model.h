@@ -63,45 +63,33 @@ struct CohnRow {
   int outcome;     // Y_{t+1}, drawn on every row
 };
 
-// Decision points whose Philox blocks are drawn together: on the CPU 16 at a time, two groups of
-// eight AVX2 lanes (core/philox_avx2.h); a CUDA thread draws one at a time.
-#if defined(__CUDA_ARCH__)
-constexpr int kCohnDecisionBatch = 1;
-#else
-constexpr int kCohnDecisionBatch = 16;
-#endif
-
 // Simulates one subject and calls visit(const CohnRow&) for every decision point in order.
 template <class Visitor>
 MRTSIM_HD MRTSIM_INLINE void simulate_cohn_subject(const CohnModelView& model, const StreamKey& key,
                                                    Visitor& visit) {
   int previous_treatment = 0, previous_outcome = 0;  // A_{t-1}, Y_t
   int delayed_treatment = 0;                         // A_{t-1} of the delayed effect
-  for (int first = 0; first < model.num_decisions; first += kCohnDecisionBatch) {
-    const int count = model.num_decisions - first < kCohnDecisionBatch ? model.num_decisions - first
-                                                                        : kCohnDecisionBatch;
-    PhiloxBatch<kCohnDecisionBatch> batch;
-    key.consecutive_words(static_cast<uint32_t>(first), batch);
-    if (first == 0 && model.delayed_effect_factor != 1.0)
-      delayed_treatment = bernoulli(batch.words[3][0], model.rand_prob[0]) ? 1 : 0;
-    for (int i = 0; i < count; ++i) {
-      const int t = first + i;
-      const double tau = model.endogenous_availability
-                             ? model.endogenous.base + model.endogenous.treatment * previous_treatment +
-                                   model.endogenous.outcome * previous_outcome
-                             : model.availability[t];
-      CohnRow row;
-      row.t = t;
-      row.available = bernoulli(batch.words[0][i], tau);
-      row.treated = row.available && bernoulli(batch.words[1][i], model.rand_prob[t]) ? 1 : 0;
-      double success = row.treated ? model.success_treated[t] : model.success_control[t];
-      if (delayed_treatment) success *= model.delayed_effect_factor;
-      if (previous_outcome) success *= model.serial_correlation_factor;
-      row.outcome = bernoulli(batch.words[2][i], success) ? 1 : 0;
-      previous_treatment = delayed_treatment = row.treated;
-      previous_outcome = row.outcome;
-      visit(row);
-    }
+  for (int t = 0; t < model.num_decisions; ++t) {
+    // Block t of the subject's stream: words 0-2 draw I_t, A_t and Y_{t+1}; word 3 of block 0 draws
+    // the A_{-1} that the delayed effect of the first decision point needs.
+    const Philox4x32 block = key.words(static_cast<uint32_t>(t));
+    if (t == 0 && model.delayed_effect_factor != 1.0)
+      delayed_treatment = bernoulli(block.v[3], model.rand_prob[0]) ? 1 : 0;
+    const double tau = model.endogenous_availability
+                           ? model.endogenous.base + model.endogenous.treatment * previous_treatment +
+                                 model.endogenous.outcome * previous_outcome
+                           : model.availability[t];
+    CohnRow row;
+    row.t = t;
+    row.available = bernoulli(block.v[0], tau);
+    row.treated = row.available && bernoulli(block.v[1], model.rand_prob[t]) ? 1 : 0;
+    double success = row.treated ? model.success_treated[t] : model.success_control[t];
+    if (delayed_treatment) success *= model.delayed_effect_factor;
+    if (previous_outcome) success *= model.serial_correlation_factor;
+    row.outcome = bernoulli(block.v[2], success) ? 1 : 0;
+    previous_treatment = delayed_treatment = row.treated;
+    previous_outcome = row.outcome;
+    visit(row);
   }
 }
 

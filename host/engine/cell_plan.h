@@ -31,6 +31,9 @@ class CellPlan {
                               const ReplicateBatchOutput& out) const = 0;
   // Subject-decision cells per replicate (throughput and load balance).
   virtual double replicate_cost() const = 0;
+  // True when the cell's replicates run on CPU threads whatever the backend (estimators that fit
+  // learners on the host: host/engine/distal_learner_plan.h).
+  virtual bool runs_on_cpu_only() const { return false; }
 };
 
 // Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (core/philox.h).

@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "host/engine/distal_learner_plan.h"
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/sample_size_plan.h"
@@ -73,7 +74,8 @@ class UnitComputer {
                         &buffers.std_errors[r * dim]);
         if (permutation) accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
         if (first + r + 1 == run[unit].first + run[unit].count) {
-          finished.push_back(UnitRecord{run[unit].index, std::string(kBackendNames.name(backend_)), accumulator.partial()});
+          finished.push_back(UnitRecord{run[unit].index, std::string(kBackendNames.name(cell_backend(cell))),
+                                        accumulator.partial()});
           accumulator.reset();
           ++unit;
         }
@@ -81,6 +83,9 @@ class UnitComputer {
       if (!finished.empty()) sink(std::move(finished));
     }
   }
+
+  // The backend that really computes the cell's replicates.
+  Backend cell_backend(const CellPlan& cell) const { return cell.runs_on_cpu_only() ? Backend::kCpu : backend_; }
 
   void report_progress(size_t cell, size_t finished, size_t total) const {
     std::fprintf(stderr, "\rmrtsim: %s: cell %zu/%zu, %zu/%zu work units   ", plan_.study().name.c_str(), cell + 1,
@@ -102,15 +107,24 @@ namespace {
 std::unique_ptr<CellPlan> make_cell_plan(const StudyConfig& study, const ScenarioConfig& scenario,
                                          Hypothesis hypothesis, std::map<std::string, TruthValues>& truths) {
   if (scenario.model_type == ModelType::kLiao2016) return std::make_unique<ScenarioPlan>(study, scenario, hypothesis);
-  const std::string key = distal_truth_key(scenario, hypothesis);
-  auto truth = truths.find(key);
-  if (truth == truths.end()) truth = truths.emplace(key, distal_truth_values(study, scenario, hypothesis)).first;
-  return std::make_unique<DistalScenarioPlan>(study, scenario, hypothesis, truth->second);
+  TruthValues truth = distal_cell_truth(study, scenario, hypothesis, truths);
+  if (runs_with_learners(scenario.analysis))
+    return std::make_unique<DistalLearnerPlan>(study, scenario, hypothesis, std::move(truth));
+  return std::make_unique<DistalScenarioPlan>(study, scenario, hypothesis, std::move(truth));
+}
+
+// Learner settings are checked when the study is planned (host/config cannot parse them): all of
+// them before the first Monte Carlo truth is computed.
+void validate_learner_cells(const StudyConfig& study) {
+  for (const ScenarioConfig& scenario : study.scenarios)
+    if (scenario.model_type == ModelType::kQian2025 && runs_with_learners(scenario.analysis))
+      validate_learner_analysis(scenario.analysis);
 }
 
 }  // namespace
 
 StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(study)) {
+  validate_learner_cells(study_);
   std::vector<double> replicate_costs;
   std::map<std::string, TruthValues> truths;
   for (const ScenarioConfig& scenario : study_.scenarios) {
@@ -213,6 +227,16 @@ CheckpointState share_checkpoint(const ProcessGroup& group, const StudyPlan& pla
   return state;
 }
 
+// Cells that fit learners on the host run on CPU threads even when the backend is CUDA.
+std::vector<std::string> cpu_only_note(const StudyPlan& plan) {
+  size_t cells = 0;
+  for (size_t c = 0; c < plan.cell_count(); ++c) cells += plan.cell_plan(c).runs_on_cpu_only();
+  if (cells == 0) return {};
+  return {std::to_string(cells) + " of " + std::to_string(plan.cell_count()) +
+          " cells (DCEE with gam or rf nuisance models, SNMM) fit learners on the host: they run on the CPU threads, "
+          "the others on the GPU"};
+}
+
 int threads_per_process(const RunOptions& options, const ProcessGroup& group) {
   if (options.threads > 0 || group.local_size() == 1) return options.threads;
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
@@ -243,6 +267,7 @@ RunReport run_study(const StudyConfig& study, const RunOptions& options, const P
 
   const Backend backend = resolve_backend(options.backend);
   if (backend == Backend::kCuda && group.local_size() > 1) use_cuda_device_of_local_rank(group.local_rank());
+  if (backend == Backend::kCuda) report.notes = cpu_only_note(plan);
   std::optional<CheckpointWriter> writer;
   if (!options.checkpoint_dir.empty() && (group.is_root() || !mine.empty()))
     writer.emplace(options.checkpoint_dir, group.rank(), plan.identity(), options.shard);

@@ -63,7 +63,7 @@ struct GoldenRow {
 };
 struct GoldenCase {
   std::vector<GoldenRow> effect;       // "(Intercept)", then the moderators
-  std::map<std::string, double> variance;  // "V[i,j]" (1-based)
+  std::map<std::string, double> variance;  // "V[i;j]" (1-based)
   int df = 0;
 };
 
@@ -130,7 +130,7 @@ TEST(DceeGamGolden, MatchesMrtAnalysisOnItsDataAndGeneratedCohorts) {
       EXPECT_NEAR(got.p_value, want.p_value, kGoldenTolerance) << j;
       for (std::size_t k = 0; k < expected.effect.size(); ++k)
         EXPECT_NEAR(analysis.variance(j, k),
-                    expected.variance.at("V[" + std::to_string(j + 1) + "," + std::to_string(k + 1) + "]"),
+                    expected.variance.at("V[" + std::to_string(j + 1) + ";" + std::to_string(k + 1) + "]"),
                     kGoldenTolerance * want.se * expected.effect[k].se);
     }
   }

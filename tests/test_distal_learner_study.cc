@@ -22,6 +22,7 @@
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
 #include "host/learners/random_forest.h"
+#include "host/stats/fit_failure.h"
 #include "kernels/distal_backend.h"
 
 namespace mrtsim {
@@ -32,7 +33,6 @@ std::string study_text(const std::string& analysis, int n, const std::string& ex
          std::to_string(n) + "\nhypotheses: [alternative]\nanalysis: " + analysis + "\n" + extra;
 }
 
-ScenarioConfig scenario_of(const std::string& text) { return parse_study(text, "learners.yaml").scenarios.front(); }
 
 DistalLearnerPlan learner_plan(const std::string& text) {
   const StudyConfig study = parse_study(text, "learners.yaml");
@@ -100,8 +100,9 @@ TEST(DistalLearnerReplicate, SnmmEqualsTheDirectFitOnTheMaterializedCohort) {
       study_text("{estimator: snmm, controls: [X, Z], moderator_sets: [[], [Z]]}", 100));
   EXPECT_EQ(plan.coefficient_names(),
             (std::vector<std::string>{"effect(~1):(Intercept)", "effect(~Z):(Intercept)", "effect(~Z):Z"}));
-  const ReplicateBuffers out = run(plan, 2, 2, 2);
-  for (uint32_t replicate = 2; replicate < 4; ++replicate) {
+  const ReplicateBuffers out = run(plan, 2, 4, 2);
+  int failures = 0;
+  for (uint32_t replicate = 2; replicate < 6; ++replicate) {
     const Cohort c = materialize(plan.task(), replicate);
     const int n = plan.task().n_subjects, T = plan.task().model.num_decisions;
     Eigen::MatrixXd x(n, T), z(n, T);
@@ -113,15 +114,23 @@ TEST(DistalLearnerReplicate, SnmmEqualsTheDirectFitOnTheMaterializedCohort) {
         a(i, t) = c.rows[i][t].treated;
       }
     std::vector<double> beta, se;
-    for (const bool moderated : {false, true}) {
-      const SnmmFit fit = fit_snmm(qian2025_snmm_stages(x, z, a, moderated), c.outcome, SnmmLaterTreatment::kOptimal);
-      for (Eigen::Index j = 0; j < fit.average.size(); ++j) {
-        beta.push_back(fit.average(j));
-        se.push_back(std::sqrt(fit.average_variance(j, j)));
+    const int slot = static_cast<int>(replicate - 2);
+    try {
+      for (const bool moderated : {false, true}) {
+        const SnmmFit fit = fit_snmm(qian2025_snmm_stages(x, z, a, moderated), c.outcome, SnmmLaterTreatment::kOptimal);
+        for (Eigen::Index j = 0; j < fit.average.size(); ++j) {
+          beta.push_back(fit.average(j));
+          se.push_back(std::sqrt(fit.average_variance(j, j)));
+        }
       }
+    } catch (const FitFailure& e) {  // g-estimation fails on some cohorts of 100: the replicate counts why
+      EXPECT_EQ(out.status[slot], static_cast<int>(e.status())) << e.what();
+      ++failures;
+      continue;
     }
-    expect_replicate(out, static_cast<int>(replicate - 2), beta, se, 1e-12);
+    expect_replicate(out, slot, beta, se, 1e-12);
   }
+  EXPECT_LT(failures, 4);  // and some replicates were compared
 }
 
 void expect_dcee_replicate_equals_direct_fit(const std::string& analysis, int folds) {

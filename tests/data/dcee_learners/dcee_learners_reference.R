@@ -10,7 +10,7 @@
 #                  than 2,000 unique values and mgcv subsamples 2,000 knots (docs/gam.md)
 # Writes:
 #   dcee_gam_reference.csv     case, term, estimate, se, lcl, ucl, p_value, df (summary.dcee_fit, 95%)
-#                              and the variance matrix as rows term = "V[i,j]" (estimate column)
+#                              and the variance matrix as rows term = "V[i;j]" (estimate column)
 #   dcee_ranger_reference.csv  data set, moderators, ranger seed, term, estimate, se: dcee() with
 #                              control_reg_method = "ranger" (defaults), five seeds per case
 # Run from the repository root:
@@ -87,7 +87,7 @@ for (case in gam_cases) {
     lcl = s[, "95% LCL"], ucl = s[, "95% UCL"], p_value = s[, "Pr(>|t value|)"], df = fit$df)
   V <- fit$fit$beta_varcov
   for (i in seq_len(nrow(V))) for (j in seq_len(ncol(V)))
-    gam_rows[[length(gam_rows) + 1]] <- data.frame(case = case[[1]], term = sprintf("V[%d,%d]", i, j),
+    gam_rows[[length(gam_rows) + 1]] <- data.frame(case = case[[1]], term = sprintf("V[%d;%d]", i, j),
                                                    estimate = V[i, j], se = NA, lcl = NA, ucl = NA, p_value = NA,
                                                    df = fit$df)
 }

@@ -38,6 +38,8 @@ enum class StreamPurpose : uint32_t {
   kFold = 3,         // cross-fitting fold assignment
   kTruth = 4,        // Monte Carlo truth: simulated subjects of the excursion policies
   kForest = 5,       // random-forest learner: the XGBoost seed of each chunk of trees
+  kLearner = 6,      // nuisance learners: the seed of each fit, subject slot = 2 * fold + arm
+                     // (host/analysis/dcee_analysis.h, nuisance_learner_seed)
 };
 
 namespace detail {

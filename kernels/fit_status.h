@@ -9,16 +9,21 @@ namespace mrtsim {
 enum class FitStatus : int {
   kOk = 0,
   kNoData = 1,            // fewer subjects with available rows than coefficients + 1
-  kSingularBread = 2,     // the bread matrix (sum_i B_i) is not positive definite
+  kSingularBread = 2,     // the bread matrix (sum_i B_i) is not positive definite; SNMM: a g-estimation system
   kSingularLeaveOut = 3,  // small-sample correction undefined: B - B_i not positive definite for a subject
   kSingularVariance = 4,  // the effect block of V is not positive definite (joint test undefined)
-  kSingularNuisance = 5,  // DCEE: an arm's nuisance regression (X'X of its rows) is singular
-  kNotConverged = 6,      // EMEE: Newton's method found no root within its iterations (or diverged)
+  kSingularNuisance = 5,  // a nuisance model is singular: DCEE's lm X'X of an arm's rows, a gam whose
+                          // unpenalised part is not identifiable, SNMM's treatment-model information
+  kNotConverged = 6,      // an iterative fit did not converge: EMEE's Newton root, a gam's GCV search,
+                          // SNMM's logistic treatment model (separation)
   kFittedProbabilityAtLeastOne = 7,  // EMEE: a fitted probability exp(...) >= 1 on an available row
+  kTooFewUniqueValues = 8,  // gam: a smoothed covariate has fewer unique values than k on the fitting rows
+  kConstantTreatment = 9,   // SNMM: every subject has the same treatment at some stage
+  kLearnerError = 10,       // a nuisance learner failed otherwise (e.g. an XGBoost error)
 };
 
 // Statuses are indices of per-cell failure counts: kFitStatusCount of them.
-constexpr int kFitStatusCount = 8;
+constexpr int kFitStatusCount = 11;
 
 // Names in tables and JSON (failures by reason).
 inline constexpr auto kFitStatusNames = make_enum_table<FitStatus>({
@@ -30,6 +35,9 @@ inline constexpr auto kFitStatusNames = make_enum_table<FitStatus>({
     {FitStatus::kSingularNuisance, "singular_nuisance"},
     {FitStatus::kNotConverged, "not_converged"},
     {FitStatus::kFittedProbabilityAtLeastOne, "fitted_probability_at_least_one"},
+    {FitStatus::kTooFewUniqueValues, "too_few_unique_values"},
+    {FitStatus::kConstantTreatment, "treatment_constant_at_a_stage"},
+    {FitStatus::kLearnerError, "learner_error"},
 });
 
 }  // namespace mrtsim

@@ -25,8 +25,11 @@
 
 namespace mrtsim {
 
-// Scratch of a job that needs none.
+// Scratch of a job that needs none (also its CpuScratch, built from the job).
 struct NoScratch {
+  NoScratch() = default;
+  template <class Job>
+  explicit NoScratch(const Job&) {}
   NoScratch view() const { return {}; }
 };
 

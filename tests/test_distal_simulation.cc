@@ -157,7 +157,7 @@ TEST_P(DceeReplicate, OnePassSumsEqualTheRealDataDcee) {
   const DceeDesign design = make_dcee_design(as_mrt_data(simulate_cohort(task, 3)), spec);
   std::vector<int> subject_fold;
   for (int i = 0; folds > 0 && i < task.n_subjects; ++i) subject_fold.push_back(i % folds);
-  const DceeEstimate direct = fit_dcee(design, DceeLearner::kLm, subject_fold, folds);
+  const DceeEstimate direct = fit_dcee(design, subject_fold, folds);
   for (int j = 0; j < p; ++j) {
     EXPECT_NEAR(one_pass.estimates[j], direct.beta(j), 1e-9 * (1 + std::fabs(direct.beta(j))));
     EXPECT_NEAR(one_pass.std_errors[j], std::sqrt(direct.variance(j, j)), 1e-9);

@@ -64,7 +64,11 @@ def main():
         lines += [f"- {f}" for f in dcee_flags]
     lines += ["", "As in the paper, DCEE is nearly unbiased with coverage near 0.95 at every n, with and without "
               "cross-fitting; WCLS and GEE applied to the distal outcome are biased (they do not target the distal "
-              "causal excursion effect), and their coverage falls as n grows and the bias dominates the SE.", ""]
+              "causal excursion effect), and their coverage falls as n grows and the bias dominates the SE.", "",
+              "The paper's Figure 2 itself (DCEE with gam and random-forest nuisance models, with and without "
+              "cross-fitting, and the SNMM comparator besides these) is `bash bench/qian2025/reproduce_figure2.sh` "
+              "(about 6 CPU-hours), which writes docs/qian2025_figure2.md; a reduced run is in "
+              "bench/qian2025/figure2_reduced/.", ""]
     open(args.out, "w").write("\n".join(lines))
 
 

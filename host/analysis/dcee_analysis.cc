@@ -9,17 +9,18 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "host/stats/distributions.h"
-#include "core/user_error.h"
-#include "kernels/dcee.h"
 #include "core/philox.h"
+#include "core/user_error.h"
+#include "host/learners/gam.h"
+#include "host/stats/distributions.h"
+#include "host/stats/fit_failure.h"
+#include "kernels/dcee.h"
 
 namespace mrtsim {
 namespace {
 
 // Below this reciprocal condition number a nuisance X'X or the bread counts as singular.
 constexpr double kMinReciprocalCondition = 1e-13;
-
 
 // A whole-string finite number, as --weight 0.25 means a constant.
 bool parse_constant(const std::string& text, double* value) {
@@ -35,7 +36,6 @@ std::optional<std::string> weight_column(const DceeModelSpec& model) {
   return model.weight;
 }
 
-
 std::vector<double> row_weights(const MrtData& data, const DceeModelSpec& model) {
   if (const auto column = weight_column(model)) return data.covariate(*column);
   double constant = 0.0;
@@ -44,11 +44,19 @@ std::vector<double> row_weights(const MrtData& data, const DceeModelSpec& model)
   return std::vector<double>(data.num_rows(), 1.0 / mean_rows_per_subject);
 }
 
-// Factorizes the symmetric m, or throws `singular_message` when m is (numerically) singular.
-Eigen::LDLT<Eigen::MatrixXd> factorize(const Eigen::MatrixXd& m, const std::string& singular_message) {
+// Factorizes the symmetric m, or throws FitFailure(status, singular_message) when m is
+// (numerically) singular.
+Eigen::LDLT<Eigen::MatrixXd> factorize(const Eigen::MatrixXd& m, const std::string& singular_message,
+                                       FitStatus status) {
   Eigen::LDLT<Eigen::MatrixXd> ldlt(m);
-  if (ldlt.info() != Eigen::Success || !(ldlt.rcond() > kMinReciprocalCondition)) throw UserError(singular_message);
+  if (ldlt.info() != Eigen::Success || !(ldlt.rcond() > kMinReciprocalCondition))
+    throw FitFailure(status, singular_message);
   return ldlt;
+}
+
+// The terms' columns, for the data and the design: smooth terms give their covariate.
+std::vector<std::string> control_columns(const std::vector<std::string>& controls) {
+  return parse_gam_formula(join_gam_terms(controls)).columns();
 }
 
 // X'X and X'y of the rows of one arm.
@@ -67,11 +75,21 @@ NuisanceSums zero_sums(int q) {
   return sums;
 }
 
+// " on the rows outside cross-fitting fold k" (1-based), or nothing without cross-fitting.
+std::string fold_text(bool cross_fit, int group) {
+  return cross_fit ? " on the rows outside cross-fitting fold " + std::to_string(group + 1) : "";
+}
+
+// Per-row predictions of mu_a, a = 0, 1 (zero where not needed: unavailable rows, set_to_zero).
+using ArmPredictions = std::array<std::vector<double>, 2>;
+
+// ---- lm: sums per group of subjects, refits by subtraction (kernels/dcee.h) ----
+
 // One pass over the rows: the per-arm sums of every group of subjects (a cross-fitting fold, or
 // group 0 = everybody).
 std::vector<NuisanceSums> group_sums(const DceeDesign& design, const std::vector<int>& subject_group, int groups) {
   const MrtData& data = design.data;
-  const int q = design.num_nuisance();
+  const int q = static_cast<int>(design.controls.cols());
   std::vector<NuisanceSums> sums(groups, zero_sums(q));
   for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {
     NuisanceSums& group = sums[subject_group[subject]];
@@ -104,62 +122,107 @@ std::vector<std::array<Eigen::VectorXd, 2>> nuisance_coefficients(const std::vec
   for (std::size_t g = 0; g < sums.size(); ++g)
     for (int a = 0; a < 2; ++a) {
       const ArmSums fit_rows = cross_fit ? leave_out(total[a], sums[g][a]) : sums[g][a];
-      const std::string where = cross_fit ? " on the rows outside cross-fitting fold " + std::to_string(g + 1) : "";
-      coefficients[g][a] = factorize(fit_rows.xtx, "the lm nuisance fit for treatment " + std::to_string(a) + where +
+      coefficients[g][a] = factorize(fit_rows.xtx, "the lm nuisance fit for treatment " + std::to_string(a) +
+                                                       fold_text(cross_fit, static_cast<int>(g)) +
                                                        " is singular: too few rows with that treatment, or "
-                                                       "collinear or constant control columns")
+                                                       "collinear or constant control columns",
+                                     FitStatus::kSingularNuisance)
                                .solve(fit_rows.xty);
     }
   return coefficients;
 }
 
-// psi_it for every row, with mu from the row's group (all zero for set_to_zero).
-std::vector<double> pseudo_outcomes(const DceeDesign& design, DceeLearner learner, const std::vector<int>& subject_group,
-                                    int groups, bool cross_fit) {
+ArmPredictions lm_predictions(const DceeDesign& design, const std::vector<int>& subject_group, int groups,
+                              bool cross_fit) {
   const MrtData& data = design.data;
-  const int q = design.num_nuisance();
-  std::vector<std::array<Eigen::VectorXd, 2>> mu;
-  if (learner == DceeLearner::kLm) mu = nuisance_coefficients(group_sums(design, subject_group, groups), cross_fit);
-  std::vector<double> psi(data.num_rows());
+  const int q = static_cast<int>(design.controls.cols());
+  const std::vector<std::array<Eigen::VectorXd, 2>> mu =
+      nuisance_coefficients(group_sums(design, subject_group, groups), cross_fit);
+  ArmPredictions predictions{std::vector<double>(data.num_rows()), std::vector<double>(data.num_rows())};
   for (std::size_t subject = 0; subject < data.num_subjects(); ++subject)
-    for (std::size_t row = data.subject_begin[subject]; row < data.subject_begin[subject + 1]; ++row) {
-      double mu_a[2] = {0.0, 0.0};
-      if (!mu.empty())
-        for (int a = 0; a < 2; ++a) mu_a[a] = dcee_dot(design.controls.row(row).data(), mu[subject_group[subject]][a].data(), q);
-      psi[row] = dcee_pseudo_outcome(data.outcome[row], data.treatment[row], data.rand_prob[row],
-                                     data.available[row] != 0, mu_a[1], mu_a[0]);
-    }
-  return psi;
-}
-
-// Stage 2 (docs/estimators.md §2.5) given the pseudo-outcomes.
-DceeEstimate stage2(const DceeDesign& design, const std::vector<double>& psi) {
-  const MrtData& data = design.data;
-  const int p = design.num_effects();
-  Eigen::MatrixXd bread = Eigen::MatrixXd::Zero(p, p);
-  Eigen::VectorXd score = Eigen::VectorXd::Zero(p);
-  for (std::size_t row = 0; row < data.num_rows(); ++row)
-    dcee_add_stage2_row(design.moderators.row(row).data(), p, design.weight[row], psi[row], bread.data(), score.data());
-
-  const Eigen::LDLT<Eigen::MatrixXd> bread_ldlt =
-      factorize(bread, "the DCEE bread matrix sum w S S' is singular: moderator columns are collinear or constant, "
-                       "or the weights are zero");
-  DceeEstimate estimate;
-  estimate.beta = bread_ldlt.solve(score);
-
-  Eigen::MatrixXd meat = Eigen::MatrixXd::Zero(p, p);
-  Eigen::VectorXd u(p);
-  for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {
-    u.setZero();
     for (std::size_t row = data.subject_begin[subject]; row < data.subject_begin[subject + 1]; ++row)
-      dcee_add_subject_score(design.moderators.row(row).data(), p, design.weight[row], psi[row], estimate.beta.data(),
-                             u.data());
-    dcee_add_outer(u.data(), p, 1.0, meat.data());
-  }
-  const Eigen::MatrixXd bread_inverse = bread_ldlt.solve(Eigen::MatrixXd::Identity(p, p));
-  estimate.variance = bread_inverse * meat * bread_inverse;
-  return estimate;
+      for (int a = 0; a < 2; ++a)
+        predictions[a][row] = dcee_dot(design.controls.row(row).data(), mu[subject_group[subject]][a].data(), q);
+  return predictions;
 }
+
+// ---- gam and rf: a fit per (group, arm) on rows, predictions on the group's available rows ----
+
+// The rows of one group's stage 1: what each arm's model is fitted on and where it predicts.
+struct GroupRows {
+  std::array<std::vector<std::size_t>, 2> fit;
+  std::vector<std::size_t> predict;
+};
+
+GroupRows group_rows(const MrtData& data, const std::vector<int>& subject_group, int group, bool cross_fit) {
+  GroupRows rows;
+  for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {
+    const bool in_group = subject_group[subject] == group;
+    const bool fits = !cross_fit || !in_group;
+    for (std::size_t row = data.subject_begin[subject]; row < data.subject_begin[subject + 1]; ++row) {
+      if (fits) rows.fit[data.treatment[row]].push_back(row);
+      if (in_group && data.available[row]) rows.predict.push_back(row);
+    }
+  }
+  return rows;
+}
+
+// mu_a fitted on `fit_rows` and predicted on `predict_rows` by the design's learner.
+std::vector<double> learner_predictions(const DceeDesign& design, const std::vector<std::size_t>& fit_rows,
+                                        const std::vector<std::size_t>& predict_rows, uint64_t seed) {
+  const MrtData& data = design.data;
+  const DceeNuisanceSpec& nuisance = design.nuisance;
+  if (nuisance.learner == DceeLearner::kGam) {
+    GamData columns(data.num_rows());
+    for (const std::string& name : nuisance.formula.columns()) columns.add(name, data.covariate(name));
+    const GamModel model = GamModel::fit(nuisance.formula, columns, data.outcome.data(), fit_rows);
+    const Eigen::VectorXd mu = model.predict(columns, predict_rows);
+    return std::vector<double>(mu.data(), mu.data() + mu.size());
+  }
+  RandomForestParams forest = nuisance.forest;
+  forest.seed = seed;
+  return random_forest_predict(design.controls, data.outcome, fit_rows, predict_rows, forest);
+}
+
+ArmPredictions fitted_learner_predictions(const DceeDesign& design, const std::vector<int>& subject_group, int groups,
+                                          bool cross_fit, const LearnerStream& stream) {
+  const MrtData& data = design.data;
+  const char* learner = kDceeLearnerNames.name(design.nuisance.learner);
+  ArmPredictions predictions{std::vector<double>(data.num_rows()), std::vector<double>(data.num_rows())};
+  for (int g = 0; g < groups; ++g) {
+    const GroupRows rows = group_rows(data, subject_group, g, cross_fit);
+    for (int a = 0; a < 2; ++a) {
+      const std::string where = std::string("the ") + learner + " nuisance fit for treatment " + std::to_string(a) +
+                                fold_text(cross_fit, g);
+      if (rows.fit[a].empty())
+        throw FitFailure(FitStatus::kSingularNuisance, where + " has no rows with that treatment");
+      std::vector<double> mu;
+      try {
+        mu = learner_predictions(design, rows.fit[a], rows.predict, nuisance_learner_seed(stream, a, g));
+      } catch (const FitFailure& e) {
+        throw FitFailure(e.status(), where + " failed: " + e.what());
+      } catch (const UserError& e) {
+        throw FitFailure(FitStatus::kLearnerError, where + " failed: " + e.what());
+      }
+      for (std::size_t i = 0; i < rows.predict.size(); ++i) predictions[a][rows.predict[i]] = mu[i];
+    }
+  }
+  return predictions;
+}
+
+ArmPredictions nuisance_predictions(const DceeDesign& design, const std::vector<int>& subject_group, int groups,
+                                    bool cross_fit, const LearnerStream& stream) {
+  switch (design.nuisance.learner) {
+    case DceeLearner::kLm: return lm_predictions(design, subject_group, groups, cross_fit);
+    case DceeLearner::kSetToZero:
+      return {std::vector<double>(design.data.num_rows()), std::vector<double>(design.data.num_rows())};
+    case DceeLearner::kGam:
+    case DceeLearner::kRandomForest: break;
+  }
+  return fitted_learner_predictions(design, subject_group, groups, cross_fit, stream);
+}
+
+std::vector<int> single_group(std::size_t num_subjects) { return std::vector<int>(num_subjects, 0); }
 
 double critical_value(double df, double confidence_level) {
   const double probability = 0.5 + confidence_level / 2;
@@ -187,10 +250,8 @@ std::vector<CoefficientInference> effect_block(const DceeDesign& design, const D
 
 }  // namespace
 
-const char* learner_name(DceeLearner learner) { return learner == DceeLearner::kLm ? "lm" : "set_to_zero"; }
-
 std::vector<std::string> dcee_covariate_columns(const DceeModelSpec& model) {
-  std::vector<std::string> columns = model.controls;
+  std::vector<std::string> columns = control_columns(model.controls);
   for (const std::string& moderator : model.moderators)
     if (!contains(columns, moderator)) columns.push_back(moderator);
   if (const auto column = weight_column(model); column && !contains(columns, *column)) columns.push_back(*column);
@@ -203,19 +264,40 @@ MrtColumnSpec dcee_column_spec(MrtColumnSpec columns, const DceeModelSpec& model
   return columns;
 }
 
+DceeNuisanceSpec make_nuisance_spec(DceeLearner learner, const std::vector<std::string>& controls,
+                                    const RandomForestParams& forest) {
+  DceeNuisanceSpec spec;
+  spec.learner = learner;
+  spec.formula = parse_gam_formula(join_gam_terms(controls));
+  spec.forest = forest;
+  if (learner != DceeLearner::kGam && !spec.formula.smooths.empty())
+    throw UserError("control term '" + spec.formula.smooths.front().label() +
+                    "': smooth terms s() are only for the gam learner (the learner is " +
+                    kDceeLearnerNames.name(learner) + ")");
+  if (learner == DceeLearner::kRandomForest) {
+    if (spec.formula.linear.empty())
+      throw UserError("the rf learner needs at least one control column (an intercept-only forest predicts the arm's "
+                      "mean: use lm)");
+    validate_random_forest_params(forest, static_cast<int>(spec.formula.linear.size()));
+    require_random_forest_available();
+  }
+  return spec;
+}
+
 DceeDesign make_dcee_design(MrtData data, const DceeModelSpec& model) {
   require_distinct(model.moderators, "moderators");
-  require_distinct(model.controls, "controls");
   if (!(model.confidence_level > 0.0 && model.confidence_level < 1.0))
     throw UserError("the confidence level must lie strictly between 0 and 1");
   if (model.cross_fit_folds < 0 || model.cross_fit_folds == 1)
     throw UserError("cross-fitting needs at least 2 folds, got " + std::to_string(model.cross_fit_folds));
   if (data.num_subjects() == 0) throw UserError(data.path + ": no data rows");
   DceeDesign design;
+  design.nuisance = make_nuisance_spec(model.learner, model.controls, model.forest);
   design.moderators = term_matrix(data, model.moderators);
-  design.controls = term_matrix(data, model.controls);
+  const std::vector<std::string>& linear = design.nuisance.formula.linear;
+  if (model.learner == DceeLearner::kLm) design.controls = term_matrix(data, linear);
+  if (model.learner == DceeLearner::kRandomForest) design.controls = term_matrix(data, linear).rightCols(linear.size());
   design.effect_terms = with_intercept(model.moderators);
-  design.nuisance_terms = with_intercept(model.controls);
   design.weight = row_weights(data, model);
   design.data = std::move(data);
   return design;
@@ -238,11 +320,56 @@ std::vector<int> cross_fit_folds(std::size_t num_subjects, int folds, uint64_t s
   return fold;
 }
 
-DceeEstimate fit_dcee(const DceeDesign& design, DceeLearner learner, const std::vector<int>& subject_fold,
-                      int num_folds) {
+uint64_t nuisance_learner_seed(const LearnerStream& stream, int arm, int fold) {
+  const StreamKey key{stream.seed, stream.scenario, stream.replicate, static_cast<uint32_t>(2 * fold + arm),
+                      StreamPurpose::kLearner};
+  const Philox4x32 words = key.words(0);
+  return (static_cast<uint64_t>(words.v[1]) << 32) | words.v[0];
+}
+
+std::vector<double> dcee_pseudo_outcomes(const DceeDesign& design, const std::vector<int>& subject_fold, int num_folds,
+                                         const LearnerStream& stream) {
+  const MrtData& data = design.data;
   const bool cross_fit = !subject_fold.empty();
-  const std::vector<int> subject_group = cross_fit ? subject_fold : std::vector<int>(design.data.num_subjects(), 0);
-  return stage2(design, pseudo_outcomes(design, learner, subject_group, cross_fit ? num_folds : 1, cross_fit));
+  const ArmPredictions mu = nuisance_predictions(design, cross_fit ? subject_fold : single_group(data.num_subjects()),
+                                                 cross_fit ? num_folds : 1, cross_fit, stream);
+  std::vector<double> psi(data.num_rows());
+  for (std::size_t row = 0; row < data.num_rows(); ++row)
+    psi[row] = dcee_pseudo_outcome(data.outcome[row], data.treatment[row], data.rand_prob[row],
+                                   data.available[row] != 0, mu[1][row], mu[0][row]);
+  return psi;
+}
+
+DceeEstimate dcee_stage2(const DceeDesign& design, const RowMajorMatrix& moderators, const std::vector<double>& psi) {
+  const MrtData& data = design.data;
+  const int p = static_cast<int>(moderators.cols());
+  Eigen::MatrixXd bread = Eigen::MatrixXd::Zero(p, p);
+  Eigen::VectorXd score = Eigen::VectorXd::Zero(p);
+  for (std::size_t row = 0; row < data.num_rows(); ++row)
+    dcee_add_stage2_row(moderators.row(row).data(), p, design.weight[row], psi[row], bread.data(), score.data());
+
+  const Eigen::LDLT<Eigen::MatrixXd> bread_ldlt =
+      factorize(bread, "the DCEE bread matrix sum w S S' is singular: moderator columns are collinear or constant, "
+                       "or the weights are zero", FitStatus::kSingularBread);
+  DceeEstimate estimate;
+  estimate.beta = bread_ldlt.solve(score);
+
+  Eigen::MatrixXd meat = Eigen::MatrixXd::Zero(p, p);
+  Eigen::VectorXd u(p);
+  for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {
+    u.setZero();
+    for (std::size_t row = data.subject_begin[subject]; row < data.subject_begin[subject + 1]; ++row)
+      dcee_add_subject_score(moderators.row(row).data(), p, design.weight[row], psi[row], estimate.beta.data(), u.data());
+    dcee_add_outer(u.data(), p, 1.0, meat.data());
+  }
+  const Eigen::MatrixXd bread_inverse = bread_ldlt.solve(Eigen::MatrixXd::Identity(p, p));
+  estimate.variance = bread_inverse * meat * bread_inverse;
+  return estimate;
+}
+
+DceeEstimate fit_dcee(const DceeDesign& design, const std::vector<int>& subject_fold, int num_folds,
+                      const LearnerStream& stream) {
+  return dcee_stage2(design, design.moderators, dcee_pseudo_outcomes(design, subject_fold, num_folds, stream));
 }
 
 DceeAnalysis analyze_dcee(const DceeDesign& design, const DceeModelSpec& model) {
@@ -253,14 +380,14 @@ DceeAnalysis analyze_dcee(const DceeDesign& design, const DceeModelSpec& model) 
   analysis.learner = model.learner;
   std::vector<int> folds;
   // Folds only matter for fitted nuisances; set_to_zero has none to cross-fit.
-  if (model.cross_fit_folds > 0 && model.learner == DceeLearner::kLm) {
+  if (model.cross_fit_folds > 0 && model.learner != DceeLearner::kSetToZero) {
     const int k = static_cast<int>(std::min<std::size_t>(model.cross_fit_folds, analysis.n_subjects));
     folds = cross_fit_folds(analysis.n_subjects, k, model.seed);
     analysis.cross_fit_folds = k;
-    analysis.seed = model.seed;
   }
+  if (analysis.cross_fit_folds || model.learner == DceeLearner::kRandomForest) analysis.seed = model.seed;
   const DceeEstimate estimate =
-      fit_dcee(design, model.learner, folds, analysis.cross_fit_folds.value_or(0));
+      fit_dcee(design, folds, analysis.cross_fit_folds.value_or(0), LearnerStream{model.seed, 0, 0});
   analysis.effect = effect_block(design, estimate, analysis.df, model.confidence_level);
   analysis.variance = estimate.variance;
   return analysis;

@@ -66,7 +66,10 @@ void require_fit(const EmeeDesign& design, const EmeeEstimate& estimate) {
       throw UserError(name + ": at the root, a fitted success probability exp(...) on an available row is " +
                       format_number(estimate.max_fitted_prob) +
                       " >= 1; the log relative-risk model does not fit these data (rescale or drop covariates)");
-    case FitStatus::kSingularNuisance:
+    case FitStatus::kSingularNuisance:  // DCEE and learner statuses: an EMEE fit never returns them
+    case FitStatus::kTooFewUniqueValues:
+    case FitStatus::kConstantTreatment:
+    case FitStatus::kLearnerError:
       break;
   }
   throw std::logic_error("unexpected EMEE fit status");

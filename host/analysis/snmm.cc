@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/user_error.h"
+#include "host/stats/fit_failure.h"
 
 namespace mrtsim {
 namespace {
@@ -52,7 +53,7 @@ void validate(const std::vector<SnmmStage>& stages, const std::vector<double>& o
       treated += s.treatment[i];
     }
     if (treated == 0 || treated == static_cast<int>(n))
-      throw UserError(name + ": every subject has treatment " + std::to_string(s.treatment[0]) +
+      throw FitFailure(FitStatus::kConstantTreatment, name + ": every subject has treatment " + std::to_string(s.treatment[0]) +
                       ", so the treatment model and the blip cannot be fitted");
     require_finite(s.treatment_model, name + ": the treatment model");
     require_finite(s.treatment_free, name + ": the treatment-free model");
@@ -78,7 +79,7 @@ Eigen::VectorXd logistic_mle(const RowMajorMatrix& v, const Eigen::VectorXd& a, 
     const Eigen::MatrixXd information = v.transpose() * w.asDiagonal() * v;
     const Eigen::LDLT<Eigen::MatrixXd> ldlt(information);
     if (ldlt.info() != Eigen::Success || !(ldlt.rcond() > kMinReciprocalCondition))
-      throw UserError(name + ": the treatment model's information matrix is singular (collinear covariates, or "
+      throw FitFailure(FitStatus::kSingularNuisance, name + ": the treatment model's information matrix is singular (collinear covariates, or "
                              "fitted probabilities of 0 or 1)");
     Eigen::VectorXd step = ldlt.solve(v.transpose() * (a - mu));
     Eigen::VectorXd next = alpha + step;
@@ -95,7 +96,7 @@ Eigen::VectorXd logistic_mle(const RowMajorMatrix& v, const Eigen::VectorXd& a, 
     loglik = next_loglik;
     if (step.cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + alpha.cwiseAbs().maxCoeff())) return alpha;
   }
-  throw UserError(name + ": the treatment model (logistic regression) did not converge in " +
+  throw FitFailure(FitStatus::kNotConverged, name + ": the treatment model (logistic regression) did not converge in " +
                   std::to_string(kMaxLogisticIterations) + " iterations: the treatment is (nearly) separated by its covariates");
 }
 
@@ -126,7 +127,7 @@ StageFit fit_stage(const SnmmStage& s, const Eigen::VectorXd& pseudo_outcome, Sn
   f.system = f.hw.transpose() * f.hd;
   const Eigen::FullPivLU<Eigen::MatrixXd> lu(f.system);
   if (!invertible(lu))
-    throw UserError(name + ": the g-estimation system is singular (collinear treatment-free or blip columns)");
+    throw FitFailure(FitStatus::kSingularBread, name + ": the g-estimation system is singular (collinear treatment-free or blip columns)");
   f.theta = lu.solve(f.hw.transpose() * pseudo_outcome);
   f.residual = pseudo_outcome - f.hd * f.theta;
   const Eigen::VectorXd blip = s.blip * f.theta.tail(p);
@@ -197,7 +198,7 @@ Eigen::MatrixXd stacked_average_variance(const std::vector<SnmmStage>& stages, c
         Eigen::MatrixXd::Identity(p, p) / static_cast<double>(K);
   const Eigen::FullPivLU<Eigen::MatrixXd> lu(jacobian.transpose());
   if (!invertible(lu))
-    throw UserError("SNMM: the stacked estimating equations' Jacobian is singular");
+    throw FitFailure(FitStatus::kSingularBread, "SNMM: the stacked estimating equations' Jacobian is singular");
   const Eigen::MatrixXd projected = phi * lu.solve(average_rows);  // n x p
   return projected.transpose() * projected;
 }

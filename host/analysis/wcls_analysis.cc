@@ -56,9 +56,12 @@ void require_fit(const WclsEstimate& estimate, int dim) {
     case FitStatus::kSingularLeaveOut:
       throw UserError("the small-sample correction is undefined: leaving out one subject makes the design "
                       "singular (a coefficient is determined by a single subject)");
-    case FitStatus::kSingularNuisance:  // DCEE and EMEE statuses: a WCLS fit never returns them
+    case FitStatus::kSingularNuisance:  // DCEE, EMEE and learner statuses: a WCLS fit never returns them
     case FitStatus::kNotConverged:
     case FitStatus::kFittedProbabilityAtLeastOne:
+    case FitStatus::kTooFewUniqueValues:
+    case FitStatus::kConstantTreatment:
+    case FitStatus::kLearnerError:
       break;
   }
   throw std::logic_error("unknown WCLS fit status");

@@ -13,6 +13,8 @@
 #include "host/cli/analysis_options.h"
 #include "host/cli/commands.h"
 #include "host/io/mrt_csv.h"
+#include "host/learners/gam_terms.h"
+#include "core/user_error.h"
 
 namespace mrtsim::cli {
 namespace {
@@ -21,7 +23,36 @@ struct DceeOptions {
   DataSetOptions data;
   DceeModelSpec model;
   std::string format = "table";
+  std::vector<const CLI::Option*> forest_options;  // given only with --learner rf
 };
+
+// ranger's names for the forest's hyper-parameters (docs/random_forest.md); defaults as ranger's.
+void add_forest_options(CLI::App* command, DceeOptions& options) {
+  RandomForestParams& forest = options.model.forest;
+  options.forest_options = {
+      command->add_option("--num-trees", forest.num_trees, "rf: trees in each forest (ranger num.trees)")
+          ->capture_default_str(),
+      command->add_option("--mtry", forest.mtry,
+                          "rf: covariates tried at each split (ranger mtry; default floor(sqrt(covariates)))"),
+      command->add_option("--min-node-size", forest.min_node_size,
+                          "rf: nodes of at most this many rows are not split (ranger min.node.size)")
+          ->capture_default_str(),
+      command->add_option("--sample-fraction", forest.sample_fraction,
+                          "rf: share of the rows each tree is grown on, drawn without replacement")
+          ->capture_default_str(),
+  };
+  command->add_option("--threads", forest.threads, "rf: CPU threads growing the trees (results do not depend on it)")
+      ->capture_default_str();
+}
+
+// The forest's options belong to --learner rf only.
+void check_learner_options(const DceeOptions& options) {
+  if (options.model.learner == DceeLearner::kRandomForest) return;
+  for (const CLI::Option* option : options.forest_options)
+    if (option->count() > 0)
+      throw UserError("option " + option->get_name() + " is a random-forest option; it needs --learner rf (the learner is " +
+                      kDceeLearnerNames.name(options.model.learner) + ")");
+}
 
 template <class T>
 nlohmann::ordered_json optional_json(const std::optional<T>& value) {
@@ -36,7 +67,7 @@ nlohmann::ordered_json analysis_json(const DceeAnalysis& analysis, const DceeMod
           {"confidence_level", analysis.confidence_level},
           {"effect", coefficients_json(analysis.effect)},
           {"variance", matrix_json(analysis.variance)},
-          {"learner", learner_name(analysis.learner)},
+          {"learner", kDceeLearnerNames.name(analysis.learner)},
           {"controls", model.controls},
           {"weight", model.weight.empty() ? "1/Tbar" : model.weight},
           {"cross_fit", optional_json(analysis.cross_fit_folds)},
@@ -46,7 +77,7 @@ nlohmann::ordered_json analysis_json(const DceeAnalysis& analysis, const DceeMod
 void print_table(const DceeAnalysis& analysis, const std::string& path) {
   std::printf("DCEE (as MRTAnalysis::dcee) on %s\n", path.c_str());
   std::printf("%zu subjects; df = %d; nuisance learner: %s; cross-fitting: ", analysis.n_subjects, analysis.df,
-              learner_name(analysis.learner));
+              kDceeLearnerNames.name(analysis.learner));
   if (analysis.cross_fit_folds)
     std::printf("%d folds (seed %llu)\n", *analysis.cross_fit_folds, static_cast<unsigned long long>(*analysis.seed));
   else
@@ -60,8 +91,13 @@ void print_table(const DceeAnalysis& analysis, const std::string& path) {
 }
 
 void run_dcee(DceeOptions options) {
+  check_learner_options(options);
   options.model.moderators = column_list(options.data.moderators);
-  options.model.controls = column_list(options.data.controls);
+  // --controls arrives split at every comma, those inside s(..., bs = "cr") too: rejoin, then split
+  // into terms.
+  std::string controls;
+  for (const std::string& piece : options.data.controls) controls += (controls.empty() ? "" : ",") + piece;
+  options.model.controls = split_gam_terms(controls);
   const MrtData data = read_mrt_csv(options.data.data_path, dcee_column_spec(options.data.columns, options.model));
   const DceeDesign design = make_dcee_design(data, options.model);
   const DceeAnalysis analysis = analyze_dcee(design, options.model);
@@ -78,16 +114,21 @@ void add_dcee_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "dcee", "DCEE (distal causal excursion effect) analysis of one MRT data set, with MRTAnalysis::dcee's numbers");
   add_data_set_options(command, options->data, "distal outcome column (repeated on every row)",
-                       "control columns of the nuisance models, comma separated (intercept always)");
-  command->add_option("--learner", options->model.learner, "nuisance learner: lm or set_to_zero (pure IPW)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, DceeLearner>{{"lm", DceeLearner::kLm}, {"set_to_zero", DceeLearner::kSetToZero}}))
+                       "terms of the nuisance models, comma separated (intercept always): columns, and with "
+                       "--learner gam smooth terms s(col), s(col, bs = \"cr\"), s(col, k = 5)");
+  std::map<std::string, DceeLearner> learners;
+  for (const auto& entry : kDceeLearnerNames.entries()) learners[entry.name] = entry.value;
+  command->add_option("--learner", options->model.learner,
+                      "nuisance learner: lm, gam (mgcv's; smooth terms s(col) in --controls), rf (random forest) or "
+                      "set_to_zero (pure IPW)")
+      ->transform(CLI::CheckedTransformer(learners))
       ->default_str("lm");
+  add_forest_options(command, *options);
   command->add_option("--weight", options->model.weight,
                       "decision-point weight: a number or a column; default 1/Tbar (Tbar = rows / subjects)");
   command->add_option("--cross-fit", options->model.cross_fit_folds,
                       "cross-fit the nuisances with K folds of subjects (K >= 2; default: no cross-fitting)");
-  command->add_option("--seed", options->model.seed, "seed of the cross-fitting fold assignment")
+  command->add_option("--seed", options->model.seed, "seed of the cross-fitting folds and of the random forests")
       ->capture_default_str();
   command->add_option("--conf-level", options->model.confidence_level, "confidence level of the intervals")
       ->capture_default_str();

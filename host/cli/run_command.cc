@@ -62,6 +62,8 @@ void run(const RunArguments& args, const ProcessGroup& group) {
   const RunReport report = run_study(study, options, group);
   if (!group.is_root()) return;
   for (const std::string& warning : report.warnings) std::fprintf(stderr, "mrtsim: warning: %s\n", warning.c_str());
+  if (!args.quiet)
+    for (const std::string& note : report.notes) std::fprintf(stderr, "mrtsim: note: %s\n", note.c_str());
   if (!args.quiet && report.resumed > 0)
     std::fprintf(stderr, "mrtsim: resumed from %s/checkpoint: %zu of %zu work units were already done\n",
                  options.checkpoint_dir.c_str(), report.resumed, report.units);

@@ -181,24 +181,42 @@ QianModelConfig parse_qian_model(const YamlMap& m) {
 
 bool is_emee(Estimator e) { return e == Estimator::kEmee || e == Estimator::kEmee2; }
 
-// The analyses the qian2025 model supports: controls X and Z (the paper's), moderators none or Z.
-void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m) {
+bool has_term(const std::vector<Term>& terms, Term::Variable v) {
+  for (const Term& t : terms)
+    if (t.variable == v) return true;
+  return false;
+}
+
+bool has_smooth_term(const std::vector<Term>& terms) {
+  for (const Term& t : terms)
+    if (t.smooth) return true;
+  return false;
+}
+
+// The analyses the qian2025 model supports: controls X and Z (the paper's; smooth terms of them with
+// the gam learner), moderators none or Z.
+void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m, int sample_size, const std::string& size_where) {
   if (is_emee(a.estimator))
     throw UserError(m.where("estimator") + ": estimator " + kEstimatorNames.name(a.estimator) +
                     " needs a binary proximal outcome (model type cohn2023)");
-  const auto has_term = [](const std::vector<Term>& terms, Term::Variable v) {
-    for (const Term& t : terms)
-      if (t.variable == v) return true;
-    return false;
-  };
   const bool controls_ok = a.controls.size() == 3 && has_term(a.controls, Term::Variable::kCovariateX) &&
                            has_term(a.controls, Term::Variable::kCovariateZ);
   if (!controls_ok)
-    throw UserError(m.where("controls") + ": the qian2025 model's analyses use controls [X, Z], as in the paper");
-  const bool moderators_ok =
-      a.moderators.size() == 1 || (a.moderators.size() == 2 && has_term(a.moderators, Term::Variable::kCovariateZ));
-  if (!moderators_ok)
-    throw UserError(m.where("moderators") + ": the qian2025 model's effects are marginal ([]) or moderated by Z ([Z])");
+    throw UserError(m.where("controls") + ": the qian2025 model's analyses use controls [X, Z], as in the paper "
+                                          "(with nuisance gam, smooth terms of them such as 's(X, bs = \"cr\")')");
+  const std::string moderators_key = m.has("moderator_sets") ? "moderator_sets" : "moderators";
+  for (const std::vector<Term>& set : a.moderator_sets) {
+    const bool moderators_ok = set.size() == 1 || (set.size() == 2 && has_term(set, Term::Variable::kCovariateZ));
+    if (!moderators_ok)
+      throw UserError(m.where(moderators_key) +
+                      ": the qian2025 model's effects are marginal ([]) or moderated by Z ([Z])");
+  }
+  if (has_smooth_term(a.controls) && !(a.estimator == Estimator::kDcee && a.nuisance == NuisanceModel::kGam))
+    throw UserError(m.where("controls") + ": smooth terms s() are only for estimator dcee with nuisance gam");
+  if (a.estimator == Estimator::kSnmm && sample_size < kMinSnmmSampleSize)
+    throw UserError(size_where + ": the SNMM comparator needs at least " + std::to_string(kMinSnmmSampleSize) +
+                    " subjects (as in the paper: its g-estimation systems are often singular below), got " +
+                    std::to_string(sample_size));
   if (a.permutation)
     throw UserError(m.where("permutation") + ": permutation tests run on the liao2016 model's proximal outcome");
   if (a.estimator == Estimator::kWcls && a.numerator_is_rand_prob)
@@ -213,6 +231,8 @@ void check_proximal_analysis(const AnalysisConfig& a, const YamlMap& m) {
   if (a.estimator != Estimator::kWcls)
     throw UserError(m.where("estimator") + ": estimator " + kEstimatorNames.name(a.estimator) +
                     " needs a distal outcome (model type qian2025)");
+  if (m.has("moderator_sets"))
+    throw UserError(m.where("moderator_sets") + ": several moderator sets per cell are for the qian2025 model");
   for (const auto* terms : {&a.controls, &a.moderators})
     for (const Term& t : *terms)
       if (t.is_covariate())
@@ -241,10 +261,11 @@ void check_binary_analysis(const AnalysisConfig& a, const YamlMap& m) {
                     ": emee2 centres the treatment at the randomization probability; numerator_prob is for emee");
 }
 
-std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
-  std::vector<Term> terms{parse_term("1", m.where(key))};
-  for (const std::string& text : m.get_string_list(key)) {
-    const Term term = parse_term(text, m.where(key));
+// The intercept, then the terms of `texts` that are not yet present.
+std::vector<Term> terms_with_intercept(const std::vector<std::string>& texts, const std::string& where) {
+  std::vector<Term> terms{parse_term("1", where)};
+  for (const std::string& text : texts) {
+    const Term term = parse_term(text, where);
     bool present = false;
     for (const Term& t : terms) present = present || t == term;
     if (!present) terms.push_back(term);
@@ -252,19 +273,61 @@ std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
   return terms;
 }
 
+std::vector<Term> parse_terms(const YamlMap& m, const std::string& key) {
+  return terms_with_intercept(m.get_string_list(key), m.where(key));
+}
+
+// `moderator_sets: [[], [Z]]`: a list of moderator lists.
+std::vector<std::vector<Term>> parse_moderator_sets(const YamlMap& m) {
+  const YAML::Node sets = m.child("moderator_sets");
+  if (!sets.IsSequence() || sets.size() == 0)
+    throw UserError(m.where("moderator_sets") + ": expected a non-empty list of moderator lists, e.g. [[], [Z]]");
+  std::vector<std::vector<Term>> parsed;
+  for (const YAML::Node& set : sets) {
+    if (!set.IsSequence())
+      throw UserError(m.where("moderator_sets") + ": each entry must be a list of moderators, e.g. [] or [Z]");
+    std::vector<std::string> texts;
+    for (const YAML::Node& item : set) texts.push_back(item.IsScalar() ? item.Scalar() : yaml_label(item));
+    parsed.push_back(terms_with_intercept(texts, m.where("moderator_sets")));
+  }
+  return parsed;
+}
+
+// `forest: {num_trees, mtry, min_node_size, sample_fraction}` (ranger's names).
+ForestConfig parse_forest(const YamlMap& m) {
+  ForestConfig f;
+  if (m.has("num_trees")) f.num_trees = static_cast<int>(m.get_int("num_trees", 1, 100000));
+  if (m.has("mtry")) f.mtry = static_cast<int>(m.get_int("mtry", 0, 2));  // the covariates are X and Z
+  if (m.has("min_node_size")) f.min_node_size = static_cast<int>(m.get_int("min_node_size", 1, 1000000));
+  if (m.has("sample_fraction")) f.sample_fraction = m.get_double("sample_fraction", 1e-6, 1.0);
+  m.reject_unknown_keys({"num_trees", "mtry", "min_node_size", "sample_fraction"});
+  return f;
+}
+
 AnalysisConfig parse_analysis(const YamlMap& m) {
   AnalysisConfig a;
   a.estimator = m.get_enum("estimator", kEstimatorNames, "estimator", Estimator::kWcls);
   a.cross_fit_folds = static_cast<int>(m.get_int("cross_fit", 0, kMaxCrossFitFolds, 0));
   if (a.cross_fit_folds == 1) throw UserError(m.where("cross_fit") + ": give 0 (no cross-fitting) or 2 or more folds");
-  const std::string nuisance = m.get_string("nuisance", "lm");
-  if (nuisance != "lm" && nuisance != "zero")
-    throw UserError(m.where("nuisance") + ": unknown nuisance model '" + nuisance + "' (expected lm or zero)");
-  a.zero_nuisance = nuisance == "zero";
-  if (a.estimator != Estimator::kDcee && (a.cross_fit_folds > 0 || a.zero_nuisance))
+  a.nuisance = m.get_enum("nuisance", kNuisanceModelNames, "nuisance model", NuisanceModel::kLm);
+  if (a.estimator != Estimator::kDcee && (a.cross_fit_folds > 0 || a.nuisance != NuisanceModel::kLm))
     throw UserError(m.where(a.cross_fit_folds > 0 ? "cross_fit" : "nuisance") + ": only for estimator dcee");
+  if (m.has("forest")) {
+    if (a.nuisance != NuisanceModel::kRandomForest)
+      throw UserError(m.where("forest") + ": random-forest settings need nuisance: rf");
+    a.forest = parse_forest(m.map("forest"));
+  }
   a.controls = parse_terms(m, "controls");
-  a.moderators = parse_terms(m, "moderators");
+  a.controls_where = m.where("controls");
+  if (m.has("moderator_sets")) {
+    if (m.has("moderators"))
+      throw UserError(m.where("moderator_sets") + ": give either moderators (one effect model) or moderator_sets");
+    a.moderator_sets = parse_moderator_sets(m);
+    a.moderators = a.moderator_sets.front();
+  } else {
+    a.moderators = parse_terms(m, "moderators");
+    a.moderator_sets = {a.moderators};
+  }
   if (m.has("numerator_prob")) {
     const YAML::Node n = m.child("numerator_prob");
     if (n.IsScalar() && n.Scalar() == "rand_prob") {
@@ -289,8 +352,8 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
   }
   a.rules.alpha = m.get_double("alpha", 1e-6, 0.5, 0.05);
   a.rules.ci_level = m.get_double("ci_level", 0.5, 0.999999, 0.95);
-  m.reject_unknown_keys({"estimator", "cross_fit", "nuisance", "permutation", "controls", "moderators",
-                         "numerator_prob", "small_sample_correction", "test", "alpha", "ci_level"});
+  m.reject_unknown_keys({"estimator", "cross_fit", "nuisance", "forest", "permutation", "controls", "moderators",
+                         "moderator_sets", "numerator_prob", "small_sample_correction", "test", "alpha", "ci_level"});
   return a;
 }
 
@@ -397,8 +460,8 @@ ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& fil
   s.model_type = model.get_enum("type", kModelTypeNames, "model type");
   if (s.model_type == ModelType::kQian2025) {
     s.distal_model = parse_qian_model(model);
-    check_distal_analysis(s.analysis, analysis);
     s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
+    check_distal_analysis(s.analysis, analysis, s.sample_size, root.where("sample_size"));
     return s;
   }
   if (s.model_type == ModelType::kCohn2023) {
@@ -482,6 +545,17 @@ Term parse_term(const std::string& text, const std::string& where) {
   if (text == "X" || text == "Z") {  // covariates of the qian2025 model
     term.variable = text == "X" ? Term::Variable::kCovariateX : Term::Variable::kCovariateZ;
     term.power = 1;
+    return term;
+  }
+  if (text.rfind("s(", 0) == 0) {  // a smooth term s(X, ...) or s(Z, ...); its options are the gam parser's
+    const std::string column = text.substr(2, text.find_first_of(",)") - 2);
+    const auto first = column.find_first_not_of(' '), last = column.find_last_not_of(' ');
+    const std::string name = first == std::string::npos ? "" : column.substr(first, last - first + 1);
+    if (name != "X" && name != "Z")
+      throw UserError(where + ": smooth term '" + text + "' must smooth a covariate of the qian2025 model (X or Z)");
+    term.variable = name == "X" ? Term::Variable::kCovariateX : Term::Variable::kCovariateZ;
+    term.power = 1;
+    term.smooth = true;
     return term;
   }
   const size_t caret = text.find('^');

@@ -90,12 +90,17 @@ inline constexpr auto kHypothesisNames =
 
 // A column of the design: a polynomial in the day index or in the decision index (0-based), in the
 // decision point t = 1..T (the cohn2023 model's f_t and g_t), 1, or a covariate of the model (X or Z
-// of the qian2025 model).
+// of the qian2025 model). A control of DCEE's gam nuisance model may be a smooth term of a covariate,
+// written as mgcv does: s(X), s(X, bs = "cr"), s(X, k = 5); its options are checked by the gam
+// learner's parser when the study is planned (host/engine).
 struct Term {
   enum class Variable { kOne, kDay, kDecision, kDecisionPoint, kCovariateX, kCovariateZ } variable = Variable::kOne;
   int power = 0;
-  std::string name;  // as written in the YAML
-  bool operator==(const Term& other) const { return variable == other.variable && power == other.power; }
+  bool smooth = false;  // s(covariate, ...): `name` holds the whole term
+  std::string name;     // as written in the YAML
+  bool operator==(const Term& other) const {
+    return variable == other.variable && power == other.power && smooth == other.smooth;
+  }
   double value(int t, int decisions_per_day) const;
   bool is_covariate() const { return variable == Variable::kCovariateX || variable == Variable::kCovariateZ; }
 };
@@ -105,14 +110,36 @@ enum class Estimator {
   kWcls,   // weighted and centred least squares (proximal outcome; or the distal one as a comparator)
   kDcee,   // distal causal excursion effects (qian2025 model)
   kGee,    // GEE with working independence, unweighted, all rows (qian2025 comparator)
+  kSnmm,   // SNMM by g-estimation, the paper's models (qian2025 comparator; docs/snmm.md)
   kEmee,   // binary proximal outcome, log relative risk, MRTAnalysis::emee (cohn2023 model)
   kEmee2,  // the same, MRTAnalysis::emee2: the estimator of the binary sample-size formula
 };
 inline constexpr auto kEstimatorNames = make_enum_table<Estimator>({{Estimator::kWcls, "wcls"},
                                                                     {Estimator::kDcee, "dcee"},
                                                                     {Estimator::kGee, "gee"},
+                                                                    {Estimator::kSnmm, "snmm"},
                                                                     {Estimator::kEmee, "emee"},
                                                                     {Estimator::kEmee2, "emee2"}});
+
+// DCEE's nuisance learner (docs/estimators.md §2.3): linear models (one-pass sums, on every backend),
+// mgcv's gam or a random forest (fitted on the replicate's cohort on CPU threads), or none.
+enum class NuisanceModel { kLm, kGam, kRandomForest, kZero };
+inline constexpr auto kNuisanceModelNames = make_enum_table<NuisanceModel>({{NuisanceModel::kLm, "lm"},
+                                                                            {NuisanceModel::kGam, "gam"},
+                                                                            {NuisanceModel::kRandomForest, "rf"},
+                                                                            {NuisanceModel::kZero, "zero"}});
+
+// `forest:` settings of the rf learner, ranger's names; unset ones keep the learner's (ranger's)
+// defaults (host/learners/random_forest.h).
+struct ForestConfig {
+  std::optional<int> num_trees;
+  std::optional<int> mtry;
+  std::optional<int> min_node_size;
+  std::optional<double> sample_fraction;
+};
+
+// The smallest cohort the SNMM comparator is run on, as in the paper (docs/estimators.md §3.2).
+constexpr int kMinSnmmSampleSize = 100;
 
 // A permutation test of H0: beta = 0 inside every replicate (WCLS on the liao2016 model).
 struct PermutationConfig {
@@ -123,10 +150,15 @@ struct PermutationConfig {
 struct AnalysisConfig {
   Estimator estimator = Estimator::kWcls;
   std::optional<PermutationConfig> permutation;
-  int cross_fit_folds = 0;     // DCEE: K-fold cross-fitting of the nuisance models; 0: none
-  bool zero_nuisance = false;  // DCEE: nuisance models set to zero (learner: zero) instead of lm
+  int cross_fit_folds = 0;  // DCEE: K-fold cross-fitting of the nuisance models; 0: none
+  NuisanceModel nuisance = NuisanceModel::kLm;  // DCEE
+  ForestConfig forest;                          // DCEE with nuisance rf
   std::vector<Term> controls;    // always starts with the intercept
-  std::vector<Term> moderators;  // always starts with the intercept
+  std::vector<Term> moderators;  // always starts with the intercept; with moderator_sets, the first set
+  // The effect models a cell reports, each starting with the intercept: `moderator_sets: [[], [Z]]`
+  // (qian2025: several estimands from the same replicates and nuisance fits), else {moderators}.
+  std::vector<std::vector<Term>> moderator_sets;
+  std::string controls_where;  // "FILE:LINE: key 'analysis.controls'", for errors found when planning
   bool numerator_is_rand_prob = true;
   double numerator_prob = 0.5;  // used when !numerator_is_rand_prob
   SmallSampleCorrection correction = SmallSampleCorrection::kAlways;

@@ -52,6 +52,9 @@ class CellPlan {
   // The replicates of `segments` (cells of this cell's batch key) into consecutive slots of `out`.
   virtual void run_segments(Backend backend, int threads, const std::vector<CellSegment>& segments,
                             const ReplicateBatchOutput& out) const;
+  // True when the cell's replicates run on CPU threads whatever the backend (estimators that fit
+  // learners on the host: host/engine/distal_learner_plan.h).
+  virtual bool runs_on_cpu_only() const { return false; }
 };
 
 // Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (core/philox.h).

@@ -2,20 +2,20 @@
 
 #include <sstream>
 
+#include "host/engine/replicate_buffers.h"
 #include "kernels/distal_backend.h"
 
 namespace mrtsim {
 
 namespace {
 
-int num_effects_of(const AnalysisConfig& analysis) { return static_cast<int>(analysis.moderators.size()); }
-
 DistalEstimator distal_estimator(Estimator e) {
   switch (e) {
     case Estimator::kDcee: return DistalEstimator::kDcee;
     case Estimator::kGee: return DistalEstimator::kGee;
     case Estimator::kWcls:
-    case Estimator::kEmee:  // refused for the qian2025 model by the config (check_distal_analysis)
+    case Estimator::kSnmm:   // SNMM cells are DistalLearnerPlan's
+    case Estimator::kEmee:   // refused for the qian2025 model by the config (check_distal_analysis)
     case Estimator::kEmee2: break;
   }
   return DistalEstimator::kWcls;
@@ -46,41 +46,88 @@ QianModelView make_qian_model_view(const QianModelConfig& c, Hypothesis hypothes
 
 DistalScenarioPlan::DistalScenarioPlan(const StudyConfig& study, const ScenarioConfig& scenario,
                                        Hypothesis hypothesis, TruthValues truth)
-    : analysis_(scenario.analysis), truth_(std::move(truth)) {
+    : analysis_(scenario.analysis), names_(distal_coefficient_names(scenario.analysis)), truth_(std::move(truth)) {
   const AnalysisConfig& a = scenario.analysis;
-  task_.model = make_qian_model_view(scenario.distal_model, hypothesis);
-  task_.analysis.estimator = distal_estimator(a.estimator);
-  task_.analysis.num_effects = num_effects_of(a);
-  task_.analysis.folds = a.cross_fit_folds > 1 ? a.cross_fit_folds : 1;
-  task_.analysis.zero_nuisance = a.zero_nuisance;
-  task_.analysis.numerator_prob = a.numerator_prob;
-  task_.analysis.correction = a.correction;
-  task_.seed = study.seed;
-  task_.scenario = cell_stream(scenario.index, hypothesis == Hypothesis::kAlternative);
-  task_.n_subjects = scenario.sample_size;
-  for (const Term& m : a.moderators) names_.push_back("effect:" + m.name);
-  if (a.estimator == Estimator::kGee) {  // geeglm's robust Wald inference: normal quantiles
-    analysis_.rules.intervals = IntervalKind::kNormal;
-    analysis_.rules.test = JointTestKind::kChiSquare;
+  for (const std::vector<Term>& set : a.moderator_sets) {
+    DistalSimulationTask task;
+    task.model = make_qian_model_view(scenario.distal_model, hypothesis);
+    task.analysis.estimator = distal_estimator(a.estimator);
+    task.analysis.num_effects = static_cast<int>(set.size());
+    task.analysis.folds = a.cross_fit_folds > 1 ? a.cross_fit_folds : 1;
+    task.analysis.zero_nuisance = a.nuisance == NuisanceModel::kZero;
+    task.analysis.numerator_prob = a.numerator_prob;
+    task.analysis.correction = a.correction;
+    task.seed = study.seed;
+    task.scenario = cell_stream(scenario.index, hypothesis == Hypothesis::kAlternative);
+    task.n_subjects = scenario.sample_size;
+    tasks_.push_back(task);
   }
 }
 
-CellDecisions DistalScenarioPlan::decisions() const {
-  const int p = task_.analysis.num_effects;
-  // DCEE: df = n - p (no controls in stage 2); WCLS and GEE: the controls (1, X, Z) count too.
-  const int dim = task_.analysis.estimator == DistalEstimator::kDcee ? p : kDistalControls + p;
-  return CellDecisions(analysis_.rules, dim, p);
-}
+CellDecisions DistalScenarioPlan::decisions() const { return distal_cell_decisions(analysis_); }
 
 void DistalScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
                                         const ReplicateBatchOutput& out) const {
-  run_distal_replicates(backend, threads, task_, first, count, out.fits);
+  if (tasks_.size() == 1) return run_distal_replicates(backend, threads, tasks_.front(), first, count, out.fits);
+  // Each set on the same cohorts (the same stream), then its coefficients into their columns.
+  const int dim = static_cast<int>(names_.size());
+  int column = 0;
+  for (std::size_t set = 0; set < tasks_.size(); ++set) {
+    const int p = tasks_[set].analysis.num_effects;
+    ReplicateBuffers buffers(count, p);
+    run_distal_replicates(backend, threads, tasks_[set], first, count, buffers.fits());
+    for (uint32_t r = 0; r < count; ++r) {
+      if (set == 0 || (out.fits.status[r] == 0 && buffers.status[r] != 0)) out.fits.status[r] = buffers.status[r];
+      if (set == 0) {
+        out.fits.n_eff[r] = buffers.n_eff[r];
+        out.fits.joint_statistic[r] = buffers.joint[r];
+      }
+      for (int j = 0; j < p; ++j) {
+        out.fits.estimates[r * dim + column + j] = buffers.estimates[r * p + j];
+        out.fits.std_errors[r * dim + column + j] = buffers.std_errors[r * p + j];
+      }
+    }
+    column += p;
+  }
 }
 
-TruthValues distal_truth_values(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis) {
-  const int p = num_effects_of(scenario.analysis);
+std::vector<std::string> distal_coefficient_names(const AnalysisConfig& analysis) {
+  std::vector<std::string> names;
+  const bool several = analysis.moderator_sets.size() > 1;
+  for (const std::vector<Term>& set : analysis.moderator_sets) {
+    std::string model = "~1";
+    if (set.size() > 1) {
+      model = "~";
+      for (std::size_t j = 1; j < set.size(); ++j) model += (j > 1 ? " + " : "") + set[j].name;
+    }
+    for (const Term& m : set) names.push_back((several ? "effect(" + model + "):" : "effect:") + m.name);
+  }
+  return names;
+}
+
+CellDecisions distal_cell_decisions(const AnalysisConfig& analysis) {
+  TestRules rules = analysis.rules;
+  const bool normal = analysis.estimator == Estimator::kGee || analysis.estimator == Estimator::kSnmm;
+  if (normal) {  // large-sample Wald inference (GEE: geeglm's robust SE; SNMM: docs/snmm.md)
+    rules.intervals = IntervalKind::kNormal;
+    rules.test = JointTestKind::kChiSquare;
+  }
+  // DCEE: df = n - p (no controls in stage 2); WCLS and GEE: the controls (1, X, Z) count too.
+  const bool controls_count = analysis.estimator == Estimator::kWcls || analysis.estimator == Estimator::kGee;
+  std::vector<int> dims;
+  for (const std::vector<Term>& set : analysis.moderator_sets)
+    for (std::size_t j = 0; j < set.size(); ++j)
+      dims.push_back(static_cast<int>(set.size()) + (controls_count ? kDistalControls : 0));
+  const int first_set = static_cast<int>(analysis.moderator_sets.front().size());
+  return CellDecisions(rules, dims.front(), first_set, dims);
+}
+
+namespace {
+
+TruthValues set_truth(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis,
+                      int num_effects) {
   const uint32_t stream = hypothesis == Hypothesis::kAlternative ? 1u : 0u;
-  const DistalTruth mc = monte_carlo_distal_truth(make_qian_model_view(scenario.distal_model, hypothesis), p,
+  const DistalTruth mc = monte_carlo_distal_truth(make_qian_model_view(scenario.distal_model, hypothesis), num_effects,
                                                   study.truth_subjects, study.seed, stream);
   TruthValues truth;
   truth.value = mc.projection;
@@ -90,15 +137,34 @@ TruthValues distal_truth_values(const StudyConfig& study, const ScenarioConfig& 
   return truth;
 }
 
-std::string distal_truth_key(const ScenarioConfig& scenario, Hypothesis hypothesis) {
+std::string set_truth_key(const ScenarioConfig& scenario, Hypothesis hypothesis, int num_effects) {
   const QianModelConfig& c = scenario.distal_model;
   std::ostringstream key;
   key.precision(17);
-  key << kHypothesisNames.name(hypothesis) << ' ' << num_effects_of(scenario.analysis) << ' ' << c.decisions << ' '
-      << c.availability << ' ' << c.time_varying_prob << ' ' << c.constant_prob;
+  key << kHypothesisNames.name(hypothesis) << ' ' << num_effects << ' ' << c.decisions << ' ' << c.availability << ' '
+      << c.time_varying_prob << ' ' << c.constant_prob;
   for (int j = 0; j < 3; ++j) key << ' ' << c.theta[j] << ' ' << c.zeta[j];
   for (const LinearSequence& s : {c.alpha, c.beta, c.gamma, c.lambda, c.xi}) key << ' ' << s.first << ' ' << s.last;
   return key.str();
+}
+
+}  // namespace
+
+TruthValues distal_cell_truth(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis,
+                              std::map<std::string, TruthValues>& cache) {
+  TruthValues cell;
+  for (const std::vector<Term>& set : scenario.analysis.moderator_sets) {
+    const int p = static_cast<int>(set.size());
+    const std::string key = set_truth_key(scenario, hypothesis, p);
+    auto found = cache.find(key);
+    if (found == cache.end()) found = cache.emplace(key, set_truth(study, scenario, hypothesis, p)).first;
+    const TruthValues& truth = found->second;
+    cell.value.insert(cell.value.end(), truth.value.begin(), truth.value.end());
+    cell.mc_se.insert(cell.mc_se.end(), truth.mc_se.begin(), truth.mc_se.end());
+    cell.simple_mean.insert(cell.simple_mean.end(), truth.simple_mean.begin(), truth.simple_mean.end());
+    cell.mc_subjects = truth.mc_subjects;
+  }
+  return cell;
 }
 
 }  // namespace mrtsim

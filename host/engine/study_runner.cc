@@ -9,6 +9,7 @@
 #include <map>
 
 #include "host/engine/cohn_scenario_plan.h"
+#include "host/engine/distal_learner_plan.h"
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/sample_size_plan.h"
@@ -137,7 +138,7 @@ class UnitComputer {
         const WorkUnit& unit = run[state.unit];
         if (piece.first + (r - slot) + 1 == unit.first + unit.count) {
           finished.push_back(
-              UnitRecord{unit.index, std::string(kBackendNames.name(backend_)), state.accumulator.partial()});
+              UnitRecord{unit.index, std::string(kBackendNames.name(cell_backend(cell_of(piece)))), state.accumulator.partial()});
           state.accumulator.reset();
           ++state.unit;
         }
@@ -146,6 +147,9 @@ class UnitComputer {
       if (!finished.empty()) sink(std::move(finished), run.front().cell);
     }
   }
+
+  // The backend that really computes the cell's replicates.
+  Backend cell_backend(const CellPlan& cell) const { return cell.runs_on_cpu_only() ? Backend::kCpu : backend_; }
 
   void report_progress(size_t cell, size_t finished, size_t total) const {
     std::fprintf(stderr, "\rmrtsim: %s: cell %zu/%zu, %zu/%zu work units   ", plan_.study().name.c_str(), cell + 1,
@@ -171,15 +175,24 @@ std::unique_ptr<CellPlan> make_cell_plan(const StudyConfig& study, const Scenari
   if (scenario.model_type == ModelType::kLiao2016) return std::make_unique<ScenarioPlan>(study, scenario, hypothesis);
   if (scenario.model_type == ModelType::kCohn2023)
     return std::make_unique<CohnScenarioPlan>(study, scenario, hypothesis);
-  const std::string key = distal_truth_key(scenario, hypothesis);
-  auto truth = truths.find(key);
-  if (truth == truths.end()) truth = truths.emplace(key, distal_truth_values(study, scenario, hypothesis)).first;
-  return std::make_unique<DistalScenarioPlan>(study, scenario, hypothesis, truth->second);
+  TruthValues truth = distal_cell_truth(study, scenario, hypothesis, truths);
+  if (runs_with_learners(scenario.analysis))
+    return std::make_unique<DistalLearnerPlan>(study, scenario, hypothesis, std::move(truth));
+  return std::make_unique<DistalScenarioPlan>(study, scenario, hypothesis, std::move(truth));
+}
+
+// Learner settings are checked when the study is planned (host/config cannot parse them): all of
+// them before the first Monte Carlo truth is computed.
+void validate_learner_cells(const StudyConfig& study) {
+  for (const ScenarioConfig& scenario : study.scenarios)
+    if (scenario.model_type == ModelType::kQian2025 && runs_with_learners(scenario.analysis))
+      validate_learner_analysis(scenario.analysis);
 }
 
 }  // namespace
 
 StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(study)) {
+  validate_learner_cells(study_);
   std::vector<double> replicate_costs;
   std::map<std::string, TruthValues> truths;
   for (const ScenarioConfig& scenario : study_.scenarios) {
@@ -282,6 +295,16 @@ CheckpointState share_checkpoint(const ProcessGroup& group, const StudyPlan& pla
   return state;
 }
 
+// Cells that fit learners on the host run on CPU threads even when the backend is CUDA.
+std::vector<std::string> cpu_only_note(const StudyPlan& plan) {
+  size_t cells = 0;
+  for (size_t c = 0; c < plan.cell_count(); ++c) cells += plan.cell_plan(c).runs_on_cpu_only();
+  if (cells == 0) return {};
+  return {std::to_string(cells) + " of " + std::to_string(plan.cell_count()) +
+          " cells (DCEE with gam or rf nuisance models, SNMM) fit learners on the host: they run on the CPU threads, "
+          "the others on the GPU"};
+}
+
 int threads_per_process(const RunOptions& options, const ProcessGroup& group) {
   if (options.threads > 0 || group.local_size() == 1) return options.threads;
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
@@ -312,6 +335,7 @@ RunReport run_study(const StudyConfig& study, const RunOptions& options, const P
 
   const Backend backend = resolve_backend(options.backend);
   if (backend == Backend::kCuda && group.local_size() > 1) use_cuda_device_of_local_rank(group.local_rank());
+  if (backend == Backend::kCuda) report.notes = cpu_only_note(plan);
   std::optional<CheckpointWriter> writer;
   if (!options.checkpoint_dir.empty() && (group.is_root() || !mine.empty()))
     writer.emplace(options.checkpoint_dir, group.rank(), plan.identity(), options.shard);

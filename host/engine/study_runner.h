@@ -75,6 +75,7 @@ struct RunReport {
   size_t resumed = 0;                 // of which the checkpoint already held
   size_t computed = 0;                // of which this run computed (all ranks)
   std::vector<std::string> warnings;  // incomplete checkpoint records that were cut off
+  std::vector<std::string> notes;     // for the run log: e.g. cells that run on the CPU under --backend cuda
 };
 
 // Runs this process's share of the study (see RunOptions) in `group`.

@@ -51,6 +51,17 @@ std::string labels_header(const StudyResult& result) {
   return header;
 }
 
+// "reason=count;..." over the statuses that occurred (kernels/fit_status.h names), e.g.
+// "singular_nuisance=2;not_converged=1"; empty when every fit succeeded.
+std::string failure_reasons(const CellSummary& s) {
+  std::string reasons;
+  for (size_t status = 0; status < s.failures_by_status.size(); ++status)
+    if (s.failures_by_status[status] > 0)
+      reasons += std::string(reasons.empty() ? "" : ";") + kFitStatusNames.name(static_cast<FitStatus>(status)) + "=" +
+                 std::to_string(s.failures_by_status[status]);
+  return reasons;
+}
+
 bool any_unadjusted(const StudyResult& result) {
   for (const CellResult& cell : result.cells)
     if (cell.summary.has_unadjusted) return true;
@@ -65,7 +76,7 @@ std::string rejection_csv(const StudyResult& result) {
   out << stamp_header() << labels_header(result)
       << ",hypothesis,n_subjects,formula_power,decisions,replicates,fitted,failed,rejections,rejection_rate,mc_se,"
          "nominal,p_value_vs_nominal,flag,permutation_tested,permutation_rejections,permutation_rejection_rate,"
-         "permutation_mc_se,failed_reshuffles"
+         "permutation_mc_se,failed_reshuffles,failure_reasons"
       << (unadjusted ? ",rejection_rate_unadjusted,mc_se_unadjusted" : "") << "\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
@@ -78,6 +89,7 @@ std::string rejection_csv(const StudyResult& result) {
           << "," << number(s.permutation_mc_se) << "," << s.failed_reshuffles;
     else
       out << ",,,,,";  // no permutation test in this cell
+    out << "," << failure_reasons(s);
     if (s.has_unadjusted)
       out << "," << number(s.rejection_rate_unadjusted) << "," << number(s.rejection_mc_se_unadjusted);
     else if (unadjusted)
@@ -207,7 +219,8 @@ nlohmann::json study_json(const StudyResult& result) {
                      {"hypothesis", kHypothesisNames.name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
                      {"formula_power", cell.formula_power ? nlohmann::json(*cell.formula_power) : nlohmann::json()},
                      {"decisions", cell.decisions}, {"replicates", s.replicates}, {"failed", s.failed},
-                     {"failures_by_status", s.failures_by_status}, {"rejections", s.rejections},
+                     {"failures_by_status", s.failures_by_status}, {"failure_reasons", failure_reasons(s)},
+                     {"rejections", s.rejections},
                      {"rejection_rate", s.rejection_rate}, {"mc_se", s.rejection_mc_se}, {"nominal", s.nominal},
                      {"p_value_vs_nominal", s.nominal_p_value}, {"flag", s.flag},
                      {"coefficients", coefficients}});

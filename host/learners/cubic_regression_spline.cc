@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/user_error.h"
+#include "host/stats/fit_failure.h"
 #include "host/learners/spline_bases.h"
 
 namespace mrtsim {
@@ -44,7 +45,7 @@ BuiltBasis<CubicRegressionSpline> CubicRegressionSpline::build(const std::string
                                                                const std::vector<double>& x) {
   const std::vector<double> unique = sorted_unique(x);
   if (static_cast<int>(unique.size()) < k)
-    throw UserError("gam: column '" + column + "' has " + std::to_string(unique.size()) +
+    throw FitFailure(FitStatus::kTooFewUniqueValues, "gam: column '" + column + "' has " + std::to_string(unique.size()) +
                     " unique values, too few for a cr smooth with k = " + std::to_string(k) +
                     " knots (mgcv refuses it too): reduce k");
   CubicRegressionSpline basis(r_quantile_knots(unique, k));

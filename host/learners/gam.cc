@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/user_error.h"
+#include "host/stats/fit_failure.h"
 
 namespace mrtsim {
 namespace {
@@ -96,7 +97,7 @@ void require_identifiable(const Eigen::MatrixXd& r, const std::vector<Eigen::Ind
   if (rank_of_first(unpenalized.cols()) == unpenalized.cols()) return;
   Eigen::Index first_dependent = 1;
   while (rank_of_first(first_dependent) == first_dependent) ++first_dependent;
-  throw UserError("gam: the model is not identifiable: " + names[first_dependent - 1] +
+  throw FitFailure(FitStatus::kSingularNuisance, "gam: the model is not identifiable: " + names[first_dependent - 1] +
                   " is constant or a linear combination of the terms before it (fitting rows: " + std::to_string(n) +
                   ")");
 }

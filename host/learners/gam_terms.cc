@@ -147,6 +147,19 @@ std::string GamFormula::to_string() const {
   return joined;
 }
 
+std::vector<std::string> split_gam_terms(const std::string& text) {
+  const std::string trimmed = trim(text);
+  if (trimmed.empty()) return {};
+  return split_top_level(trimmed, "+,", "gam formula '" + trimmed + "'");
+}
+
+std::string join_gam_terms(const std::vector<std::string>& terms) {
+  if (terms.empty()) return "1";
+  std::string joined = terms[0];
+  for (std::size_t i = 1; i < terms.size(); ++i) joined += " + " + terms[i];
+  return joined;
+}
+
 GamFormula parse_gam_formula(const std::string& text) {
   GamFormula formula;
   const std::string trimmed = trim(text);

@@ -46,4 +46,11 @@ struct GamFormula {
 // is not an integer >= 3, a column named twice, or malformed text.
 GamFormula parse_gam_formula(const std::string& text);
 
+// The terms of `text` as written, split at the '+' and ',' outside parentheses and quotes and
+// trimmed ("s(X, bs = \"cr\"), Z" -> {"s(X, bs = \"cr\")", "Z"}); empty text gives no term.
+std::vector<std::string> split_gam_terms(const std::string& text);
+
+// Terms joined as R writes a formula's right-hand side: "s(X) + Z" ("1" for none).
+std::string join_gam_terms(const std::vector<std::string>& terms);
+
 }  // namespace mrtsim

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/user_error.h"
+#include "host/stats/fit_failure.h"
 #include "host/learners/r_numerics.h"
 
 namespace mrtsim {
@@ -217,7 +218,7 @@ GcvFit minimize_gcv(const PenalizedLeastSquares& problem, const GcvControl& cont
     Eigen::VectorXd gradient = Eigen::VectorXd::Zero(m);
     for (bool converged = false; !converged;) {
       if (++result.iterations > control.max_iterations)
-        throw UserError("gam: the GCV smoothing parameter search did not converge in " +
+        throw FitFailure(FitStatus::kNotConverged, "gam: the GCV smoothing parameter search did not converge in " +
                         std::to_string(control.max_iterations) + " iterations");
       // Try the step (none in the first iteration), halving it until the score falls; Newton for
       // three tries, then steepest descent; a last zero step before giving up.

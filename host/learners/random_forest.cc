@@ -38,6 +38,13 @@ std::string number(double value) {
 
 }  // namespace
 
+void require_random_forest_available() {
+  if (!random_forest_available())
+    throw UserError(
+        "the random-forest learner (--learner rf, or nuisance: rf in a study) is not available: this mrtsim was built "
+        "without XGBoost (install libxgboost-dev and reconfigure with -DMRTSIM_ENABLE_XGBOOST=ON)");
+}
+
 void validate_random_forest_params(const RandomForestParams& params, int num_covariates) {
   const std::string what = "random forest: ";
   if (num_covariates < 1) throw UserError(what + "needs at least one covariate column (an intercept-only model has none)");

@@ -38,6 +38,10 @@ constexpr int kRandomForestTreesPerChunk = 25;
 // Whether this build has the learner (CMake option MRTSIM_ENABLE_XGBOOST).
 bool random_forest_available();
 
+// Throws UserError saying the learner is not in this build (naming `--learner rf` and `nuisance: rf`)
+// unless random_forest_available().
+void require_random_forest_available();
+
 // Throws UserError naming the first parameter out of range for `num_covariates` columns.
 void validate_random_forest_params(const RandomForestParams& params, int num_covariates);
 

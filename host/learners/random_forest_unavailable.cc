@@ -11,9 +11,8 @@ bool random_forest_available() { return false; }
 std::vector<double> random_forest_predict(const RowMajorMatrix&, const std::vector<double>&,
                                           const std::vector<std::size_t>&, const std::vector<std::size_t>&,
                                           const RandomForestParams&) {
-  throw UserError(
-      "the random-forest learner (--learner rf) is not available: this mrtsim was built without XGBoost "
-      "(install libxgboost-dev and reconfigure with -DMRTSIM_ENABLE_XGBOOST=ON)");
+  require_random_forest_available();
+  return {};
 }
 
 }  // namespace mrtsim

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/user_error.h"
+#include "host/stats/fit_failure.h"
 #include "host/learners/lanczos_eigen.h"
 #include "host/learners/r_numerics.h"
 #include "host/learners/r_sample.h"
@@ -110,7 +111,7 @@ BuiltBasis<ThinPlateSpline> ThinPlateSpline::build(const std::string& column, in
   basis.knots_ = subsampled ? subsample_knots(unique) : unique;
   const Eigen::Index num_knots = basis.knots_.size();
   if (num_knots < k)
-    throw UserError("gam: column '" + column + "' has " + std::to_string(num_knots) +
+    throw FitFailure(FitStatus::kTooFewUniqueValues, "gam: column '" + column + "' has " + std::to_string(num_knots) +
                     " unique values, too few for a tp smooth with basis dimension k = " + std::to_string(k) +
                     " (mgcv refuses it too): reduce k");
 

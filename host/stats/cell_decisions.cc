@@ -12,8 +12,8 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 }
 
-CellDecisions::CellDecisions(const TestRules& rules, int dim, int num_effects)
-    : rules_(rules), dim_(dim), p_(num_effects) {}
+CellDecisions::CellDecisions(const TestRules& rules, int dim, int num_effects, std::vector<int> coefficient_dims)
+    : rules_(rules), dim_(dim), p_(num_effects), coefficient_dims_(std::move(coefficient_dims)) {}
 
 double CellDecisions::joint_critical_value(int n_eff) {
   const auto cached = joint_cache_.find(n_eff);
@@ -31,15 +31,16 @@ double CellDecisions::joint_critical_value(int n_eff) {
   return critical;
 }
 
-double CellDecisions::interval_multiplier(int n_eff) {
-  const auto cached = interval_cache_.find(n_eff);
+double CellDecisions::interval_multiplier(int n_eff, size_t coefficient) {
+  const int dim = coefficient_dims_.empty() ? dim_ : coefficient_dims_.at(coefficient);
+  const auto cached = interval_cache_.find({n_eff, dim});
   if (cached != interval_cache_.end()) return cached->second;
   const double level = 0.5 + rules_.ci_level / 2.0;
-  const int df = n_eff - dim_;
+  const int df = n_eff - dim;
   double multiplier = kInfinity;
   if (rules_.intervals == IntervalKind::kNormal) multiplier = normal_quantile(level);
   else if (df > 0) multiplier = student_t_quantile(df, level);
-  interval_cache_[n_eff] = multiplier;
+  interval_cache_[{n_eff, dim}] = multiplier;
   return multiplier;
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "core/enum_table.h"
 
@@ -30,20 +32,26 @@ struct TestRules {
 
 class CellDecisions {
  public:
-  CellDecisions(const TestRules& rules, int dim, int num_effects);
+  // The joint test is of `num_effects` effects in a model of `dim` coefficients. A cell that reports
+  // the coefficients of several models (qian2025 moderator sets) gives each coefficient's model
+  // dimension in `coefficient_dims` (its t intervals' degrees of freedom are n_eff minus it);
+  // otherwise every coefficient has `dim`.
+  CellDecisions(const TestRules& rules, int dim, int num_effects, std::vector<int> coefficient_dims = {});
 
   // Critical value for beta' V^-1 beta with n_eff subjects (host/stats/joint_test.h for the F forms);
   // infinity when the test is undefined (non-positive denominator degrees of freedom).
   double joint_critical_value(int n_eff);
-  // Half-width multiplier of the coefficient intervals: t_{n_eff - dim, (1 + level) / 2} (MRTAnalysis),
-  // or the normal quantile where the rules ask for normal intervals.
-  double interval_multiplier(int n_eff);
+  // Half-width multiplier of coefficient `coefficient`'s interval: t_{n_eff - dim, (1 + level) / 2}
+  // (MRTAnalysis), or the normal quantile where the rules ask for normal intervals.
+  double interval_multiplier(int n_eff, size_t coefficient = 0);
   double alpha() const { return rules_.alpha; }
 
  private:
   TestRules rules_;
   int dim_, p_;
-  std::map<int, double> joint_cache_, interval_cache_;
+  std::vector<int> coefficient_dims_;
+  std::map<int, double> joint_cache_;
+  std::map<std::pair<int, int>, double> interval_cache_;  // by (n_eff, model dimension)
 };
 
 }  // namespace mrtsim

@@ -57,8 +57,8 @@ void CellAccumulator::add(int status, int n_eff, double joint_statistic, const d
   }
   partial_.rejections += joint_statistic > critical;
   if (std_errors_unadjusted) partial_.rejections_unadjusted += joint_statistic_unadjusted > critical;
-  const double multiplier = decisions_.interval_multiplier(n_eff);
   for (size_t j = 0; j < truth_.size(); ++j) {
+    const double multiplier = decisions_.interval_multiplier(n_eff, j);
     CoefficientMoments& m = partial_.coefficients[j];
     ++m.n;
     const double delta = estimates[j] - m.mean;

@@ -2,9 +2,11 @@
 // follows MRTAnalysis::dcee() step by step with dynamic Eigen matrices. Per fold (or once) it
 // selects the training rows of each arm explicitly, fits lm by QR, predicts on the fold's rows,
 // forms the pseudo-outcome in its AIPW form (docs/estimators.md §2.5), then solves Stage 2 by weighted
-// least squares and builds the sandwich from per-subject residual blocks.
+// least squares and builds the sandwich from per-subject residual blocks. Another learner can take
+// lm's place (`learner`): it is handed each (fold, arm)'s training rows as a mask.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <vector>
 
@@ -23,6 +25,9 @@ struct DirectDceeInput {
   Eigen::MatrixXd moderators;  // without the intercept column
   bool set_to_zero = false;
   std::vector<int> subject_fold;  // empty: no cross-fitting
+  // Fits mu_arm on the rows where `train` holds (those of fold `fold`'s training set, fold 0 without
+  // cross-fitting) and returns its predictions on every row; empty: lm on the controls.
+  std::function<Eigen::VectorXd(const std::vector<bool>& train, int arm, int fold)> learner;
 };
 
 struct DirectDceeResult {
@@ -67,9 +72,10 @@ inline DirectDceeResult direct_dcee(const DirectDceeInput& in) {
         std::vector<bool> train(rows);
         for (int r = 0; r < rows; ++r)
           train[r] = in.treatment(r) == a && (!cross_fit || fold_of_row(r) != fold);
-        const Eigen::VectorXd coefficients = direct_lm(x, in.outcome, train);
+        const Eigen::VectorXd predictions =
+            in.learner ? in.learner(train, a, fold) : Eigen::VectorXd(x * direct_lm(x, in.outcome, train));
         for (int r = 0; r < rows; ++r)
-          if (fold_of_row(r) == fold) mu[a](r) = x.row(r).dot(coefficients);
+          if (fold_of_row(r) == fold) mu[a](r) = predictions(r);
       }
   }
 

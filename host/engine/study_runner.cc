@@ -21,16 +21,24 @@ namespace mrtsim {
 namespace {
 
 // A stretch of one cell's consecutive units, computed with as few backend calls as the batch size
-// allows.
-std::vector<std::vector<WorkUnit>> contiguous_runs(const std::vector<WorkUnit>& units) {
-  std::vector<std::vector<WorkUnit>> runs;
-  for (const WorkUnit& u : units) {
-    const bool continues = !runs.empty() && runs.back().back().cell == u.cell &&
-                           runs.back().back().first + runs.back().back().count == u.first;
-    if (!continues) runs.emplace_back();
-    runs.back().push_back(u);
+// allows: the ranges cut at cell boundaries.
+std::vector<UnitRange> cell_runs(const UnitLayout& layout, const std::vector<UnitRange>& ranges) {
+  std::vector<UnitRange> runs;
+  for (const UnitRange& r : ranges) {
+    for (size_t begin = r.begin; begin < r.end;) {
+      const size_t cell_end = (begin / layout.units_per_cell() + 1) * layout.units_per_cell();
+      const size_t end = std::min(r.end, cell_end);
+      runs.push_back(UnitRange{begin, end});
+      begin = end;
+    }
   }
   return runs;
+}
+
+size_t unit_count(const std::vector<UnitRange>& ranges) {
+  size_t count = 0;
+  for (const UnitRange& r : ranges) count += r.size();
+  return count;
 }
 
 // Computes units for one process and hands each finished batch of unit records to `sink`.
@@ -40,29 +48,33 @@ class UnitComputer {
       : plan_(plan), options_(options), backend_(backend), threads_(threads) {}
 
   template <typename Sink>
-  void compute(const std::vector<WorkUnit>& units, Sink&& sink) {
+  void compute(const std::vector<UnitRange>& units, Sink&& sink) {
+    const size_t total = unit_count(units);
     size_t finished = 0;
-    for (const std::vector<WorkUnit>& run : contiguous_runs(units)) {
+    for (const UnitRange& run : cell_runs(plan_.units(), units)) {
       compute_run(run, [&](std::vector<UnitRecord> records) {
         finished += records.size();
         sink(std::move(records));
-        if (options_.progress) report_progress(run.front().cell, finished, units.size());
+        if (options_.progress) report_progress(plan_.units().unit(run.begin).cell, finished, total);
       });
     }
-    if (options_.progress && !units.empty()) std::fprintf(stderr, "\n");
+    if (options_.progress && total > 0) std::fprintf(stderr, "\n");
   }
 
  private:
+  // Units run.begin .. run.end - 1, all of one cell.
   template <typename Sink>
-  void compute_run(const std::vector<WorkUnit>& run, Sink&& sink) {
-    const CellPlan& cell = plan_.cell_plan(run.front().cell);
+  void compute_run(const UnitRange& run, Sink&& sink) {
+    const UnitLayout& layout = plan_.units();
+    const WorkUnit first_unit = layout.unit(run.begin), last_unit = layout.unit(run.end - 1);
+    const CellPlan& cell = plan_.cell_plan(first_unit.cell);
     const int dim = static_cast<int>(cell.coefficient_names().size());
     CellAccumulator accumulator(cell.truth_values().value, cell.decisions());
     const bool permutation = cell.has_permutation_test();
-    const long long begin = run.front().first, end = run.back().first + run.back().count;
+    const long long begin = first_unit.first, end = last_unit.first + last_unit.count;
     const long long batch = std::min(options_.batch_size, end - begin);
     ReplicateBuffers buffers(batch, dim, permutation);
-    size_t unit = 0;
+    WorkUnit unit = first_unit;
     for (long long first = begin; first < end; first += batch) {
       const long long count = std::min(batch, end - first);
       cell.run_replicates(backend_, threads_, static_cast<uint32_t>(first), static_cast<uint32_t>(count),
@@ -72,10 +84,10 @@ class UnitComputer {
         accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
                         &buffers.std_errors[r * dim]);
         if (permutation) accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
-        if (first + r + 1 == run[unit].first + run[unit].count) {
-          finished.push_back(UnitRecord{run[unit].index, std::string(kBackendNames.name(backend_)), accumulator.partial()});
+        if (first + r + 1 == unit.first + unit.count) {
+          finished.push_back(UnitRecord{unit.index, std::string(kBackendNames.name(backend_)), accumulator.partial()});
           accumulator.reset();
-          ++unit;
+          if (unit.index + 1 < run.end) unit = layout.unit(unit.index + 1);
         }
       }
       if (!finished.empty()) sink(std::move(finished));
@@ -110,7 +122,19 @@ std::unique_ptr<CellPlan> make_cell_plan(const StudyConfig& study, const Scenari
 
 }  // namespace
 
-StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(study)) {
+namespace {
+
+// What a caller (the CLI's --replicates, the API) may have changed after the study was read.
+const StudyConfig& checked_study(const StudyConfig& study) {
+  require_input(study.replicates >= 1 && study.replicates <= kMaxReplicates,
+                "replicates: " + std::to_string(study.replicates) + " is outside 1 to " +
+                    std::to_string(kMaxReplicates));
+  return study;
+}
+
+}  // namespace
+
+StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(checked_study(study))) {
   std::vector<double> replicate_costs;
   std::map<std::string, TruthValues> truths;
   for (const ScenarioConfig& scenario : study_.scenarios) {
@@ -129,7 +153,7 @@ StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_size
       replicate_costs.push_back(cell_plans_.back()->replicate_cost());
     }
   }
-  units_ = plan_work_units(replicate_costs, study_.replicates, study_.replicates_per_unit);
+  units_ = UnitLayout(std::move(replicate_costs), study_.replicates, study_.replicates_per_unit);
 }
 
 StudyPlan::~StudyPlan() = default;
@@ -144,21 +168,25 @@ RunIdentity StudyPlan::identity() const {
 }
 
 StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
-  std::vector<const UnitRecord*> by_unit(units_.size(), nullptr);
+  std::vector<const UnitRecord*> by_unit;
+  by_unit.reserve(records.size());
   std::set<std::string> backends;
   for (const UnitRecord& r : records) {
-    by_unit.at(r.unit) = &r;
+    by_unit.push_back(&r);
     backends.insert(r.backend);
   }
+  std::sort(by_unit.begin(), by_unit.end(), [](const UnitRecord* a, const UnitRecord* b) { return a->unit < b->unit; });
+  for (size_t i = 0; i < units_.size(); ++i)
+    if (i >= by_unit.size() || by_unit[i]->unit != i)
+      throw std::logic_error("assemble: unit " + std::to_string(i) + " is missing or recorded twice");
+  if (by_unit.size() != units_.size()) throw std::logic_error("assemble: records of units beyond the study");
   StudyResult result;
   result.study = study_;
   for (const std::string& b : backends) result.backend += (result.backend.empty() ? "" : "+") + b;
   std::vector<CellPartial> partials;
   for (size_t c = 0; c < cells_.size(); ++c) partials.emplace_back(coefficients_per_cell_[c]);
-  for (const WorkUnit& unit : units_) {  // merged in unit order, whoever computed them
-    if (!by_unit[unit.index]) throw std::logic_error("assemble: unit " + std::to_string(unit.index) + " is missing");
-    merge_partial(partials[unit.cell], by_unit[unit.index]->partial);
-  }
+  for (size_t i = 0; i < by_unit.size(); ++i)  // merged in unit order, whoever computed them
+    merge_partial(partials[units_.unit(i).cell], by_unit[i]->partial);
   for (size_t c = 0; c < cells_.size(); ++c) {
     CellResult cell = cells_[c];
     const CellPlan& plan = *cell_plans_[c];
@@ -223,6 +251,9 @@ int threads_per_process(const RunOptions& options, const ProcessGroup& group) {
 
 RunReport run_study(const StudyConfig& study, const RunOptions& options, const ProcessGroup& group) {
   const auto start = std::chrono::steady_clock::now();
+  require_input(options.threads >= 0 && options.threads <= kMaxCpuThreads,
+                "threads: " + std::to_string(options.threads) + " is outside 0 (all cores) to " +
+                    std::to_string(kMaxCpuThreads));
   const StudyPlan plan(study);
   std::optional<CheckpointLock> lock;
   if (group.is_root() && !options.checkpoint_dir.empty()) lock.emplace(options.checkpoint_dir);
@@ -230,16 +261,14 @@ RunReport run_study(const StudyConfig& study, const RunOptions& options, const P
 
   RunReport report;
   report.warnings = checkpoint.warnings;
-  const std::vector<WorkUnit> shard_units = balanced_part(plan.units(), options.shard.index - 1, options.shard.count);
-  std::vector<bool> done(plan.units().size(), false);
-  for (const UnitRecord& r : checkpoint.done) done[r.unit] = true;
-  std::vector<WorkUnit> remaining;
-  for (const WorkUnit& u : shard_units) {
-    if (done[u.index]) ++report.resumed;
-    else remaining.push_back(u);
-  }
+  const UnitRange shard_units = balanced_part(plan.units(), options.shard.index - 1, options.shard.count);
+  std::vector<size_t> done;
+  for (const UnitRecord& r : checkpoint.done) done.push_back(r.unit);
+  std::sort(done.begin(), done.end());
+  const std::vector<UnitRange> remaining = without_units({shard_units}, done);
   report.units = shard_units.size();
-  const std::vector<WorkUnit> mine = balanced_part(remaining, group.rank(), group.size());
+  report.resumed = report.units - unit_count(remaining);
+  const std::vector<UnitRange> mine = balanced_part(plan.units(), remaining, group.rank(), group.size());
 
   const Backend backend = resolve_backend(options.backend);
   if (backend == Backend::kCuda && group.local_size() > 1) use_cuda_device_of_local_rank(group.local_rank());
@@ -261,7 +290,7 @@ RunReport run_study(const StudyConfig& study, const RunOptions& options, const P
   for (const std::string& bytes : from_ranks) {
     for (UnitRecord& r : decode_unit_records(bytes)) {
       ++report.computed;
-      subject_decisions += plan.units()[r.unit].cost;
+      subject_decisions += plan.units().unit(r.unit).cost;
       all.push_back(std::move(r));
     }
   }

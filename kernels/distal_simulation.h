@@ -232,12 +232,9 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
   const Mat<P> bread_inverse = bread_llt.solve(Mat<P>::Identity());
   fit.variance = bread_inverse * meat * bread_inverse;
   const Eigen::LLT<Mat<P>> v_llt(fit.variance);
-  if (v_llt.info() != Eigen::Success) {
-    fit.status = FitStatus::kSingularVariance;
-    return fit;
-  }
-  fit.joint_statistic = fit.theta.dot(v_llt.solve(fit.theta));
-  fit.status = FitStatus::kOk;
+  if (v_llt.info() == Eigen::Success) fit.joint_statistic = fit.theta.dot(v_llt.solve(fit.theta));
+  fit.status = finite_fit_status(v_llt.info() == Eigen::Success ? FitStatus::kOk : FitStatus::kSingularVariance,
+                                 fit.theta.data(), fit.variance.data(), P, fit.joint_statistic);
   return fit;
 }
 

@@ -197,13 +197,6 @@ struct EmeeFit {
   double max_fitted_prob;             // over the available rows, at theta
 };
 
-// Neither infinite nor NaN (written with fabs: std::isfinite is not a device function).
-MRTSIM_HD MRTSIM_INLINE bool all_finite(const double* values, int count) {
-  for (int k = 0; k < count; ++k)
-    if (!(fabs(values[k]) <= Eigen::NumTraits<double>::highest())) return false;
-  return true;
-}
-
 // Fits EMEE or EMEE2 from `start` (MRTAnalysis: all zeros). `subject_rows(i, visit)` calls
 // visit(const EmeeRow&) for every row of subject i (available or not), in the same order on every
 // call; it is called once per Newton iteration and once more for the variance, so a caller without
@@ -291,6 +284,9 @@ MRTSIM_HD EmeeFit<D> fit_emee(const SubjectRowsFn& subject_rows, int n_subjects,
     fit.status = FitStatus::kFittedProbabilityAtLeastOne;
   else
     fit.status = joint_defined ? FitStatus::kOk : FitStatus::kSingularVariance;
+  if (!all_finite(fit.variance_unadjusted.data(), D * D) || !all_finite(&fit.joint_statistic_unadjusted, 1))
+    fit.status = FitStatus::kNonFiniteEstimate;
+  fit.status = finite_fit_status(fit.status, fit.theta.data(), fit.variance.data(), D, fit.joint_statistic);
   return fit;
 }
 

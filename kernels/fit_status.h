@@ -2,6 +2,10 @@
 // family. A replicate whose fit fails is counted per status in its cell, never dropped silently.
 #pragma once
 
+#include <cfloat>
+#include <cmath>
+
+#include "core/device_macros.h"
 #include "core/enum_table.h"
 
 namespace mrtsim {
@@ -15,10 +19,11 @@ enum class FitStatus : int {
   kSingularNuisance = 5,  // DCEE: an arm's nuisance regression (X'X of its rows) is singular
   kNotConverged = 6,      // EMEE: Newton's method found no root within its iterations (or diverged)
   kFittedProbabilityAtLeastOne = 7,  // EMEE: a fitted probability exp(...) >= 1 on an available row
+  kNonFiniteEstimate = 8,  // an estimate, a variance entry or the joint statistic overflowed (inf or NaN)
 };
 
 // Statuses are indices of per-cell failure counts: kFitStatusCount of them.
-constexpr int kFitStatusCount = 8;
+constexpr int kFitStatusCount = 9;
 
 // Names in tables and JSON (failures by reason).
 inline constexpr auto kFitStatusNames = make_enum_table<FitStatus>({
@@ -30,6 +35,24 @@ inline constexpr auto kFitStatusNames = make_enum_table<FitStatus>({
     {FitStatus::kSingularNuisance, "singular_nuisance"},
     {FitStatus::kNotConverged, "not_converged"},
     {FitStatus::kFittedProbabilityAtLeastOne, "fitted_probability_at_least_one"},
+    {FitStatus::kNonFiniteEstimate, "non_finite_estimate"},
 });
+
+// Neither infinite nor NaN (written with fabs: std::isfinite is not a device function).
+MRTSIM_HD MRTSIM_INLINE bool all_finite(const double* values, int count) {
+  for (int k = 0; k < count; ++k)
+    if (!(fabs(values[k]) <= DBL_MAX)) return false;
+  return true;
+}
+
+// The final status of a fit that got as far as estimates and a variance: `status` as the solver
+// found it, unless an estimate (d of them), an entry of the d x d variance or the joint statistic is
+// not a finite number. Data or models too large for double precision overflow without any solver
+// noticing; such a fit fails with kNonFiniteEstimate, so that no table ever counts it as a fit.
+MRTSIM_HD MRTSIM_INLINE FitStatus finite_fit_status(FitStatus status, const double* theta, const double* variance,
+                                                    int d, double joint_statistic) {
+  const bool finite = all_finite(theta, d) && all_finite(variance, d * d) && all_finite(&joint_statistic, 1);
+  return finite ? status : FitStatus::kNonFiniteEstimate;
+}
 
 }  // namespace mrtsim

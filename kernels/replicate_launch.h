@@ -17,6 +17,8 @@
 
 #include <omp.h>
 
+#include <stdexcept>
+
 #include <cstdint>
 
 #include "kernels/task_arena.h"
@@ -28,12 +30,19 @@ struct NoScratch {
   NoScratch view() const { return {}; }
 };
 
+// The most CPU threads a run may ask for: far beyond any machine's cores, and safe for libgomp,
+// whose team start puts per-thread records on the stack (10^5 threads overflow it). Callers check
+// user input against it and report; the launcher refuses more as a programming error.
+constexpr int kMaxCpuThreads = 1024;
+
 class CpuLauncher {
  public:
   // `threads` <= 0: all cores. `chunk`: replicates handed to a thread at a time (large for cheap
   // replicates, 1 for the permutation test's (B + 1)-fit replicates).
   explicit CpuLauncher(int threads, int chunk = 4)
-      : threads_(threads > 0 ? threads : omp_get_max_threads()), chunk_(chunk) {}
+      : threads_(threads > 0 ? threads : omp_get_max_threads()), chunk_(chunk) {
+    if (threads > kMaxCpuThreads) throw std::invalid_argument("CpuLauncher: more than kMaxCpuThreads threads");
+  }
 
   template <class Task>
   const Task& task(const Task& task, const TaskArena&) const {

@@ -3,8 +3,8 @@
 # Idempotent: packages already present are not reinstalled, and an existing build is updated.
 # Usage: bash scripts/setup.sh [--for-tests] [extra cmake -D options]
 #   --for-tests  also installs what the whole test suite needs beyond the C++ build (R for the
-#                R package's tests, clang's sanitizer and fuzzer runtimes); the C++ build itself
-#                never needs them.
+#                R package's tests; clang with its sanitizer and fuzzer runtimes and OpenMP for
+#                scripts/sanitize.sh and scripts/fuzz.sh); the C++ build itself never needs them.
 # The CUDA backend is built wherever nvcc is found: for the GPU of this machine when one is present,
 # otherwise for sm_90 only (every kernel still compiles; a plain CMake build without this script
 # builds for every major architecture of the toolkit).
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build python3 libeigen3-dev libyaml-cpp-dev libboost-dev libcli11-dev
           nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin libxgboost-dev)
-test_packages=(r-base-core r-cran-testthat r-cran-jsonlite)
+test_packages=(r-base-core r-cran-testthat r-cran-jsonlite clang libclang-rt-14-dev libomp-14-dev)
 cmake_options=()
 for arg in "$@"; do
   if [ "$arg" = "--for-tests" ]; then packages+=("${test_packages[@]}"); else cmake_options+=("$arg"); fi

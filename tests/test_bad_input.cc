@@ -492,7 +492,9 @@ TEST(BadInput, LineEndingsDirectoriesAndByteOrderMarks) {
   expect_input_error(run_mrtsim("wcls --data '" + dir.string() + "'" + kWclsHeartSteps), {"is a directory"});
   expect_input_error(run_mrtsim("run '" + dir.string() + "'"), {"study file", "is a directory"});
 
-  const std::string bom = write_file(dir / "probs.txt", "\xEF\xBB\xBF" "0.4\n");
+  std::string probabilities = "\xEF\xBB\xBF";  // one per day of the 42
+  for (int day = 0; day < 42; ++day) probabilities += "0.4\n";
+  const std::string bom = write_file(dir / "probs.txt", probabilities);
   const CommandResult with_bom = run_mrtsim("samplesize --days 42 --decisions-per-day 5 --rand-prob-file '" + bom +
                                             "' --effect quadratic --effect-mean 0.1 --effect-initial 0"
                                             " --effect-max-day 29 --availability constant --avail-mean 0.7");

@@ -14,8 +14,9 @@
 // Purposes separate independent streams of the same (scenario, replicate, subject).
 //
 // Draw indices of the kPermutation purpose (kernels/reshuffle.h):
-//   - real-data command (host/analysis/permutation_test): scenario 0, replicate = reshuffle index,
-//     draw index = position (Fisher-Yates slot, or row within the subject when re-randomizing);
+//   - real-data command (host/analysis/permutation_test): scenario and subject = 24 + 32 bits of a
+//     hash of the subject's id, replicate = reshuffle index, draw index = position (Fisher-Yates
+//     slot, or row within the subject when re-randomizing);
 //   - simulated replicates (kernels/wcls_permutation.h): the replicate's own (scenario, replicate,
 //     subject), draw index = reshuffle << 12 | position (position = Fisher-Yates slot or decision
 //     point t, < 2^12), so reshuffles 0 .. 2^20 - 1 of one subject never share a counter.

@@ -273,7 +273,7 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
     return fit;
   }
   fit.joint_statistic = v_factor.quadratic_form(fit.theta.data());
-  fit.status = FitStatus::kOk;
+  fit.status = finite_fit_status(FitStatus::kOk, fit.theta.data(), fit.variance.data(), P, fit.joint_statistic);
   return fit;
 }
 

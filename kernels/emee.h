@@ -215,13 +215,6 @@ struct EmeeFit {
   double max_fitted_prob;             // over the available rows, at theta
 };
 
-// Neither infinite nor NaN (written with fabs: std::isfinite is not a device function).
-MRTSIM_HD MRTSIM_INLINE bool all_finite(const double* values, int count) {
-  for (int k = 0; k < count; ++k)
-    if (!(fabs(values[k]) <= Eigen::NumTraits<double>::highest())) return false;
-  return true;
-}
-
 // The fit of n_subjects subjects before Newton's method: theta = start, everything else zero.
 template <int D>
 MRTSIM_HD EmeeFit<D> emee_fit_start(const Vec<D>& start, int n_subjects) {
@@ -302,6 +295,9 @@ MRTSIM_HD void emee_sandwich(const SubjectStatsFn& subject_stats, int n_subjects
     fit.status = FitStatus::kFittedProbabilityAtLeastOne;
   else
     fit.status = joint_defined ? FitStatus::kOk : FitStatus::kSingularVariance;
+  if (!all_finite(fit.variance_unadjusted.data(), D * D) || !all_finite(&fit.joint_statistic_unadjusted, 1))
+    fit.status = FitStatus::kNonFiniteEstimate;
+  fit.status = finite_fit_status(fit.status, fit.theta.data(), fit.variance.data(), D, fit.joint_statistic);
 }
 
 // Fits EMEE or EMEE2 from `start` (MRTAnalysis: all zeros). `subject_rows(i, visit)` calls

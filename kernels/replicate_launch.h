@@ -18,6 +18,7 @@
 #include <omp.h>
 
 #include <cstddef>
+#include <stdexcept>
 #include <cstdint>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct NoScratch {
   explicit NoScratch(const Job&) {}
   NoScratch view() const { return {}; }
 };
+
+// The most CPU threads a run may ask for: far beyond any machine's cores, and safe for libgomp,
+// whose team start puts per-thread records on the stack (10^5 threads overflow it). Callers check
+// user input against it and report; the launcher refuses more as a programming error.
+constexpr int kMaxCpuThreads = 1024;
 
 // A CPU job whose items `kernel(item, slot, scratch)` runs with `scratch_bytes` bytes of per-thread
 // memory (aligned for doubles).
@@ -63,7 +69,9 @@ class CpuLauncher {
   // `threads` <= 0: all cores. `chunk`: replicates handed to a thread at a time (large for cheap
   // replicates, 1 for the permutation test's (B + 1)-fit replicates).
   explicit CpuLauncher(int threads, int chunk = 4)
-      : threads_(threads > 0 ? threads : omp_get_max_threads()), chunk_(chunk) {}
+      : threads_(threads > 0 ? threads : omp_get_max_threads()), chunk_(chunk) {
+    if (threads > kMaxCpuThreads) throw std::invalid_argument("CpuLauncher: more than kMaxCpuThreads threads");
+  }
 
   template <class Task>
   const Task& task(const Task& task, const TaskArena&) const {

@@ -324,6 +324,7 @@ MRTSIM_HD WclsFit<D> fit_wcls_lanes(const Warp& warp, const Subjects& subjects, 
   fit.status = effect_wald_statistic(fit.variance, fit.theta, num_effects, &fit.joint_statistic)
                    ? FitStatus::kOk
                    : FitStatus::kSingularVariance;
+  fit.status = finite_fit_status(fit.status, fit.theta.data(), fit.variance.data(), D, fit.joint_statistic);
   return fit;
 }
 

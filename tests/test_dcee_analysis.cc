@@ -172,11 +172,13 @@ RandomData random_data(unsigned seed, int subjects) {
     d.subject_ids.push_back(std::to_string(i));
     d.subject_begin.push_back(d.num_rows());
     const double y = 2.0 + normal(rng);
-    for (int t = length(rng); t > 0; --t) {
+    const int rows = length(rng);
+    double effects = 0.0;  // the distal outcome: y plus the mean of the rows' effects, on every row
+    for (int t = rows; t > 0; --t) {
       const double c1 = normal(rng), c2 = uniform(rng) < 0.5, m1 = normal(rng);
       const double p = 0.2 + 0.6 * uniform(rng);
       const int a = uniform(rng) < p;
-      d.outcome.push_back(y + 0.5 * a * (1 + m1) + 0.3 * c1);
+      effects += 0.5 * a * (1 + m1) + 0.3 * c1;
       d.treatment.push_back(a);
       d.rand_prob.push_back(p);
       d.available.push_back(uniform(rng) < 0.8);
@@ -186,6 +188,7 @@ RandomData random_data(unsigned seed, int subjects) {
       d.covariates[3].push_back(0.5 + uniform(rng));
       subject_of_row.push_back(i);
     }
+    d.outcome.insert(d.outcome.end(), rows, y + effects / rows);
   }
   d.subject_begin.push_back(d.num_rows());
 
@@ -374,7 +377,7 @@ TEST_F(DceeCli, BadInputsNameTheProblem) {
   expect_cli_error(appendix_with(3, "a", "2"), {"column 'a'", "data row 3", "0 or 1"});
   expect_cli_error(appendix_with(2, "p", "1"), {"column 'p'", "data row 2"});
   expect_cli_error(appendix_with(9, "id", "1"), {"column 'id'", "data row 9", "contiguous"});
-  expect_cli_error(kAppendixA, {"bread", "singular"}, " --weight 0");
+  expect_cli_error(kAppendixA, {"--weight 0", "must be positive"}, " --weight 0");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/crc.hpp>
 #include <chrono>
 #include <cmath>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -40,27 +42,54 @@ using testing_support::run_mrtsim;
 // Work units and shards
 
 TEST(WorkPlan, UnitsCoverEveryReplicateOfEveryCellInOrder) {
-  const std::vector<WorkUnit> units = plan_work_units({1.0, 2.0}, 250, 100);
+  const UnitLayout units({1.0, 2.0}, 250, 100);
   ASSERT_EQ(units.size(), 6u);
-  EXPECT_EQ(units[2].cell, 0u);
-  EXPECT_EQ(units[2].first, 200);
-  EXPECT_EQ(units[2].count, 50);
-  EXPECT_EQ(units[3].cell, 1u);
-  EXPECT_EQ(units[3].first, 0);
-  EXPECT_DOUBLE_EQ(units[5].cost, 100.0);
-  for (size_t i = 0; i < units.size(); ++i) EXPECT_EQ(units[i].index, i);
+  EXPECT_EQ(units.unit(2).cell, 0u);
+  EXPECT_EQ(units.unit(2).first, 200);
+  EXPECT_EQ(units.unit(2).count, 50);
+  EXPECT_EQ(units.unit(3).cell, 1u);
+  EXPECT_EQ(units.unit(3).first, 0);
+  EXPECT_DOUBLE_EQ(units.unit(5).cost, 100.0);
+  double cost = 0.0;
+  for (size_t i = 0; i < units.size(); ++i) {
+    EXPECT_EQ(units.unit(i).index, i);
+    EXPECT_DOUBLE_EQ(units.cost_before(i), cost);
+    cost += units.unit(i).cost;
+  }
+  EXPECT_DOUBLE_EQ(units.cost_before(units.size()), 250.0 * 1.0 + 250.0 * 2.0);
+  EXPECT_THROW(units.unit(6), std::out_of_range);
+}
+
+// The owner of each unit of `units` by the midpoint rule, walking the list (the definition that
+// balanced_part computes by binary search).
+std::vector<int> owners_by_walking(const UnitLayout& layout, const std::vector<size_t>& units, int parts) {
+  double total = 0.0;
+  for (size_t u : units) total += layout.unit(u).cost;
+  std::vector<int> owners;
+  double before = 0.0;
+  for (size_t u : units) {
+    const double cost = layout.unit(u).cost;
+    owners.push_back(std::min(parts - 1, static_cast<int>((before + 0.5 * cost) / total * parts)));
+    before += cost;
+  }
+  return owners;
 }
 
 TEST(WorkPlan, BalancedPartsAreConsecutiveDisjointAndCoverAllUnits) {
-  const std::vector<WorkUnit> units = plan_work_units({5.0, 1.0, 3.0, 8.0}, 1000, 37);
+  const UnitLayout units({5.0, 1.0, 3.0, 8.0}, 1000, 37);
+  std::vector<size_t> all(units.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   for (int parts = 1; parts <= 7; ++parts) {
+    const std::vector<int> owners = owners_by_walking(units, all, parts);
     std::vector<size_t> seen;
     double largest = 0.0, total = 0.0;
     for (int part = 0; part < parts; ++part) {
       double cost = 0.0;
-      for (const WorkUnit& u : balanced_part(units, part, parts)) {
-        seen.push_back(u.index);
-        cost += u.cost;
+      const UnitRange range = balanced_part(units, part, parts);
+      for (size_t u = range.begin; u < range.end; ++u) {
+        seen.push_back(u);
+        cost += units.unit(u).cost;
+        EXPECT_EQ(owners[u], part) << "unit " << u << ", " << parts << " parts";
       }
       largest = std::max(largest, cost);
       total += cost;
@@ -69,6 +98,29 @@ TEST(WorkPlan, BalancedPartsAreConsecutiveDisjointAndCoverAllUnits) {
     for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i) << "parts must be consecutive runs, in order";
     // No part holds much more than its share (at most one unit's cost more).
     EXPECT_LE(largest, total / parts + 8.0 * 37 + 1e-9) << parts << " parts";
+  }
+}
+
+// Ranks share what a shard has left after a resume: the units not yet done, split by the same rule.
+TEST(WorkPlan, PartsOfTheRemainingUnitsCoverExactlyThem) {
+  const UnitLayout units({2.0, 7.0, 1.0}, 400, 30);
+  const std::vector<size_t> done{0, 3, 4, 13, 14, 15, 20, 41};
+  const std::vector<UnitRange> remaining = without_units({UnitRange{2, 42}}, done);
+  std::vector<size_t> expected;
+  for (size_t u = 2; u < 42; ++u)
+    if (!std::binary_search(done.begin(), done.end(), u)) expected.push_back(u);
+  for (int parts = 1; parts <= 6; ++parts) {
+    const std::vector<int> owners = owners_by_walking(units, expected, parts);
+    std::vector<size_t> seen;
+    std::vector<int> seen_owner;
+    for (int part = 0; part < parts; ++part)
+      for (const UnitRange& r : balanced_part(units, remaining, part, parts))
+        for (size_t u = r.begin; u < r.end; ++u) {
+          seen.push_back(u);
+          seen_owner.push_back(part);
+        }
+    EXPECT_EQ(seen, expected) << parts << " parts";
+    EXPECT_EQ(seen_owner, owners) << parts << " parts";
   }
 }
 

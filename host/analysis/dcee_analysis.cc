@@ -36,12 +36,41 @@ std::optional<std::string> weight_column(const DceeModelSpec& model) {
   return model.weight;
 }
 
+// Decision-point weights: non-negative (a weight is a share of the excursion effect), not all zero.
 std::vector<double> row_weights(const MrtData& data, const DceeModelSpec& model) {
-  if (const auto column = weight_column(model)) return data.covariate(*column);
+  if (const auto column = weight_column(model)) {
+    const std::vector<double>& weights = data.covariate(*column);
+    bool any_positive = false;
+    for (std::size_t row = 0; row < weights.size(); ++row) {
+      if (!(weights[row] >= 0.0))
+        throw UserError(data.path + ", column '" + *column + "', data row " + std::to_string(row + 1) +
+                        ": --weight values must be non-negative, got " + input_value_text(weights[row]));
+      any_positive = any_positive || weights[row] > 0.0;
+    }
+    if (!any_positive) throw UserError("--weight " + *column + ": every weight is 0");
+    return weights;
+  }
   double constant = 0.0;
-  if (parse_constant(model.weight, &constant)) return std::vector<double>(data.num_rows(), constant);
+  if (parse_constant(model.weight, &constant)) {
+    if (!(constant > 0.0)) throw UserError("--weight " + model.weight + ": a constant weight must be positive");
+    return std::vector<double>(data.num_rows(), constant);
+  }
   const double mean_rows_per_subject = static_cast<double>(data.num_rows()) / data.num_subjects();
   return std::vector<double>(data.num_rows(), 1.0 / mean_rows_per_subject);
+}
+
+// The distal outcome is observed once per subject, so it is repeated on every row of a subject.
+void require_constant_outcome_per_subject(const MrtData& data) {
+  for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {
+    const std::size_t first = data.subject_begin[subject];
+    for (std::size_t row = first + 1; row < data.subject_begin[subject + 1]; ++row)
+      if (data.outcome[row] != data.outcome[first])
+        throw UserError(data.path + ", data row " + std::to_string(row + 1) + ": the distal outcome of subject '" +
+                        data.subject_ids[subject] + "' is " + input_value_text(data.outcome[row]) + " here but " +
+                        input_value_text(data.outcome[first]) + " on its first row (data row " +
+                        std::to_string(first + 1) + "); a distal outcome is one value per subject, repeated on "
+                        "each of its rows");
+  }
 }
 
 // Factorizes the symmetric m, or throws FitFailure(status, singular_message) when m is
@@ -291,6 +320,7 @@ DceeDesign make_dcee_design(MrtData data, const DceeModelSpec& model) {
   if (model.cross_fit_folds < 0 || model.cross_fit_folds == 1)
     throw UserError("cross-fitting needs at least 2 folds, got " + std::to_string(model.cross_fit_folds));
   if (data.num_subjects() == 0) throw UserError(data.path + ": no data rows");
+  require_constant_outcome_per_subject(data);
   DceeDesign design;
   design.nuisance = make_nuisance_spec(model.learner, model.controls, model.forest);
   design.moderators = term_matrix(data, model.moderators);
@@ -376,6 +406,10 @@ DceeAnalysis analyze_dcee(const DceeDesign& design, const DceeModelSpec& model) 
   DceeAnalysis analysis;
   analysis.n_subjects = design.data.num_subjects();
   analysis.df = static_cast<int>(analysis.n_subjects) - design.num_effects();
+  if (analysis.df < 1)
+    throw UserError("DCEE needs more subjects than effect coefficients (df = n - p >= 1), but the data have " +
+                    std::to_string(analysis.n_subjects) + " subjects for " + std::to_string(design.num_effects()) +
+                    " effect coefficients");
   analysis.confidence_level = model.confidence_level;
   analysis.learner = model.learner;
   std::vector<int> folds;
@@ -388,6 +422,7 @@ DceeAnalysis analyze_dcee(const DceeDesign& design, const DceeModelSpec& model) 
   if (analysis.cross_fit_folds || model.learner == DceeLearner::kRandomForest) analysis.seed = model.seed;
   const DceeEstimate estimate =
       fit_dcee(design, folds, analysis.cross_fit_folds.value_or(0), LearnerStream{model.seed, 0, 0});
+  if (!estimate.beta.allFinite() || !estimate.variance.allFinite()) throw non_finite_fit_error("DCEE", design.data);
   analysis.effect = effect_block(design, estimate, analysis.df, model.confidence_level);
   analysis.variance = estimate.variance;
   return analysis;

@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 
 #include "core/matrix_types.h"
+#include "core/user_error.h"
 #include "host/io/mrt_csv.h"
 
 namespace mrtsim {
@@ -25,5 +26,9 @@ void require_distinct(const std::vector<std::string>& names, const std::string& 
 
 // "(Intercept)" followed by the column names: the term names of term_matrix's columns.
 std::vector<std::string> with_intercept(const std::vector<std::string>& columns);
+
+// The UserError for a fit whose estimates or variance overflowed (FitStatus::kNonFiniteEstimate),
+// naming the data's largest value (outcome or covariate, with its row) as the one to rescale.
+UserError non_finite_fit_error(const std::string& estimator, const MrtData& data);
 
 }  // namespace mrtsim

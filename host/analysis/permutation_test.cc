@@ -10,12 +10,22 @@
 
 #include "core/user_error.h"
 #include "core/philox.h"
+#include "kernels/replicate_launch.h"
 
 namespace mrtsim {
 namespace {
 
-StreamKey reshuffle_key(uint64_t seed, uint32_t reshuffle, std::size_t subject) {
-  return StreamKey{seed, 0, reshuffle, static_cast<uint32_t>(subject), StreamPurpose::kPermutation};
+// A subject's reshuffles are keyed by a 56-bit hash of its id (64-bit FNV-1a: 24 bits in the scenario
+// counter, 32 in the subject counter), not by its position in the file, so that reshuffle b of a
+// subject, and the whole result, do not depend on the order in which the file lists the subjects.
+StreamKey reshuffle_key(uint64_t seed, uint32_t reshuffle, const std::string& subject_id) {
+  uint64_t hash = 14695981039346656037ull;
+  for (const unsigned char c : subject_id) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return StreamKey{seed, static_cast<uint32_t>(hash >> 40), reshuffle, static_cast<uint32_t>(hash),
+                   StreamPurpose::kPermutation};
 }
 
 // Fisher-Yates over the subject's available rows; draw index k picks the row swapped into slot k.
@@ -70,6 +80,9 @@ ReshuffleOutcome analyze_reshuffle(const MrtData& data, const ReshuffleRefit& re
 std::vector<ReshuffleOutcome> analyze_reshuffles(const MrtData& data, const ReshuffleRefit& refit,
                                                  const PermutationSettings& settings) {
   std::vector<ReshuffleOutcome> outcomes(settings.reshuffles);
+  require_input(settings.threads >= 0 && settings.threads <= kMaxCpuThreads,
+                "threads: " + std::to_string(settings.threads) + " is outside 0 (all cores) to " +
+                    std::to_string(kMaxCpuThreads));
   const int threads = settings.threads > 0 ? settings.threads : omp_get_max_threads();
   const long count = static_cast<long>(settings.reshuffles);
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
@@ -130,7 +143,7 @@ JointPermutation summarize_joint(const JointTest& observed, const std::vector<Re
 std::vector<int> reshuffled_treatment(const MrtData& data, ReshuffleScheme scheme, uint64_t seed, uint32_t reshuffle) {
   std::vector<int> treatment = data.treatment;
   for (std::size_t subject = 0; subject < data.num_subjects(); ++subject) {
-    const StreamKey key = reshuffle_key(seed, reshuffle, subject);
+    const StreamKey key = reshuffle_key(seed, reshuffle, data.subject_ids[subject]);
     const std::size_t begin = data.subject_begin[subject], end = data.subject_begin[subject + 1];
     if (scheme == ReshuffleScheme::kPermute)
       permute_subject(data, key, begin, end, treatment);

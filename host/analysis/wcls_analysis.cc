@@ -42,7 +42,7 @@ template <int D>
 }
 
 // Turns a failed fit into a message a user can act on.
-void require_fit(const WclsEstimate& estimate, int dim) {
+void require_fit(const WclsEstimate& estimate, int dim, const MrtData& data) {
   switch (estimate.status) {
     case FitStatus::kOk:
     case FitStatus::kSingularVariance:  // coefficients are fine; only the joint test is undefined
@@ -56,6 +56,8 @@ void require_fit(const WclsEstimate& estimate, int dim) {
     case FitStatus::kSingularLeaveOut:
       throw UserError("the small-sample correction is undefined: leaving out one subject makes the design "
                       "singular (a coefficient is determined by a single subject)");
+    case FitStatus::kNonFiniteEstimate:
+      throw non_finite_fit_error("WCLS", data);
     case FitStatus::kSingularNuisance:  // DCEE, EMEE and learner statuses: a WCLS fit never returns them
     case FitStatus::kNotConverged:
     case FitStatus::kFittedProbabilityAtLeastOne:
@@ -142,7 +144,7 @@ WclsEstimate fit_wcls_design(const WclsDesign& design, const std::vector<int>& t
 }
 
 WclsAnalysis wcls_inference(const WclsDesign& design, const WclsEstimate& estimate, JointTestForm form) {
-  require_fit(estimate, design.dim());
+  require_fit(estimate, design.dim(), design.data);
   WclsAnalysis analysis;
   analysis.n_subjects = design.data.num_subjects();
   analysis.n_eff = estimate.n_eff;

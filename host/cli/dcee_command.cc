@@ -12,6 +12,7 @@
 #include "host/analysis/dcee_analysis.h"
 #include "host/cli/analysis_options.h"
 #include "host/cli/commands.h"
+#include "host/cli/option_checks.h"
 #include "host/io/mrt_csv.h"
 #include "host/learners/gam_terms.h"
 #include "core/user_error.h"
@@ -129,6 +130,7 @@ void add_dcee_command(CLI::App& app) {
   command->add_option("--cross-fit", options->model.cross_fit_folds,
                       "cross-fit the nuisances with K folds of subjects (K >= 2; default: no cross-fitting)");
   command->add_option("--seed", options->model.seed, "seed of the cross-fitting folds and of the random forests")
+      ->check(seed_text())
       ->capture_default_str();
   command->add_option("--conf-level", options->model.confidence_level, "confidence level of the intervals")
       ->capture_default_str();

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version end here with status 0; a bad command line is an input error (2).
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const mrtsim::UserError& e) {
     std::cerr << "mrtsim: error: " << e.what() << "\n";
     return 2;

@@ -26,11 +26,12 @@ std::string describe(const WorkUnit& unit, const StudyPlan& plan) {
          std::to_string(unit.first + unit.count) + ")";
 }
 
-// The shard i/n that computes `unit`.
-std::string owning_shard(const WorkUnit& unit, const StudyPlan& plan, int shard_count) {
-  for (int i = 0; i < shard_count; ++i)
-    for (const WorkUnit& u : balanced_part(plan.units(), i, shard_count))
-      if (u.index == unit.index) return ShardSpec{i + 1, shard_count}.text();
+// The shard i/n that computes unit `index`.
+std::string owning_shard(size_t index, const StudyPlan& plan, int shard_count) {
+  for (int i = 0; i < shard_count; ++i) {
+    const UnitRange part = balanced_part(plan.units(), i, shard_count);
+    if (part.begin <= index && index < part.end) return ShardSpec{i + 1, shard_count}.text();
+  }
   return "?";
 }
 
@@ -46,20 +47,24 @@ std::vector<UnitRecord> collect_records(const StudyPlan& plan, const MergeArgume
     for (UnitRecord& r : contents.records) {
       const auto [it, inserted] = found_in.emplace(r.unit, dir);
       if (!inserted)
-        throw UserError(describe(plan.units()[r.unit], plan) + " is in both " + it->second + " and " + dir +
+        throw UserError(describe(plan.units().unit(r.unit), plan) + " is in both " + it->second + " and " + dir +
                         ": overlapping shards are not merged (was a folder given twice?)");
       records.push_back(std::move(r));
     }
   }
-  size_t missing = 0;
-  const WorkUnit* first_missing = nullptr;
-  for (const WorkUnit& u : plan.units())
-    if (!found_in.count(u.index) && missing++ == 0) first_missing = &u;
-  if (missing > 0)
-    throw UserError(std::to_string(missing) + " of " + std::to_string(plan.units().size()) +
-                    " work units are in none of the folders, first " + describe(*first_missing, plan) +
-                    " of shard " + owning_shard(*first_missing, plan, shard_count) +
+  const size_t total = plan.units().size();
+  if (found_in.size() < total) {
+    size_t first_missing = 0;  // the first gap in the sorted unit indices
+    for (const auto& entry : found_in) {
+      if (entry.first != first_missing) break;
+      ++first_missing;
+    }
+    throw UserError(std::to_string(total - found_in.size()) + " of " + std::to_string(total) +
+                    " work units are in none of the folders, first " +
+                    describe(plan.units().unit(first_missing), plan) + " of shard " +
+                    owning_shard(first_missing, plan, shard_count) +
                     ": is every shard finished (rerunning a shard's command completes it) and listed?");
+  }
   return records;
 }
 

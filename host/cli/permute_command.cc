@@ -12,6 +12,7 @@
 #include "host/analysis/permutation_test.h"
 #include "host/cli/commands.h"
 #include "host/cli/emee_options.h"
+#include "host/cli/option_checks.h"
 #include "host/cli/wcls_options.h"
 #include "core/user_error.h"
 
@@ -128,12 +129,13 @@ void add_permute_command(CLI::App& app) {
                       "rerandomize: redraw them from the randomization probabilities")
       ->check(CLI::IsMember({"permute", "rerandomize"}))
       ->capture_default_str();
-  command->add_option("--seed", options->settings.seed, "seed of the reshuffles (non-negative integer)")->required();
+  command->add_option("--seed", options->settings.seed, "seed of the reshuffles (non-negative integer)")
+      ->check(seed_text())
+      ->required();
   command->add_option("--alpha", options->settings.alpha, "level of the analytic tests counted as significant")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  command->add_option("--threads", options->settings.threads, "CPU threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_threads_option(command, options->settings.threads, "CPU threads (default: all cores)");
   command->add_option("--format", options->format, "output: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

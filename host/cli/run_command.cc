@@ -2,11 +2,15 @@
 // alone or as the ranks of an MPI job, resuming from the run folder's checkpoint.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "host/cli/commands.h"
+#include "host/cli/option_checks.h"
 #include "host/config/study_config.h"
 #include "host/engine/study_runner.h"
 #include "host/io/study_tables.h"
@@ -16,27 +20,24 @@ namespace mrtsim::cli {
 
 namespace {
 
+namespace fs = std::filesystem;
+
+// Replicates per backend call: the buffers hold this many replicates' estimates at once.
+constexpr long long kMaxBatchSize = 1LL << 24;
+
 struct RunArguments {
   std::string study_path;
   std::string out_dir;
   std::string format = "table";
   long long replicates = 0;
+  bool replicates_given = false;
   std::string seed;
+  bool seed_given = false;
   std::string shard;
   RunOptions options;
   bool quiet = false;
   bool progress = false;  // progress lines even when stderr is not a terminal (front ends read them)
 };
-
-uint64_t parse_seed(const std::string& text) {
-  try {
-    size_t used = 0;
-    const unsigned long long seed = std::stoull(text, &used);
-    if (used == text.size() && text.find('-') == std::string::npos) return seed;
-  } catch (const std::exception&) {
-  }
-  throw UserError("--seed: '" + text + "' is not a non-negative integer");
-}
 
 void print_result(const RunArguments& args, const StudyResult& result, const std::string& out_dir) {
   if (args.format == "json") {
@@ -51,13 +52,25 @@ void print_result(const RunArguments& args, const StudyResult& result, const std
                  result.subject_decisions / result.seconds, result.backend.c_str());
 }
 
+// The run folder must be a folder this process can write (tables and checkpoint go there).
+void prepare_run_folder(const std::string& dir, const std::string& option) {
+  std::error_code error;
+  if (fs::exists(dir, error) && !fs::is_directory(dir, error))
+    throw UserError(option + " '" + dir + "' is a file; give a folder for the tables and the checkpoint");
+  fs::create_directories(dir, error);
+  if (error) throw UserError(option + " '" + dir + "': cannot create the folder (" + error.message() + ")");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw UserError(option + " '" + dir + "': this folder is not writable (" + std::strerror(errno) + ")");
+}
+
 void run(const RunArguments& args, const ProcessGroup& group) {
   StudyConfig study = load_study(args.study_path);
-  if (args.replicates > 0) study.replicates = args.replicates;
-  if (!args.seed.empty()) study.seed = parse_seed(args.seed);
+  if (args.replicates_given) study.replicates = args.replicates;
+  if (args.seed_given) study.seed = parse_seed(args.seed, "--seed");
   RunOptions options = args.options;
   if (!args.shard.empty()) options.shard = parse_shard(args.shard);
   options.checkpoint_dir = args.out_dir.empty() ? "results/" + study.name : args.out_dir;
+  if (group.is_root()) prepare_run_folder(options.checkpoint_dir, args.out_dir.empty() ? "the run folder" : "--out");
   options.progress = !args.quiet && group.is_root() && (args.progress || isatty(STDERR_FILENO));
   const RunReport report = run_study(study, options, group);
   if (!group.is_root()) return;
@@ -88,14 +101,15 @@ void add_run_command(CLI::App& app) {
                   "command resumes from its checkpoint");
   cmd->add_option("--backend", args->options.backend, "auto, cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  cmd->add_option("--threads", args->options.threads,
-                  "CPU threads (default: all cores, shared among the MPI ranks of a node)")
-      ->check(CLI::NonNegativeNumber);
+  add_threads_option(cmd, args->options.threads, "CPU threads (default: all cores, shared among the MPI ranks of a node)");
   cmd->add_option("--replicates", args->replicates, "Override the study's replicates per cell")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", args->seed, "Override the study's seed");
+      ->check(integer_range(1, kMaxReplicates))
+      ->each([args](const std::string&) { args->replicates_given = true; });
+  cmd->add_option("--seed", args->seed, "Override the study's seed")
+      ->check(seed_text())
+      ->each([args](const std::string&) { args->seed_given = true; });
   cmd->add_option("--batch-size", args->options.batch_size, "Replicates per backend call (results do not depend on it)")
-      ->check(CLI::PositiveNumber);
+      ->check(integer_range(1, kMaxBatchSize));
   cmd->add_option("--shard", args->shard,
                   "Compute only shard i of n (1-based, e.g. $SLURM_ARRAY_TASK_ID/8); combine with mrtsim merge");
   cmd->add_flag("--restart", args->options.restart, "Discard the run folder's checkpoint and start over");

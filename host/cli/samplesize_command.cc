@@ -19,6 +19,7 @@
 
 #include "host/cli/binary_sizing.h"
 #include "host/cli/commands.h"
+#include "host/cli/option_checks.h"
 #include "host/cli/sizing_output.h"
 #include "host/samplesize/liao_formula.h"
 #include "core/user_error.h"
@@ -367,7 +368,9 @@ void add_samplesize_command(CLI::App& app) {
   add_design_options(command, args->design, true);
   command->add_option("--power", args->target_power, "target power")->capture_default_str();
   continuous_only(args->design,
-                  command->add_option("--max-n", args->max_n, "largest N scanned")->capture_default_str());
+                  command->add_option("--max-n", args->max_n, "largest N scanned")
+                      ->check(integer_range(1, kMaxParticipants))
+                      ->capture_default_str());
   command->callback([args] { run_samplesize(*args); });
 }
 

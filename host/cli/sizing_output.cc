@@ -49,9 +49,15 @@ std::pair<int, int> parse_n_range(const std::string& text) {
       size_t first_used = 0, last_used = 0;
       const int first = std::stoi(text.substr(0, colon), &first_used);
       const int last = std::stoi(text.substr(colon + 1), &last_used);
-      if (first_used == colon && last_used == text.size() - colon - 1) return {first, last};
+      if (first_used == colon && last_used == text.size() - colon - 1) {
+        require_input(first >= 1 && first <= last && last <= kMaxParticipants,
+                      "--n-range " + text + ": need 1 <= FIRST <= LAST <= " + std::to_string(kMaxParticipants));
+        require_input(last - first < kMaxCurvePoints, "--n-range " + text + ": a curve has at most " +
+                                                          std::to_string(kMaxCurvePoints) + " points");
+        return {first, last};
+      }
     }
-  } catch (const std::exception&) {
+  } catch (const std::logic_error&) {
   }
   throw UserError("--n-range: expected FIRST:LAST such as 10:200 (got '" + text + "')");
 }

@@ -14,7 +14,14 @@ struct PowerCurvePoint {
   double power = 0.0;
 };
 
-// "FIRST:LAST", e.g. "10:200" (--n-range).
+// The largest N any sizing option scans or plots (--max-n, --n-range): the binary formula's root
+// search ends there too.
+constexpr int kMaxParticipants = 1'000'000;
+// The most points of a power curve (--n-range).
+constexpr int kMaxCurvePoints = 100'000;
+
+// "FIRST:LAST", e.g. "10:200" (--n-range), with 1 <= FIRST <= LAST <= kMaxParticipants and at most
+// kMaxCurvePoints values of N.
 std::pair<int, int> parse_n_range(const std::string& text);
 
 // "FROM:TO:STEP", e.g. "0.6:0.95:0.05" (--power-levels): R's seq(FROM, TO, by = STEP), each level

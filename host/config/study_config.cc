@@ -1,10 +1,13 @@
 #include "host/config/study_config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <fstream>
+#include <map>
 #include <sstream>
 
 #include "host/config/yaml_reader.h"
+#include "core/text_file.h"
 #include "core/user_error.h"
 #include "kernels/distal_simulation.h"
 #include "kernels/wcls_permutation.h"
@@ -13,8 +16,55 @@ namespace mrtsim {
 
 namespace {
 
-constexpr long long kMaxReplicates = 1LL << 31;
 constexpr int kMaxSampleSize = 1 << 20;
+// Bound of the models' mean-scale inputs (baseline, effects, coefficients) and of the means they
+// give, in units of the error SD (1): far beyond any study, and small enough that sums of squares of
+// outcomes over a cohort stay finite and precise in double precision.
+constexpr double kMaxModelMagnitude = 1e6;
+constexpr size_t kMaxStudyNameLength = 100;
+
+std::string format_number(double value) {
+  std::ostringstream out;
+  out.precision(6);
+  out << value;
+  return out.str();
+}
+
+// Every value of a per-day model curve within +-kMaxModelMagnitude; `where` names its key.
+void require_moderate_per_day(const std::vector<double>& per_day, const std::string& where, const char* what) {
+  for (size_t k = 0; k < per_day.size(); ++k)
+    if (!(std::fabs(per_day[k]) <= kMaxModelMagnitude))
+      throw UserError(where + ": the " + std::string(what) + " on day " + std::to_string(k + 1) + " is " +
+                      format_number(per_day[k]) + ", outside [-" + format_number(kMaxModelMagnitude) + ", " +
+                      format_number(kMaxModelMagnitude) + "] (outcomes are in units of the error SD)");
+}
+
+// The baseline alpha(t) = sum_j baseline[j] day^j (host/engine/scenario_plan.cc) on every day.
+std::vector<double> baseline_per_day(const std::vector<double>& baseline, int days) {
+  std::vector<double> per_day(days);
+  for (int k = 0; k < days; ++k) {
+    double value = 0.0, power = 1.0;
+    for (double coefficient : baseline) {
+      value += coefficient * power;
+      power *= k;
+    }
+    per_day[k] = value;
+  }
+  return per_day;
+}
+
+// Study names become folder names (results/<name>): one path component of letters, digits, '_',
+// '-' and '.', not starting with '.'.
+std::string checked_study_name(const YamlMap& meta) {
+  const std::string name = meta.get_string("name");
+  bool safe = !name.empty() && name.size() <= kMaxStudyNameLength && name[0] != '.';
+  for (char c : name) safe = safe && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+  if (!safe)
+    throw UserError(meta.where("name") + ": '" + name + "' is not a valid study name (it names the folder results/" +
+                    "<name>: use 1 to " + std::to_string(kMaxStudyNameLength) +
+                    " letters, digits, '_', '-' or '.', not starting with '.')");
+  return name;
+}
 
 ErrorConfig parse_error(const YamlMap& m) {
   ErrorConfig e;
@@ -116,10 +166,10 @@ LiaoModelConfig parse_model(const YamlMap& m) {
     c.feedback_lags = static_cast<int>(f.get_int("lags", 1, kMaxFeedbackLags, 5));
     f.reject_unknown_keys({"eta", "lags"});
   }
-  if (m.has("baseline")) c.baseline = m.get_double_list("baseline");
+  if (m.has("baseline")) c.baseline = m.get_double_list("baseline", -kMaxModelMagnitude, kMaxModelMagnitude);
   if (c.baseline.empty()) throw UserError(m.where("baseline") + ": needs at least one coefficient");
-  c.weekend_effect = m.get_double("weekend_effect", -1e6, 1e6, 0.0);
-  c.effect = parse_shape(m.map("effect"), -1e6, 1e6, "day_max");
+  c.weekend_effect = m.get_double("weekend_effect", -kMaxModelMagnitude, kMaxModelMagnitude, 0.0);
+  c.effect = parse_shape(m.map("effect"), -kMaxModelMagnitude, kMaxModelMagnitude, "day_max");
   c.error = parse_error(m.map("error"));
   if (m.has("error_scale")) c.error_scale = parse_error_scale(m.map("error_scale"));
   if (m.has("treatment_carryover")) {
@@ -137,6 +187,8 @@ LiaoModelConfig parse_model(const YamlMap& m) {
   if (c.effect.kind == ShapeKind::kQuadratic && c.effect.day_max > c.days)
     throw UserError(m.map("effect").where("day_max") + ": day " + std::to_string(c.effect.day_max) +
                     " is after the last day (" + std::to_string(c.days) + ")");
+  if (m.has("baseline")) require_moderate_per_day(baseline_per_day(c.baseline, c.days), m.where("baseline"), "baseline");
+  require_moderate_per_day(shape_per_day(c.effect, c.days), m.map("effect").where(), "effect");
   const std::vector<double> tau = shape_per_day(c.availability, c.days);
   for (int k = 0; k < c.days; ++k)
     if (tau[k] < 0.0 || tau[k] > 1.0)
@@ -145,10 +197,11 @@ LiaoModelConfig parse_model(const YamlMap& m) {
   return c;
 }
 
-// A fixed-length list of numbers under `key`, if present.
-void read_numbers(const YamlMap& m, const std::string& key, double* out, size_t count) {
+// A fixed-length list of numbers in [min, max] under `key`, if present.
+void read_numbers(const YamlMap& m, const std::string& key, double* out, size_t count, double min = -kMaxModelMagnitude,
+                  double max = kMaxModelMagnitude) {
   if (!m.has(key)) return;
-  const std::vector<double> values = m.get_double_list(key);
+  const std::vector<double> values = m.get_double_list(key, min, max);
   if (values.size() != count)
     throw UserError(m.where(key) + ": expected " + std::to_string(count) + " numbers, got " +
                     std::to_string(values.size()));
@@ -166,6 +219,11 @@ QianModelConfig parse_qian_model(const YamlMap& m) {
       c.constant_prob = yaml_to_double(p, m.where("rand_prob") + " (timevar or a number in (0,1))", 1e-9, 1.0 - 1e-9);
   }
   read_numbers(m, "theta", c.theta, 3);
+  // X_t = theta0 + theta1 A_{t-1} + theta2 X_{t-1} + eta_t grows geometrically over the decisions when
+  // |theta2| > 1 (and overflows within a few hundred of them).
+  if (std::fabs(c.theta[2]) > 1.0)
+    throw UserError(m.where("theta") + ": theta[3] = " + format_number(c.theta[2]) +
+                    " makes X_t explode over the decision points; give a value in [-1, 1]");
   read_numbers(m, "zeta", c.zeta, 3);
   const std::pair<const char*, LinearSequence*> sequences[] = {
       {"alpha", &c.alpha}, {"beta", &c.beta}, {"gamma", &c.gamma}, {"lambda", &c.lambda}, {"xi", &c.xi}};
@@ -357,28 +415,40 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
   return a;
 }
 
-// Sets the value at a dotted path inside a (cloned) document, creating intermediate maps.
-void set_by_path(YAML::Node root, const std::string& path, const YAML::Node& value, const std::string& where) {
-  std::vector<std::string> parts;
-  std::stringstream stream(path);
-  for (std::string part; std::getline(stream, part, '.');) parts.push_back(part);
-  if (parts.empty() || (parts[0] != "model" && parts[0] != "sample_size" && parts[0] != "analysis"))
-    throw UserError(where + ": grid key '" + path +
-                    "' cannot be varied (grid keys are model.*, analysis.* or sample_size)");
-  YAML::Node node = root;
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    if (!node[parts[i]].IsDefined() || node[parts[i]].IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
-    if (!node[parts[i]].IsMap()) throw UserError(where + ": grid key '" + path + "': '" + parts[i] + "' is not a map");
-    node.reset(node[parts[i]]);
-  }
-  node[parts.back()] = value;
-}
-
 struct GridAxis {
   std::vector<std::string> keys;
   std::vector<std::vector<YAML::Node>> values;  // values[level][key]
   std::string name;
 };
+
+// Every grid key names a setting under model, analysis or sample_size, and each setting is varied by
+// one axis only: a key given twice, or a key inside another (model.error and model.error.phi), would
+// leave it unclear which value a scenario has.
+void check_grid_keys(const std::vector<GridAxis>& axes, const YAML::Node& grid, const std::string& file) {
+  std::map<std::string, size_t> axis_of;
+  for (size_t a = 0; a < axes.size(); ++a) {
+    const std::string where = yaml_position(file, grid[a]) + ": key 'grid[" + std::to_string(a) + "]'";
+    for (const std::string& key : axes[a].keys) {
+      const std::string head = key.substr(0, key.find('.'));
+      const bool parts_ok = !key.empty() && key.find("..") == std::string::npos && key.back() != '.';
+      if (!parts_ok || (head != "model" && head != "analysis" && head != "sample_size") ||
+          (head != "sample_size" && key == head))
+        throw UserError(where + ": grid key '" + key +
+                        "' cannot be varied (grid keys are model.KEY..., analysis.KEY... or sample_size...)");
+      for (const auto& [other, other_axis] : axis_of) {
+        const bool same = other == key;
+        const bool nested = key.compare(0, other.size() + 1, other + ".") == 0 ||
+                            other.compare(0, key.size() + 1, key + ".") == 0;
+        if (same || nested)
+          throw UserError(where + ": grid key '" + key + "' " +
+                          (same ? "is also varied" : "overlaps '" + other + "', varied") +
+                          (other_axis == a ? " in the same axis" : " by grid[" + std::to_string(other_axis) + "]") +
+                          "; vary each setting in one place");
+      }
+      axis_of.emplace(key, a);
+    }
+  }
+}
 
 std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file) {
   std::vector<GridAxis> axes;
@@ -411,7 +481,38 @@ std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file
     for (const auto& k : axis.keys) axis.name += (axis.name.empty() ? "" : "+") + k;
     axes.push_back(axis);
   }
+  check_grid_keys(axes, grid, file);
   return axes;
+}
+
+// The number of scenarios of the grid's cross product; UserError past kMaxScenarios.
+size_t scenario_count(const std::vector<GridAxis>& axes, const YamlMap& root) {
+  size_t count = 1;
+  for (const auto& axis : axes) {
+    if (count > (kMaxScenarios - 1) / axis.values.size())
+      throw UserError(root.where("grid") + ": the grid has more than " + std::to_string(kMaxScenarios - 1) +
+                      " scenarios");
+    count *= axis.values.size();
+  }
+  return count;
+}
+
+// Scenario `index` of the cross product (the last axis varies fastest): its grid values by key.
+YamlOverrides grid_values(const std::vector<GridAxis>& axes, size_t index, std::vector<GridValue>& labels) {
+  YamlOverrides values;
+  std::vector<size_t> levels(axes.size());
+  for (size_t a = axes.size(); a-- > 0;) {
+    levels[a] = index % axes[a].values.size();
+    index /= axes[a].values.size();
+  }
+  for (size_t a = 0; a < axes.size(); ++a) {
+    const auto& level = axes[a].values[levels[a]];
+    for (size_t k = 0; k < axes[a].keys.size(); ++k) {
+      values.emplace(axes[a].keys[k], level[k]);
+      labels.push_back(GridValue{axes[a].keys[k], yaml_label(level[k])});
+    }
+  }
+  return values;
 }
 
 // `sample_size: formula` or `sample_size: {method: formula, power, ...}` with the formula inputs that
@@ -451,8 +552,9 @@ void parse_sample_size(const YamlMap& root, ScenarioConfig& s, double target_pow
     s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));
 }
 
-ScenarioConfig parse_scenario(const YAML::Node& document, const std::string& file, double target_power) {
-  const YamlMap root(document, file, "");
+ScenarioConfig parse_scenario(const YAML::Node& document, const YamlOverrides& grid_values, const std::string& file,
+                              double target_power) {
+  const YamlMap root(document, file, "", &grid_values);
   ScenarioConfig s;
   const YamlMap analysis = root.map("analysis");
   s.analysis = parse_analysis(analysis);
@@ -578,12 +680,7 @@ Term parse_term(const std::string& text, const std::string& where) {
 }
 
 StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
-  YAML::Node document;
-  try {
-    document = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw UserError(file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
-  }
+  const YAML::Node document = load_yaml_document(yaml_text, file);
   const YamlMap root(document, file, "");
   root.reject_unknown_keys({"study", "model", "sample_size", "grid", "hypotheses", "analysis", "truth", "output"});
 
@@ -591,7 +688,7 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   study.file = file;
   study.text = yaml_text;
   const YamlMap meta = root.map("study");
-  study.name = meta.get_string("name");
+  study.name = checked_study_name(meta);
   study.description = meta.get_string("description", "");
   study.seed = meta.get_seed("seed");
   study.replicates = meta.get_int("replicates", 1, kMaxReplicates);
@@ -601,7 +698,10 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   if (root.has("hypotheses")) {
     study.hypotheses.clear();
     for (const std::string& h : root.get_string_list("hypotheses")) {
-      study.hypotheses.push_back(kHypothesisNames.parse(h, root.where("hypotheses"), "hypothesis"));
+      const Hypothesis hypothesis = kHypothesisNames.parse(h, root.where("hypotheses"), "hypothesis");
+      if (std::count(study.hypotheses.begin(), study.hypotheses.end(), hypothesis))
+        throw UserError(root.where("hypotheses") + ": hypothesis '" + h + "' is listed twice");
+      study.hypotheses.push_back(hypothesis);
     }
     if (study.hypotheses.empty()) throw UserError(root.where("hypotheses") + ": list at least one hypothesis");
   }
@@ -613,9 +713,15 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
     const YamlMap out = root.map("output");
     if (out.has("formats")) {
       study.formats = out.get_string_list("formats");
-      for (const auto& f : study.formats)
+      if (study.formats.empty())
+        throw UserError(out.where("formats") + ": list at least one of csv, markdown, json (the tables a run writes)");
+      for (size_t i = 0; i < study.formats.size(); ++i) {
+        const std::string& f = study.formats[i];
         if (f != "csv" && f != "markdown" && f != "json")
           throw UserError(out.where("formats") + ": unknown format '" + f + "' (expected csv, markdown, json)");
+        if (std::find(study.formats.begin(), study.formats.begin() + i, f) != study.formats.begin() + i)
+          throw UserError(out.where("formats") + ": format '" + f + "' is listed twice");
+      }
     }
     study.target_power = out.get_double("target_power", 0.0, 1.0, 0.8);
     out.reject_unknown_keys({"formats", "target_power"});
@@ -623,33 +729,18 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
 
   if (root.has("truth")) study.truth_subjects = parse_truth(root);
 
-  // Scenarios: the cross product of the grid axes, each applied to a clone of the document.
+  // Scenarios: the cross product of the grid axes, each read as the document seen through its grid
+  // values (no copy of the document per scenario: planning stays linear in the number of scenarios).
   const std::vector<GridAxis> axes = parse_grid(document["grid"], file);
-  size_t count = 1;
-  for (const auto& axis : axes) count *= axis.values.size();
-  if (count >= kMaxScenarios) throw UserError(root.where("grid") + ": too many scenarios");
+  const size_t count = scenario_count(axes, root);
+  study.scenarios.reserve(count);
   for (size_t index = 0; index < count; ++index) {
-    // A fresh parse per scenario (YAML::Clone would drop the line numbers that errors report).
-    YAML::Node scenario_doc = YAML::Load(yaml_text);
-    scenario_doc.remove("grid");
     std::vector<GridValue> labels;
-    size_t rest = index;
-    std::vector<size_t> levels(axes.size());
-    for (size_t a = axes.size(); a-- > 0;) {  // the last axis varies fastest
-      levels[a] = rest % axes[a].values.size();
-      rest /= axes[a].values.size();
-    }
-    for (size_t a = 0; a < axes.size(); ++a) {
-      const auto& level = axes[a].values[levels[a]];
-      for (size_t k = 0; k < axes[a].keys.size(); ++k) {
-        set_by_path(scenario_doc, axes[a].keys[k], level[k], yaml_position(file, level[k]));
-        labels.push_back(GridValue{axes[a].keys[k], yaml_label(level[k])});
-      }
-    }
-    ScenarioConfig scenario = parse_scenario(scenario_doc, file, study.target_power);
+    const YamlOverrides values = grid_values(axes, index, labels);
+    ScenarioConfig scenario = parse_scenario(document, values, file, study.target_power);
     scenario.index = static_cast<int>(index);
-    scenario.labels = labels;
-    study.scenarios.push_back(scenario);
+    scenario.labels = std::move(labels);
+    study.scenarios.push_back(std::move(scenario));
   }
   for (const ScenarioConfig& scenario : study.scenarios)
     if (root.has("truth") && scenario.model_type != ModelType::kQian2025)
@@ -658,12 +749,6 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   return study;
 }
 
-StudyConfig load_study(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UserError(path + ": cannot open study file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_study(text.str(), path);
-}
+StudyConfig load_study(const std::string& path) { return parse_study(read_text_file(path, "study file"), path); }
 
 }  // namespace mrtsim

@@ -226,6 +226,9 @@ struct StudyConfig {
   std::vector<ScenarioConfig> scenarios;
 };
 
+// The most replicates per cell (study.replicates, and mrtsim run --replicates).
+constexpr long long kMaxReplicates = 1LL << 31;
+
 // Reads and validates a study file; every problem is a UserError naming the file, line and key.
 StudyConfig load_study(const std::string& path);
 StudyConfig parse_study(const std::string& yaml_text, const std::string& file_label);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/user_error.h"
 
@@ -16,12 +17,82 @@ std::string format_number(double value) {
   return out.str();
 }
 
-}  // namespace
-
-std::string yaml_position(const std::string& file, const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
+std::string mark_position(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null() || mark.line < 0) return file;
   return file + ":" + std::to_string(mark.line + 1);
+}
+
+// Walks a document, aliases included (so that their expansion is bounded too), checking that every
+// map has distinct plain-scalar keys: yaml-cpp keeps a repeated key and its lookups find the first,
+// so a repeated key would silently drop the value the user wrote last.
+class KeyChecker {
+ public:
+  KeyChecker(const std::string& file, size_t max_nodes) : file_(file), max_nodes_(max_nodes) {}
+
+  void check(const YAML::Node& node, const std::string& path) {
+    if (++visited_ > max_nodes_)
+      throw UserError(file_ + ": anchors and aliases expand this document to more than " + std::to_string(max_nodes_) +
+                      " values; write the repeated parts out");
+    if (node.IsSequence()) {
+      size_t index = 0;
+      for (const auto& item : node) check(item, path + "[" + std::to_string(index++) + "]");
+      return;
+    }
+    if (!node.IsMap()) return;
+    std::unordered_map<std::string, int> first_line;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar())
+        throw UserError(yaml_position(file_, entry.first) + ": " + (path.empty() ? "a key" : "a key in '" + path + "'") +
+                        " must be a plain name, got '" + yaml_label(entry.first) + "'");
+      const std::string& key = entry.first.Scalar();
+      const std::string key_path = path.empty() ? key : path + "." + key;
+      const auto [seen, inserted] = first_line.emplace(key, entry.first.Mark().line + 1);
+      if (!inserted)
+        throw UserError(yaml_position(file_, entry.first) + ": key '" + key_path + "' is given twice in the same map" +
+                        (seen->second > 0 ? " (first on line " + std::to_string(seen->second) + ")" : "") +
+                        "; give each key once");
+      check(entry.second, key_path);
+    }
+  }
+
+ private:
+  const std::string& file_;
+  size_t max_nodes_;
+  size_t visited_ = 0;
+};
+
+// The line of the second document's `---` marker, for the error (an empty document has no mark).
+std::string second_document_position(const std::string& text, const std::string& file, const YAML::Node& second) {
+  if (!second.Mark().is_null() && second.Mark().line >= 0) return mark_position(file, second.Mark());
+  std::istringstream lines(text);
+  int line_number = 0, last_marker = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++line_number;
+    if (line.rfind("---", 0) == 0) last_marker = line_number;
+  }
+  return last_marker > 0 ? file + ":" + std::to_string(last_marker) : file;
+}
+
+}  // namespace
+
+YAML::Node load_yaml_document(const std::string& text, const std::string& file) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    throw UserError(mark_position(file, e.mark) + ": invalid YAML: " + e.msg);
+  }
+  if (documents.empty()) return YAML::Node();
+  if (documents.size() > 1)
+    throw UserError(second_document_position(text, file, documents[1]) +
+                    ": a second YAML document starts here ('---'); a study file holds exactly one");
+  // Without aliases a document has fewer values than its text has bytes; allow generous reuse.
+  KeyChecker(file, 8 * text.size() + 10000).check(documents.front(), "");
+  return documents.front();
+}
+
+std::string yaml_position(const std::string& file, const YAML::Node& node) {
+  return mark_position(file, node.Mark());
 }
 
 double yaml_to_double(const YAML::Node& node, const std::string& where, double min, double max) {
@@ -57,8 +128,8 @@ std::string yaml_label(const YAML::Node& node) {
   return label;
 }
 
-YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string path)
-    : node_(node), file_(std::move(file)), path_(std::move(path)) {
+YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string path, const YamlOverrides* overrides)
+    : node_(node), file_(std::move(file)), path_(std::move(path)), overrides_(overrides) {
   if (!node_.IsMap())
     throw UserError(yaml_position(file_, node_) + ": " + (path_.empty() ? "the document" : "key '" + path_ + "'") +
                     " must be a map of key: value entries");
@@ -66,23 +137,47 @@ YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string path)
 
 std::string YamlMap::path_of(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
+bool YamlMap::overridden_below(const std::string& path) const {
+  const std::string prefix = path + ".";
+  const auto next = overrides_->lower_bound(prefix);
+  return next != overrides_->end() && next->first.compare(0, prefix.size(), prefix) == 0;
+}
+
+YAML::Node YamlMap::value(const std::string& key) const {
+  const YAML::Node& document = node_;  // const lookups never insert into the document
+  if (!overrides_) return document[key];
+  const std::string path = path_of(key);
+  const auto replaced = overrides_->find(path);
+  if (replaced != overrides_->end()) return replaced->second;
+  const YAML::Node own = document[key];
+  if (!overridden_below(path)) return own;
+  if (!own.IsDefined() || own.IsNull()) return YAML::Node(YAML::NodeType::Map);
+  if (!own.IsMap())
+    throw UserError(yaml_position(file_, own) + ": key '" + path + "' is not a map, but the grid varies keys inside it");
+  return own;
+}
+
 std::string YamlMap::where(const std::string& key) const {
-  const YAML::Node value = node_[key];
-  return yaml_position(file_, value.IsDefined() ? value : node_) + ": key '" + path_of(key) + "'";
+  const YAML::Node entry = value(key);
+  return yaml_position(file_, entry.IsDefined() && !entry.Mark().is_null() ? entry : node_) + ": key '" +
+         path_of(key) + "'";
 }
 
 std::string YamlMap::where() const {
   return yaml_position(file_, node_) + (path_.empty() ? "" : ": key '" + path_ + "'");
 }
 
-bool YamlMap::has(const std::string& key) const { return node_[key].IsDefined() && !node_[key].IsNull(); }
+bool YamlMap::has(const std::string& key) const {
+  const YAML::Node entry = value(key);
+  return entry.IsDefined() && !entry.IsNull();
+}
 
 YAML::Node YamlMap::child(const std::string& key) const {
   if (!has(key)) throw UserError(where() + ": missing required key '" + path_of(key) + "'");
-  return node_[key];
+  return value(key);
 }
 
-YamlMap YamlMap::map(const std::string& key) const { return YamlMap(child(key), file_, path_of(key)); }
+YamlMap YamlMap::map(const std::string& key) const { return YamlMap(child(key), file_, path_of(key), overrides_); }
 
 std::string YamlMap::get_string(const std::string& key) const {
   const YAML::Node value = child(key);
@@ -120,10 +215,10 @@ uint64_t YamlMap::get_seed(const std::string& key) const {
 
 bool YamlMap::get_bool(const std::string& key, bool fallback) const {
   if (!has(key)) return fallback;
-  bool value = false;
-  if (!YAML::convert<bool>::decode(node_[key], value))
-    throw UserError(where(key) + ": expected true or false, got '" + yaml_label(node_[key]) + "'");
-  return value;
+  bool flag = false;
+  if (!YAML::convert<bool>::decode(value(key), flag))
+    throw UserError(where(key) + ": expected true or false, got '" + yaml_label(value(key)) + "'");
+  return flag;
 }
 
 std::vector<std::string> YamlMap::get_string_list(const std::string& key) const {
@@ -143,25 +238,33 @@ std::vector<std::string> YamlMap::get_string_list(const std::string& key) const 
 }
 
 std::vector<double> YamlMap::get_double_list(const std::string& key) const {
-  const YAML::Node value = child(key);
-  if (!value.IsSequence()) throw UserError(where(key) + ": expected a list of numbers");
+  return get_double_list(key, -HUGE_VAL, HUGE_VAL);
+}
+
+std::vector<double> YamlMap::get_double_list(const std::string& key, double min, double max) const {
+  const YAML::Node list = child(key);
+  if (!list.IsSequence()) throw UserError(where(key) + ": expected a list of numbers");
   std::vector<double> items;
-  for (const auto& item : value)
-    items.push_back(yaml_to_double(item, yaml_position(file_, item) + ": key '" + path_of(key) + "'", -HUGE_VAL,
-                                   HUGE_VAL));
+  for (const auto& item : list)
+    items.push_back(yaml_to_double(item, yaml_position(file_, item) + ": key '" + path_of(key) + "'", min, max));
   return items;
 }
 
 void YamlMap::reject_unknown_keys(std::initializer_list<const char*> allowed) const {
   const std::set<std::string> known(allowed.begin(), allowed.end());
-  for (const auto& entry : node_) {
-    const std::string key = entry.first.Scalar();
-    if (!known.count(key)) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw UserError(yaml_position(file_, entry.first) + ": unknown key '" + path_of(key) + "' (allowed here: " +
-                      list + ")");
-    }
+  const auto reject_unless_known = [&](const std::string& key, const YAML::Node& at) {
+    if (known.count(key)) return;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw UserError(yaml_position(file_, at) + ": unknown key '" + path_of(key) + "' (allowed here: " + list + ")");
+  };
+  for (const auto& entry : node_) reject_unless_known(entry.first.Scalar(), entry.first);
+  if (!overrides_) return;
+  const std::string prefix = path_.empty() ? "" : path_ + ".";
+  for (auto it = overrides_->lower_bound(prefix); it != overrides_->end(); ++it) {
+    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+    const std::string rest = it->first.substr(prefix.size());
+    reject_unless_known(rest.substr(0, rest.find('.')), it->second);
   }
 }
 

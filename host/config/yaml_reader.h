@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,10 +14,22 @@
 
 namespace mrtsim {
 
+// Parses `text` as one YAML document: a second document (after `---`), a key given twice in one map
+// (block or flow style, at any depth), a key that is not a plain scalar, or anchors and aliases that
+// expand the document far beyond its text are UserErrors naming FILE:LINE.
+YAML::Node load_yaml_document(const std::string& text, const std::string& file);
+
+// Values that replace or add entries of a document at dotted paths ("model.effect.mean" -> node):
+// one grid scenario's settings, read through YamlMap without copying the document. The nodes keep
+// their own source lines for errors.
+using YamlOverrides = std::map<std::string, YAML::Node>;
+
 class YamlMap {
  public:
   // `node` must be a map (checked); `path` is its dotted location ("" for the document root).
-  YamlMap(const YAML::Node& node, std::string file, std::string path);
+  // `overrides` (may be null; must outlive the map and the maps it hands out) takes precedence over
+  // the document at its paths; a path below a key that the document lacks makes that key a map.
+  YamlMap(const YAML::Node& node, std::string file, std::string path, const YamlOverrides* overrides = nullptr);
 
   bool has(const std::string& key) const;
   // The child node; throws if missing.
@@ -33,6 +46,8 @@ class YamlMap {
   bool get_bool(const std::string& key, bool fallback) const;
   std::vector<std::string> get_string_list(const std::string& key) const;
   std::vector<double> get_double_list(const std::string& key) const;
+  // Every entry checked against [min, max].
+  std::vector<double> get_double_list(const std::string& key, double min, double max) const;
 
   // The enum value named by a string (core/enum_table.h); `what` names the kind of value in errors.
   template <class Table>
@@ -53,9 +68,14 @@ class YamlMap {
   std::string path_of(const std::string& key) const;
 
  private:
+  // The entry at `key`, from the overrides or the document (undefined when neither has it).
+  YAML::Node value(const std::string& key) const;
+  bool overridden_below(const std::string& path) const;
+
   YAML::Node node_;
   std::string file_;
   std::string path_;
+  const YamlOverrides* overrides_ = nullptr;
 };
 
 // "FILE:LINE" of a node (line 1-based), or just FILE when the node has no position.

@@ -23,16 +23,24 @@ namespace mrtsim {
 namespace {
 
 // A stretch of one cell's consecutive units, computed with as few backend calls as the batch size
-// allows.
-std::vector<std::vector<WorkUnit>> contiguous_runs(const std::vector<WorkUnit>& units) {
-  std::vector<std::vector<WorkUnit>> runs;
-  for (const WorkUnit& u : units) {
-    const bool continues = !runs.empty() && runs.back().back().cell == u.cell &&
-                           runs.back().back().first + runs.back().back().count == u.first;
-    if (!continues) runs.emplace_back();
-    runs.back().push_back(u);
+// allows: the ranges cut at cell boundaries.
+std::vector<UnitRange> cell_runs(const UnitLayout& layout, const std::vector<UnitRange>& ranges) {
+  std::vector<UnitRange> runs;
+  for (const UnitRange& r : ranges) {
+    for (size_t begin = r.begin; begin < r.end;) {
+      const size_t cell_end = (begin / layout.units_per_cell() + 1) * layout.units_per_cell();
+      const size_t end = std::min(r.end, cell_end);
+      runs.push_back(UnitRange{begin, end});
+      begin = end;
+    }
   }
   return runs;
+}
+
+size_t unit_count(const std::vector<UnitRange>& ranges) {
+  size_t count = 0;
+  for (const UnitRange& r : ranges) count += r.size();
+  return count;
 }
 
 // Computes units for one process and hands each finished batch of unit records to `sink`. The runs'
@@ -45,23 +53,26 @@ class UnitComputer {
       : plan_(plan), options_(options), backend_(backend), threads_(threads) {}
 
   template <typename Sink>
-  void compute(const std::vector<WorkUnit>& units, Sink&& sink) {
-    runs_ = contiguous_runs(units);
+  void compute(const std::vector<UnitRange>& units, Sink&& sink) {
+    const UnitLayout& layout = plan_.units();
+    runs_ = cell_runs(layout, units);
     runs_state_.clear();
-    for (const std::vector<WorkUnit>& run : runs_) {
-      const CellPlan& cell = plan_.cell_plan(run.front().cell);
-      runs_state_.push_back(RunState{CellAccumulator(cell.truth_values().value, cell.decisions()), 0});
+    for (const UnitRange& run : runs_) {
+      const WorkUnit first_unit = layout.unit(run.begin);
+      const CellPlan& cell = plan_.cell_plan(first_unit.cell);
+      runs_state_.push_back(RunState{CellAccumulator(cell.truth_values().value, cell.decisions()), first_unit});
     }
+    const size_t total = unit_count(units);
     size_t finished = 0;
     for (const std::vector<Piece>& call : backend_calls()) {
       run_call(call, [&](std::vector<UnitRecord> records, size_t cell) {
         finished += records.size();
         sink(std::move(records));
-        if (options_.progress) report_progress(cell, finished, units.size());
-        if (options_.keep_going && !options_.keep_going(finished, units.size())) throw RunCancelled();
+        if (options_.progress) report_progress(cell, finished, total);
+        if (options_.keep_going && !options_.keep_going(finished, total)) throw RunCancelled();
       });
     }
-    if (options_.progress && !units.empty()) std::fprintf(stderr, "\n");
+    if (options_.progress && total > 0) std::fprintf(stderr, "\n");
   }
 
  private:
@@ -73,10 +84,11 @@ class UnitComputer {
   };
   struct RunState {
     CellAccumulator accumulator;
-    size_t unit;  // the run's next unit to finish
+    WorkUnit unit;  // the run's next unit to finish
   };
 
-  const CellPlan& cell_of(const Piece& piece) const { return plan_.cell_plan(runs_[piece.run].front().cell); }
+  size_t cell_index(size_t run) const { return plan_.units().unit(runs_[run].begin).cell; }
+  const CellPlan& cell_of(const Piece& piece) const { return plan_.cell_plan(cell_index(piece.run)); }
 
   // The pieces of every run, grouped into backend calls.
   std::vector<std::vector<Piece>> backend_calls() const {
@@ -84,9 +96,11 @@ class UnitComputer {
     std::vector<std::vector<Piece>> calls;
     long long in_call = 0;
     for (size_t r = 0; r < runs_.size(); ++r) {
-      const long long begin = runs_[r].front().first, end = runs_[r].back().first + runs_[r].back().count;
+      const long long begin = plan_.units().unit(runs_[r].begin).first;
+      const WorkUnit last = plan_.units().unit(runs_[r].end - 1);
+      const long long end = last.first + last.count;
+      const std::string key = plan_.cell_plan(cell_index(r)).batch_key();
       for (long long first = begin; first < end;) {
-        const std::string key = plan_.cell_plan(runs_[r].front().cell).batch_key();
         const bool joins = !calls.empty() && !key.empty() && in_call < batch &&
                            cell_of(calls.back().back()).batch_key() == key;
         if (!joins) {
@@ -122,7 +136,7 @@ class UnitComputer {
       first_cell.run_segments(backend_, threads_, segments, buffers.view());
     long long slot = 0;
     for (const Piece& piece : call) {
-      const std::vector<WorkUnit>& run = runs_[piece.run];
+      const UnitRange& run = runs_[piece.run];
       RunState& state = runs_state_[piece.run];
       std::vector<UnitRecord> finished;
       for (long long r = slot; r < slot + piece.count; ++r) {
@@ -135,16 +149,16 @@ class UnitComputer {
                                 &buffers.std_errors[r * dim]);
         if (permutation)
           state.accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
-        const WorkUnit& unit = run[state.unit];
+        const WorkUnit& unit = state.unit;
         if (piece.first + (r - slot) + 1 == unit.first + unit.count) {
-          finished.push_back(
-              UnitRecord{unit.index, std::string(kBackendNames.name(cell_backend(cell_of(piece)))), state.accumulator.partial()});
+          finished.push_back(UnitRecord{unit.index, std::string(kBackendNames.name(cell_backend(cell_of(piece)))),
+                                        state.accumulator.partial()});
           state.accumulator.reset();
-          ++state.unit;
+          if (unit.index + 1 < run.end) state.unit = plan_.units().unit(unit.index + 1);
         }
       }
       slot += piece.count;
-      if (!finished.empty()) sink(std::move(finished), run.front().cell);
+      if (!finished.empty()) sink(std::move(finished), cell_index(piece.run));
     }
   }
 
@@ -161,7 +175,7 @@ class UnitComputer {
   const RunOptions& options_;
   Backend backend_;
   int threads_;
-  std::vector<std::vector<WorkUnit>> runs_;
+  std::vector<UnitRange> runs_;  // each of one cell
   std::vector<RunState> runs_state_;
 };
 
@@ -191,7 +205,19 @@ void validate_learner_cells(const StudyConfig& study) {
 
 }  // namespace
 
-StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(study)) {
+namespace {
+
+// What a caller (the CLI's --replicates, the API) may have changed after the study was read.
+const StudyConfig& checked_study(const StudyConfig& study) {
+  require_input(study.replicates >= 1 && study.replicates <= kMaxReplicates,
+                "replicates: " + std::to_string(study.replicates) + " is outside 1 to " +
+                    std::to_string(kMaxReplicates));
+  return study;
+}
+
+}  // namespace
+
+StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(checked_study(study))) {
   validate_learner_cells(study_);
   std::vector<double> replicate_costs;
   std::map<std::string, TruthValues> truths;
@@ -211,7 +237,7 @@ StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_size
       replicate_costs.push_back(cell_plans_.back()->replicate_cost());
     }
   }
-  units_ = plan_work_units(replicate_costs, study_.replicates, study_.replicates_per_unit);
+  units_ = UnitLayout(std::move(replicate_costs), study_.replicates, study_.replicates_per_unit);
 }
 
 StudyPlan::~StudyPlan() = default;
@@ -226,21 +252,25 @@ RunIdentity StudyPlan::identity() const {
 }
 
 StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
-  std::vector<const UnitRecord*> by_unit(units_.size(), nullptr);
+  std::vector<const UnitRecord*> by_unit;
+  by_unit.reserve(records.size());
   std::set<std::string> backends;
   for (const UnitRecord& r : records) {
-    by_unit.at(r.unit) = &r;
+    by_unit.push_back(&r);
     backends.insert(r.backend);
   }
+  std::sort(by_unit.begin(), by_unit.end(), [](const UnitRecord* a, const UnitRecord* b) { return a->unit < b->unit; });
+  for (size_t i = 0; i < units_.size(); ++i)
+    if (i >= by_unit.size() || by_unit[i]->unit != i)
+      throw std::logic_error("assemble: unit " + std::to_string(i) + " is missing or recorded twice");
+  if (by_unit.size() != units_.size()) throw std::logic_error("assemble: records of units beyond the study");
   StudyResult result;
   result.study = study_;
   for (const std::string& b : backends) result.backend += (result.backend.empty() ? "" : "+") + b;
   std::vector<CellPartial> partials;
   for (size_t c = 0; c < cells_.size(); ++c) partials.emplace_back(coefficients_per_cell_[c]);
-  for (const WorkUnit& unit : units_) {  // merged in unit order, whoever computed them
-    if (!by_unit[unit.index]) throw std::logic_error("assemble: unit " + std::to_string(unit.index) + " is missing");
-    merge_partial(partials[unit.cell], by_unit[unit.index]->partial);
-  }
+  for (size_t i = 0; i < by_unit.size(); ++i)  // merged in unit order, whoever computed them
+    merge_partial(partials[units_.unit(i).cell], by_unit[i]->partial);
   for (size_t c = 0; c < cells_.size(); ++c) {
     CellResult cell = cells_[c];
     const CellPlan& plan = *cell_plans_[c];
@@ -315,6 +345,9 @@ int threads_per_process(const RunOptions& options, const ProcessGroup& group) {
 
 RunReport run_study(const StudyConfig& study, const RunOptions& options, const ProcessGroup& group) {
   const auto start = std::chrono::steady_clock::now();
+  require_input(options.threads >= 0 && options.threads <= kMaxCpuThreads,
+                "threads: " + std::to_string(options.threads) + " is outside 0 (all cores) to " +
+                    std::to_string(kMaxCpuThreads));
   const StudyPlan plan(study);
   std::optional<CheckpointLock> lock;
   if (group.is_root() && !options.checkpoint_dir.empty()) lock.emplace(options.checkpoint_dir);
@@ -322,16 +355,14 @@ RunReport run_study(const StudyConfig& study, const RunOptions& options, const P
 
   RunReport report;
   report.warnings = checkpoint.warnings;
-  const std::vector<WorkUnit> shard_units = balanced_part(plan.units(), options.shard.index - 1, options.shard.count);
-  std::vector<bool> done(plan.units().size(), false);
-  for (const UnitRecord& r : checkpoint.done) done[r.unit] = true;
-  std::vector<WorkUnit> remaining;
-  for (const WorkUnit& u : shard_units) {
-    if (done[u.index]) ++report.resumed;
-    else remaining.push_back(u);
-  }
+  const UnitRange shard_units = balanced_part(plan.units(), options.shard.index - 1, options.shard.count);
+  std::vector<size_t> done;
+  for (const UnitRecord& r : checkpoint.done) done.push_back(r.unit);
+  std::sort(done.begin(), done.end());
+  const std::vector<UnitRange> remaining = without_units({shard_units}, done);
   report.units = shard_units.size();
-  const std::vector<WorkUnit> mine = balanced_part(remaining, group.rank(), group.size());
+  report.resumed = report.units - unit_count(remaining);
+  const std::vector<UnitRange> mine = balanced_part(plan.units(), remaining, group.rank(), group.size());
 
   const Backend backend = resolve_backend(options.backend);
   if (backend == Backend::kCuda && group.local_size() > 1) use_cuda_device_of_local_rank(group.local_rank());
@@ -354,7 +385,7 @@ RunReport run_study(const StudyConfig& study, const RunOptions& options, const P
   for (const std::string& bytes : from_ranks) {
     for (UnitRecord& r : decode_unit_records(bytes)) {
       ++report.computed;
-      subject_decisions += plan.units()[r.unit].cost;
+      subject_decisions += plan.units().unit(r.unit).cost;
       all.push_back(std::move(r));
     }
   }

@@ -50,13 +50,13 @@ class StudyPlan {
   ~StudyPlan();
 
   const StudyConfig& study() const { return study_; }
-  const std::vector<WorkUnit>& units() const { return units_; }
+  const UnitLayout& units() const { return units_; }
   const std::vector<size_t>& coefficients_per_cell() const { return coefficients_per_cell_; }
   size_t cell_count() const { return cell_plans_.size(); }
   const CellPlan& cell_plan(size_t cell) const { return *cell_plans_[cell]; }
   RunIdentity identity() const;
 
-  // The tables' data from a record of every unit (any order). Throws if one is missing.
+  // The tables' data from a record of every unit (any order). Throws if one is missing or repeated.
   StudyResult assemble(const std::vector<UnitRecord>& records) const;
 
  private:
@@ -65,7 +65,7 @@ class StudyPlan {
   std::vector<CellResult> cells_;  // without summaries
   std::vector<double> nominal_;    // per cell: alpha under H0, target power under H1
   std::vector<size_t> coefficients_per_cell_;
-  std::vector<WorkUnit> units_;
+  UnitLayout units_;
 };
 
 // What one process of a run did.

@@ -14,6 +14,7 @@
 #include <map>
 
 #include "core/user_error.h"
+#include "host/config/study_config.h"
 
 namespace fs = std::filesystem;
 
@@ -118,11 +119,15 @@ void decode_header(const std::string& payload, RunIdentity& id, ShardSpec& shard
   id.seed = static_cast<uint64_t>(r.i64());
   id.replicates = r.i64();
   id.replicates_per_unit = r.i64();
-  shard.index = static_cast<int>(r.i64());
-  shard.count = static_cast<int>(r.i64());
+  const long long shard_index = r.i64(), shard_count = r.i64();
+  shard.index = static_cast<int>(std::clamp<long long>(shard_index, 0, 1LL << 30));
+  shard.count = static_cast<int>(std::clamp<long long>(shard_count, 0, 1LL << 30));
   id.study_text = r.text();
   id.study_file = r.text();
   if (!r.at_end()) throw MalformedRecord("trailing bytes in the header");
+  if (shard.count < 1 || shard.index < 1 || shard.index > shard.count) throw MalformedRecord("shard out of range");
+  if (id.replicates < 1 || id.replicates > kMaxReplicates || id.replicates_per_unit < 1)
+    throw MalformedRecord("replicate counts out of range");
 }
 
 std::string unit_payload(const UnitRecord& record) {
@@ -221,10 +226,10 @@ std::string read_whole_file(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void check_unit(const UnitRecord& record, const std::vector<WorkUnit>& units,
+void check_unit(const UnitRecord& record, const UnitLayout& units,
                 const std::vector<size_t>& coefficients_per_cell) {
   if (record.unit >= units.size()) throw MalformedRecord("unit index beyond the study's units");
-  const WorkUnit& unit = units[record.unit];
+  const WorkUnit unit = units.unit(record.unit);
   if (record.partial.replicates != unit.count) throw MalformedRecord("replicate count does not match the unit");
   if (record.partial.failures.size() != static_cast<size_t>(kFitStatusCount))
     throw MalformedRecord("wrong number of fit statuses");
@@ -273,56 +278,66 @@ void lock_or_explain(int fd, const std::string& path, const std::string& holder)
 
 }  // namespace
 
+CheckpointLog parse_checkpoint_log(const std::string& bytes, const std::string& label, const std::string& dir,
+                                   const RunIdentity& expected, const UnitLayout& units,
+                                   const std::vector<size_t>& coefficients_per_cell) {
+  CheckpointLog log;
+  std::vector<std::pair<size_t, Frame>> frames;
+  size_t offset = 0;
+  try {
+    log.complete_bytes = split_frames(bytes, frames);
+    for (const auto& [at, f] : frames) {
+      offset = at;
+      if ((at == 0) != (f.kind == kHeaderKind)) throw MalformedRecord("a log must start with its one header");
+      if (f.kind == kHeaderKind) {
+        decode_header(f.payload, log.identity, log.shard);
+        require_same_run(log.identity, expected, dir);
+        log.has_header = true;
+        continue;
+      }
+      UnitRecord record = decode_unit(f.payload);
+      check_unit(record, units, coefficients_per_cell);
+      log.records.push_back(std::move(record));
+    }
+  } catch (const MalformedRecord& e) {
+    throw UserError(label + ": damaged checkpoint record at byte " + std::to_string(offset) + " (" + e.what() +
+                    "); delete " + checkpoint_folder(dir).string() + " or run with --restart to start over");
+  }
+  return log;
+}
+
 CheckpointContents read_checkpoint(const std::string& dir, const RunIdentity& expected,
-                                   const std::vector<WorkUnit>& units,
+                                   const UnitLayout& units,
                                    const std::vector<size_t>& coefficients_per_cell, bool repair) {
   CheckpointContents contents;
   const fs::path folder = checkpoint_folder(dir);
   if (!fs::is_directory(folder)) return contents;
   std::map<size_t, std::string> recorded_in;
   std::string identity_source;
-  for (const fs::path& log : log_files(folder)) {
-    const std::string bytes = read_whole_file(log);
-    std::vector<std::pair<size_t, Frame>> frames;
-    size_t offset = 0;
-    try {
-      const size_t complete = split_frames(bytes, frames);
-      for (const auto& [at, f] : frames) {
-        offset = at;
-        if ((at == 0) != (f.kind == kHeaderKind)) throw MalformedRecord("a log must start with its one header");
-        if (f.kind == kHeaderKind) {
-          RunIdentity id;
-          ShardSpec shard;
-          decode_header(f.payload, id, shard);
-          require_same_run(id, expected, dir);
-          if (!contents.exists) {
-            contents.identity = id;
-            contents.shard = shard;
-            contents.exists = true;
-            identity_source = log.string();
-          } else if (!(shard == contents.shard)) {
-            throw UserError(log.string() + ": written for shard " + shard.text() + ", but " + identity_source +
-                            " for shard " + contents.shard.text());
-          }
-          continue;
-        }
-        UnitRecord record = decode_unit(f.payload);
-        check_unit(record, units, coefficients_per_cell);
-        const auto [it, inserted] = recorded_in.emplace(record.unit, log.string());
-        if (!inserted)
-          throw UserError(log.string() + ": " + describe_unit(units[record.unit]) + " is also recorded in " +
-                          it->second + "; a checkpoint folder must hold each unit once");
-        contents.records.push_back(std::move(record));
-      }
-      if (complete < bytes.size()) {  // only now that the rest of the log is known to be sound
-        contents.warnings.push_back(log.string() + ": incomplete last record at byte " + std::to_string(complete) +
-                                    " (an interrupted write); " +
-                                    (repair ? "cut off, its work will be redone" : "ignored"));
-        if (repair) fs::resize_file(log, complete);
-      }
-    } catch (const MalformedRecord& e) {
-      throw UserError(log.string() + ": damaged checkpoint record at byte " + std::to_string(offset) + " (" +
-                      e.what() + "); delete " + folder.string() + " or run with --restart to start over");
+  for (const fs::path& path : log_files(folder)) {
+    const std::string bytes = read_whole_file(path);
+    CheckpointLog log = parse_checkpoint_log(bytes, path.string(), dir, expected, units, coefficients_per_cell);
+    if (log.has_header && !contents.exists) {
+      contents.identity = log.identity;
+      contents.shard = log.shard;
+      contents.exists = true;
+      identity_source = path.string();
+    } else if (log.has_header && !(log.shard == contents.shard)) {
+      throw UserError(path.string() + ": written for shard " + log.shard.text() + ", but " + identity_source +
+                      " for shard " + contents.shard.text());
+    }
+    for (UnitRecord& record : log.records) {
+      const auto [it, inserted] = recorded_in.emplace(record.unit, path.string());
+      if (!inserted)
+        throw UserError(path.string() + ": " + describe_unit(units.unit(record.unit)) + " is also recorded in " +
+                        it->second + "; a checkpoint folder must hold each unit once");
+      contents.records.push_back(std::move(record));
+    }
+    if (log.complete_bytes < bytes.size()) {  // only now that the rest of the log is known to be sound
+      contents.warnings.push_back(path.string() + ": incomplete last record at byte " +
+                                  std::to_string(log.complete_bytes) + " (an interrupted write); " +
+                                  (repair ? "cut off, its work will be redone" : "ignored"));
+      if (repair) fs::resize_file(path, log.complete_bytes);
     }
   }
   return contents;

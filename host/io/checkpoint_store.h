@@ -34,8 +34,22 @@ struct CheckpointContents {
 // logs of another run or of different shards, and on a unit recorded twice. With `repair`,
 // incomplete last records are cut off (only while holding the folder's CheckpointLock).
 CheckpointContents read_checkpoint(const std::string& dir, const RunIdentity& expected,
-                                   const std::vector<WorkUnit>& units,
+                                   const UnitLayout& units,
                                    const std::vector<size_t>& coefficients_per_cell, bool repair);
+
+// One log as read_checkpoint reads it, from its bytes (`label` names it in errors, `dir` is its run
+// folder): the header checked against `expected`, the unit records checked against the study, and
+// where the complete records end (before an interrupted last write). UserError on any damage.
+struct CheckpointLog {
+  bool has_header = false;  // false only for an empty log
+  RunIdentity identity;
+  ShardSpec shard;
+  std::vector<UnitRecord> records;
+  size_t complete_bytes = 0;  // below the size of the bytes: an incomplete last record starts here
+};
+CheckpointLog parse_checkpoint_log(const std::string& bytes, const std::string& label, const std::string& dir,
+                                   const RunIdentity& expected, const UnitLayout& units,
+                                   const std::vector<size_t>& coefficients_per_cell);
 
 // The run identity and shard recorded in `dir`'s checkpoint (for mrtsim merge, which rebuilds the
 // study from it). UserError when `dir` holds no checkpoint.

@@ -2,12 +2,14 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <iterator>
 #include <limits>
+#include <utility>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
 
+#include "core/text_file.h"
 #include "core/user_error.h"
 
 namespace mrtsim {
@@ -22,14 +24,17 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-// Splits one CSV line into trimmed fields; a quoted field keeps its text verbatim.
-std::vector<std::string> split_csv_line(const std::string& line, const std::string& path, std::size_t line_number) {
-  std::vector<std::string> fields;
+// Calls visit(index, field) for each field of one CSV line, trimmed unless quoted (a quoted field
+// keeps its text verbatim); returns the number of fields.
+template <class Visit>
+std::size_t for_each_csv_field(std::string_view line, const std::string& path, std::size_t line_number,
+                               Visit&& visit) {
+  std::size_t index = 0;
   std::string field;
   bool quoted = false;
   bool was_quoted = false;
   auto finish_field = [&] {
-    fields.push_back(was_quoted ? field : trim(field));
+    visit(index++, was_quoted ? std::move(field) : trim(field));
     field.clear();
     was_quoted = false;
   };
@@ -57,10 +62,10 @@ std::vector<std::string> split_csv_line(const std::string& line, const std::stri
   }
   if (quoted) throw UserError(path + ", line " + std::to_string(line_number) + ": unterminated quote");
   finish_field();
-  return fields;
+  return index;
 }
 
-bool is_blank(const std::string& line) { return line.find_first_not_of(" \t") == std::string::npos; }
+bool is_blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
 bool is_missing(const std::string& cell) { return cell.empty() || cell == "NA"; }
 
@@ -182,34 +187,33 @@ void read_subjects(const CsvTable& table, const std::string& name, MrtData* data
 
 }  // namespace
 
-CsvTable CsvTable::read(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UserError("cannot open data file '" + path + "'");
+CsvTable CsvTable::read(const std::string& path) { return parse(read_text_file(path, "data file"), path); }
+
+CsvTable CsvTable::parse(std::string text, const std::string& label) {
   CsvTable table;
-  table.path_ = path;
-  std::string line;
+  table.path_ = label;
+  table.text_ = std::move(text);
+  if (table.text_.rfind("\xEF\xBB\xBF", 0) == 0) table.text_.erase(0, 3);  // UTF-8 byte order mark
   std::size_t line_number = 0;
-  while (std::getline(in, line)) {
+  for (const std::string_view line : text_lines(table.text_)) {
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line_number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte order mark
     if (is_blank(line)) continue;
-    std::vector<std::string> fields = split_csv_line(line, path, line_number);
     if (table.header_.empty()) {
-      table.header_ = std::move(fields);
-      table.columns_.resize(table.header_.size());
-      for (std::size_t c = 0; c < table.header_.size(); ++c)
-        if (!table.index_.emplace(table.header_[c], c).second)
-          throw UserError(path + ", line " + std::to_string(line_number) + ": column '" + table.header_[c] + "' appears twice in the header");
+      for_each_csv_field(line, label, line_number, [&](std::size_t c, std::string&& name) {
+        if (!table.index_.emplace(name, c).second)
+          throw UserError(label + ", line " + std::to_string(line_number) + ": column '" + name +
+                          "' appears twice in the header");
+        table.header_.push_back(std::move(name));
+      });
       continue;
     }
-    if (fields.size() != table.header_.size())
-      throw UserError(path + ", line " + std::to_string(line_number) + ": " + std::to_string(fields.size()) +
+    const std::size_t fields = for_each_csv_field(line, label, line_number, [](std::size_t, std::string&&) {});
+    if (fields != table.header_.size())
+      throw UserError(label + ", line " + std::to_string(line_number) + ": " + std::to_string(fields) +
                       " fields, but the header has " + std::to_string(table.header_.size()));
-    for (std::size_t c = 0; c < fields.size(); ++c) table.columns_[c].push_back(std::move(fields[c]));
-    table.file_lines_.push_back(line_number);
+    table.rows_.push_back(Row{static_cast<std::size_t>(line.data() - table.text_.data()), line.size(), line_number});
   }
-  if (table.header_.empty()) throw UserError("data file '" + path + "' is empty (no header row)");
+  if (table.header_.empty()) throw UserError("data file '" + label + "' is empty (no header row)");
   return table;
 }
 
@@ -220,12 +224,22 @@ const std::vector<std::string>& CsvTable::column(const std::string& name, const 
     for (const std::string& h : header_) names += (names.empty() ? "" : ", ") + h;
     throw UserError(path_ + ": no column '" + name + "' (wanted as the " + role + "); the columns are: " + names);
   }
-  return columns_[found->second];
+  const std::size_t wanted = found->second;
+  const auto cached = columns_.find(wanted);
+  if (cached != columns_.end()) return cached->second;
+  std::vector<std::string> cells;
+  cells.reserve(rows_.size());
+  for (const Row& row : rows_)
+    for_each_csv_field(std::string_view(text_).substr(row.begin, row.length), path_, row.line,
+                       [&](std::size_t c, std::string&& cell) {
+                         if (c == wanted) cells.push_back(std::move(cell));
+                       });
+  return columns_.emplace(wanted, std::move(cells)).first->second;
 }
 
 std::string CsvTable::where(const std::string& column, std::size_t row) const {
   return path_ + ", column '" + column + "', data row " + std::to_string(row + 1) + " (line " +
-         std::to_string(file_lines_[row]) + ")";
+         std::to_string(rows_[row].line) + ")";
 }
 
 std::vector<std::vector<double>> read_numeric_columns(const CsvTable& table, const std::string& role) {
@@ -248,10 +262,52 @@ const std::vector<double>& MrtData::covariate(const std::string& name) const {
   throw std::out_of_range("covariate '" + name + "' was not read from " + path);
 }
 
+namespace {
+
+// A column in two roles would make the model degenerate (the treatment as its own moderator, the
+// availability as the treatment) or meaningless (the outcome as a control).
+void require_distinct_roles(const MrtColumnSpec& spec) {
+  const std::pair<const char*, const std::string*> roles[] = {{"--id", &spec.id},
+                                                              {"--outcome", &spec.outcome},
+                                                              {"--treatment", &spec.treatment},
+                                                              {"--availability", &spec.availability}};
+  for (std::size_t i = 0; i < std::size(roles); ++i)
+    for (std::size_t j = i + 1; j < std::size(roles); ++j)
+      if (!roles[j].second->empty() && *roles[i].second == *roles[j].second)
+        throw UserError(std::string(roles[i].first) + " and " + roles[j].first + " both name column '" +
+                        *roles[i].second + "'; each role needs its own column");
+  for (const std::string& covariate : spec.covariates)
+    for (const auto& [option, column] : roles)
+      if (!column->empty() && covariate == *column)
+        throw UserError("column '" + covariate + "' is the " + option +
+                        " column; it cannot also be a moderator, control or weight");
+}
+
+// The effect of treatment is estimable only when both arms occur among the available rows.
+void require_both_arms(const CsvTable& table, const MrtColumnSpec& spec, const MrtData& data) {
+  std::size_t available = 0, treated = 0;
+  for (std::size_t row = 0; row < data.num_rows(); ++row) {
+    available += data.available[row];
+    treated += data.available[row] && data.treatment[row] == 1;
+  }
+  const std::string availability = spec.availability.empty() ? "" : " (column '" + spec.availability + "')";
+  if (available == 0) throw UserError(table.path() + ": no row is available" + availability + "; nothing to analyse");
+  if (treated == 0 || treated == available)
+    throw UserError(table.path() + ", column '" + spec.treatment + "': the treatment is " +
+                    (treated == 0 ? "0" : "1") + " on every available row" + availability +
+                    "; without both treatments no effect can be estimated");
+}
+
+}  // namespace
+
 MrtData read_mrt_csv(const std::string& path, const MrtColumnSpec& spec) {
-  const CsvTable table = CsvTable::read(path);
+  return read_mrt_csv(CsvTable::read(path), spec);
+}
+
+MrtData read_mrt_csv(const CsvTable& table, const MrtColumnSpec& spec) {
+  require_distinct_roles(spec);
   MrtData data;
-  data.path = path;
+  data.path = table.path();
   data.available = read_availability(table, spec.availability);
   read_subjects(table, spec.id, &data);
   const std::vector<unsigned char> checked_rows =
@@ -263,6 +319,7 @@ MrtData read_mrt_csv(const std::string& path, const MrtColumnSpec& spec) {
   require_present(table, spec.outcome, data.outcome, checked_rows, scope);
   if (spec.binary_outcome) require_binary_outcome(table, spec.outcome, data.outcome, data.available);
   data.treatment = read_treatment(table, spec.treatment, checked_rows, scope);
+  require_both_arms(table, spec, data);
   data.rand_prob = read_column_or_constant(table, spec.rand_prob, "randomization probability");
   require_probability(table, spec.rand_prob, "randomization probability", data.rand_prob, data.available);
   if (spec.rand_prob_on_every_row && table.has_column(spec.rand_prob))

@@ -11,14 +11,19 @@
 namespace mrtsim {
 
 // A CSV file as text: the header and, per column, the whitespace-trimmed cell of every data row.
-// Comma separated, optional double quotes ("" inside quotes is a quote), blank lines skipped.
+// Comma separated, optional double quotes ("" inside quotes is a quote), blank lines skipped; lines
+// end with LF, CR LF or a lone CR. The table keeps the file's text and splits out a column's cells
+// only when the column is asked for, so a wide file costs little more than its size.
 class CsvTable {
  public:
+  // UserError naming `path` when it is missing, a directory or unreadable.
   static CsvTable read(const std::string& path);
+  // The same from text in memory; `label` stands for the file name in errors.
+  static CsvTable parse(std::string text, const std::string& label);
 
   const std::string& path() const { return path_; }
   const std::vector<std::string>& header() const { return header_; }
-  std::size_t num_rows() const { return file_lines_.size(); }
+  std::size_t num_rows() const { return rows_.size(); }
   bool has_column(const std::string& name) const { return index_.count(name) > 0; }
 
   // The cells of column `name`; `role` (e.g. "--outcome") says in the error why it was needed.
@@ -29,11 +34,16 @@ class CsvTable {
   std::string where(const std::string& column, std::size_t row) const;
 
  private:
+  struct Row {
+    std::size_t begin, length;  // the line within text_
+    std::size_t line;           // 1-based line number in the file
+  };
   std::string path_;
+  std::string text_;
   std::vector<std::string> header_;
   std::unordered_map<std::string, std::size_t> index_;
-  std::vector<std::vector<std::string>> columns_;
-  std::vector<std::size_t> file_lines_;
+  std::vector<Row> rows_;
+  mutable std::unordered_map<std::size_t, std::vector<std::string>> columns_;  // split on first use
 };
 
 // Every cell of every column as a finite number, columns in header order (per-decision inputs of the
@@ -82,7 +92,10 @@ struct MrtData {
 
 // Reads and checks `path` as MRTAnalysis::wcls() does: availability 0/1 on every row; on available
 // rows no missing outcome, treatment, probability or covariate, treatment in {0,1} and probabilities
-// strictly inside (0,1); each subject's rows contiguous.
+// strictly inside (0,1); each subject's rows contiguous. Beyond the package: at least one available
+// row, both treatments among the available rows (else no effect is estimable), and no column in two
+// roles (a moderator or control that is the id, outcome, treatment or availability column).
 MrtData read_mrt_csv(const std::string& path, const MrtColumnSpec& spec);
+MrtData read_mrt_csv(const CsvTable& table, const MrtColumnSpec& spec);
 
 }  // namespace mrtsim

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "host/stats/distributions.h"
+#include "core/text_file.h"
 #include "core/user_error.h"
 
 namespace mrtsim {
@@ -20,6 +20,9 @@ constexpr double kAvailabilityTolerance = 1e-12;
 // The formula holds T x p matrices; a design beyond this many decision points is a typo, and the
 // bound keeps days * decisions_per_day far from int overflow.
 constexpr long long kMaxDecisionPoints = 10'000'000;
+// Standardized effects (in SDs of the outcome) beyond this are typos: the power is 1 to machine
+// precision long before, and effects near 1e154 overflow the non-centrality parameter.
+constexpr double kMaxStandardizedEffect = 100.0;
 
 std::string format_value(double value) {
   std::ostringstream out;
@@ -107,7 +110,14 @@ std::vector<double> effect_per_day(const LiaoInputs& inputs) {
   require(p <= inputs.days, "--effect " + std::string(kShapeKindNames.name(effect.kind)) + " has " + std::to_string(p) +
                                 " coefficients and needs at least " + std::to_string(p) + " days (--days " +
                                 std::to_string(inputs.days) + ")");
-  return shape_values(effect, inputs.days, "--effect");
+  const std::vector<double> values = shape_values(effect, inputs.days, "--effect");
+  for (int k = 0; k < inputs.days; ++k)
+    require(std::fabs(values[k]) <= kMaxStandardizedEffect,
+            "--effect " + std::string(kShapeKindNames.name(effect.kind)) + " (--effect-mean " +
+                format_value(effect.mean) + ") gives a standardized effect of " + format_value(values[k]) +
+                " on day " + std::to_string(k + 1) + "; the formula takes effects within +-" +
+                format_value(kMaxStandardizedEffect) + " SDs");
+  return values;
 }
 
 std::string availability_description(const ShapeSpec& spec) {
@@ -189,12 +199,12 @@ std::vector<double> rand_prob_per_decision(const std::vector<double>& values, in
 }
 
 std::vector<double> read_rand_prob_file(const std::string& path) {
-  std::ifstream in(path);
-  require(static_cast<bool>(in), "--rand-prob-file: cannot open '" + path + "'");
+  const std::string contents = read_text_file(path, "--rand-prob-file");
   std::vector<double> values;
-  std::string line;
-  for (int line_number = 1; std::getline(in, line); ++line_number) {
-    const std::string text = trim(line);
+  int line_number = 0;
+  for (const std::string_view line : text_lines(contents)) {
+    ++line_number;
+    const std::string text = trim(std::string(line));
     if (text.empty()) continue;
     const std::string where = "--rand-prob-file " + path + " line " + std::to_string(line_number) + ": ";
     char* end = nullptr;

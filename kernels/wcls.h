@@ -269,7 +269,7 @@ MRTSIM_HD MRTSIM_INLINE void add_subject_meat(const WclsSubjectStats<D>& s, cons
 // first stored, or compute it again). The last `num_effects` coefficients are the effects.
 //   pass 1: per lane, sum of its subjects' statistics and n_eff; tree sum over the lanes;
 //   theta = B^-1 c (Cholesky of B; kSingularBread if B is not positive definite, kNoData if
-//   n_eff <= D);
+//   n_eff <= D, kNonFiniteEstimate if the sums overflowed);
 //   pass 2: per lane, sum of u_i u_i' over its subjects with weighted rows (kSingularLeaveOut if
 //   B - B_i is not positive definite for one of them); tree sum over the lanes;
 //   V = B^-1 meat B^-1 (B^-1 column by column from the factor); the joint statistic from the
@@ -295,6 +295,11 @@ MRTSIM_HD WclsFit<D> fit_wcls_lanes(const Warp& warp, const Subjects& subjects, 
   fit.corrected = apply_correction(correction, fit.n_eff);
   if (fit.n_eff <= D) {
     fit.status = FitStatus::kNoData;
+    return fit;
+  }
+  // Inputs beyond double precision overflow the sums before any factorization could notice.
+  if (!all_finite(total.bread, kPackedSize<D>) || !all_finite(total.score, D)) {
+    fit.status = FitStatus::kNonFiniteEstimate;
     return fit;
   }
   const SmallCholesky<D> bread(PackedView<D>{total.bread});

@@ -227,7 +227,8 @@ TEST(BadInput, WclsKernelReportsOverflowAsAFailedFit) {
       s.add_row(x, 1.0, (i == 3 && t == 4) ? 1e300 : 0.1 * t + treated);
     }
   };
-  const WclsFit<D> fit = fit_wcls<D>(subject_stats, 20, 1, SmallSampleCorrection::kNever, nullptr);
+  std::vector<WclsSubjectStats<D>> scratch(20);
+  const WclsFit<D> fit = fit_wcls<D>(subject_stats, 20, 1, SmallSampleCorrection::kNever, scratch.data());
   EXPECT_EQ(fit.status, FitStatus::kNonFiniteEstimate);
 }
 

@@ -342,6 +342,8 @@ TEST(ServeCheck, WorkingAssumptionsGiveTheFormulasPowerAndAlpha) {
 TEST(ServeCheck, BinaryStudyFileReproducesTheAnswerWithMrtsimRun) {
   ServeApp app(local_settings());
   nlohmann::json request = with_check(testing_designs::package_example(), 200, 23);
+  request["spnc_initial"] = "0.3";  // room for the violations below success probability 1
+  request["spnc_final"] = "0.2";
   request["mode"] = "power";
   request["n"] = "60";
   request["delayed_effect"] = "0.2";
@@ -409,8 +411,14 @@ TEST(ServeCheck, InvalidBinaryViolationsAreNamedBesideTheirFields) {
   EXPECT_EQ(first_error(request)["field"], "endo_outcome");
 
   request = with_check(testing_designs::package_example(), 100, 1);
+  request["delayed_effect"] = "0.5";  // 0.74 x 1.15 x exp(0.5) > 1 after a treatment
+  error = first_error(request);
+  EXPECT_EQ(error["field"], "delayed_effect") << error.dump();
+  EXPECT_NE(error["message"].get<std::string>().find("success probability"), std::string::npos) << error.dump();
+
+  request = with_check(testing_designs::package_example(), 100, 1);
   request["error"] = "ar1";  // a continuous outcome's violation
-  EXPECT_EQ(first_error(request)["field"], "error");
+  EXPECT_EQ(first_error(request)["message"], "unknown field 'error'");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/user_error.h"
+#include "host/engine/cohn_scenario_plan.h"
 #include "host/serve/binary_calculator.h"
 #include "host/serve/continuous_calculator.h"
 #include "host/serve/request_fields.h"
@@ -345,8 +346,18 @@ CheckStudy binary_check_study(const nlohmann::json& request, const CheckLimits& 
       {"model.endogenous_availability", "endo_base"}, {"model.availability", "avail_shape"},
       {"model.rand_prob", "rand_prob"},             {"model.spnc", "spnc_shape"},
       {"model.effect", "rr_shape"},                 {"study.replicates", "replicates"},
-      {"study.seed", "seed"},                       {"sample_size", "n"}};
+      {"study.seed", "seed"},                       {"sample_size", "n"},
+      // The rest of the model: a success probability above 1, which only the violations can cause
+      // (the formula has checked the design's curves under both arms).
+      {"model", v.delayed_effect != 0.0 ? "delayed_effect" : "serial_correlation"}};
   check.study = read_check_study(check.yaml, table, key_fields);
+  // The planner's checks (success probabilities under every history), before the run is started.
+  try {
+    for (Hypothesis hypothesis : check.study.hypotheses)
+      CohnScenarioPlan(check.study, check.study.scenarios.front(), hypothesis);
+  } catch (const UserError& error) {
+    throw InvalidFields({attribute_study_message(error.what(), table, key_fields)});
+  }
   return check;
 }
 

@@ -234,6 +234,9 @@ CheckStudy continuous_check_study(const nlohmann::json& request, const CheckLimi
   const CheckRun run = read_run(fields, limits);
   const CheckSettings s = read_settings(fields);
   fields.finish();
+  if (!design.availability_file.empty())
+    throw InvalidFields("avail_shape", "the check by simulation needs an availability pattern (constant, linear or "
+                                       "quadratic): the liao2016 model takes no availability column");
   const ContinuousAnswer answer = continuous_answer(design, goal);
   const LiaoInputs& in = design.inputs;
   require_bounded_work(run, answer.at_n.n, in.days * in.decisions_per_day, 2, limits);

@@ -196,7 +196,9 @@ function showAnswer(answer) {
     row.insertCell().textContent = fixed(level.power, 2);
     row.insertCell().textContent = level.n === null ? (level.note || 'not reached') : level.n;
   }
-  $('command').textContent = answer.command || '(a linear or quadratic availability is given on the command line as a file: --avail-file)';
+  $('command').textContent = answer.command || (outcome() === 'binary'
+    ? '(a linear or quadratic availability is given on the command line as a file: --avail-file)'
+    : '(the command line takes availability as a pattern, not as a file)');
 }
 
 async function calculate(event) {

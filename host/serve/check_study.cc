@@ -55,7 +55,7 @@ CheckRun read_run(RequestFields& fields, const CheckLimits& limits) {
 }
 
 // The continuous outcome's violations of the working assumptions.
-struct CheckSettings {
+struct ContinuousViolations {
   std::string error = "normal";
   int error_df = 3;
   double error_phi = 0.0;
@@ -63,8 +63,8 @@ struct CheckSettings {
   std::optional<double> true_effect_mean, true_avail_mean;
 };
 
-CheckSettings read_settings(RequestFields& fields) {
-  CheckSettings s;
+ContinuousViolations read_continuous_violations(RequestFields& fields) {
+  ContinuousViolations s;
   s.error = fields.choice("error", {"normal", "student_t", "exponential", "ar1", "ar5"}, "normal");
   if (s.error == "student_t") s.error_df = fields.whole_number("error_df", 3, 30);
   if (s.error == "ar1" || s.error == "ar5") s.error_phi = fields.number("error_phi", -0.99, 0.99);
@@ -110,13 +110,13 @@ std::string binary_violations_text(const BinaryViolations& v) {
   return join_violations(parts);
 }
 
-std::string error_yaml(const CheckSettings& s) {
+std::string error_yaml(const ContinuousViolations& s) {
   if (s.error == "student_t") return "{type: student_t, df: " + std::to_string(s.error_df) + "}";
   if (s.error == "ar1" || s.error == "ar5") return "{type: " + s.error + ", phi: " + exact_number_text(s.error_phi) + "}";
   return "{type: " + s.error + "}";
 }
 
-std::string continuous_violations(const CheckSettings& s, const ContinuousDesign& design) {
+std::string continuous_violations(const ContinuousViolations& s, const ContinuousDesign& design) {
   std::vector<std::string> parts;
   if (s.error == "student_t") parts.push_back("t(" + std::to_string(s.error_df) + ") errors");
   if (s.error == "exponential") parts.push_back("skewed (exponential) errors");
@@ -232,7 +232,7 @@ CheckStudy continuous_check_study(const nlohmann::json& request, const CheckLimi
   const ContinuousDesign design = read_continuous_design(fields);
   const SizingGoal goal = read_sizing_goal(fields);
   const CheckRun run = read_run(fields, limits);
-  const CheckSettings s = read_settings(fields);
+  const ContinuousViolations s = read_continuous_violations(fields);
   fields.finish();
   if (!design.availability_file.empty())
     throw InvalidFields("avail_shape", "the check by simulation needs an availability pattern (constant, linear or "

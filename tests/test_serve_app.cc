@@ -2,7 +2,8 @@
 // codes, the safety rules (Host and Origin, JSON only, size limit), concurrent requests, and the check
 // by simulation: one at a time, cancel, time limit, work cap, and a study file that `mrtsim run`
 // turns into the same numbers. The simulated power and type I error of a Liao et al. (2016) Table I
-// design are compared with the formula's power and alpha.
+// design and of MRTSampleSizeBinary's help-page example (Cohn et al. 2023) are compared with the
+// formula's power and alpha.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 
 #include "cli_runner.h"
 #include "host/serve/serve_app.h"
+#include "serve_test_designs.h"
 
 namespace mrtsim::serve {
 namespace {
@@ -69,6 +71,30 @@ nlohmann::json wait_for_check(ServeApp& app) {
   }
   ADD_FAILURE() << "the check did not finish";
   return {};
+}
+
+// `mrtsim run` of a check's study file: its tables as JSON.
+nlohmann::json run_study_file(const std::string& yaml, const std::string& folder) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / folder;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "check.yaml") << yaml;
+  const testing_support::CommandResult run = testing_support::run_mrtsim(
+      "run '" + (dir / "check.yaml").string() + "' --out '" + (dir / "out").string() + "' --format json --quiet");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return run.exit_code == 0 ? nlohmann::json::parse(run.out) : nlohmann::json{{"cells", nlohmann::json::array()}};
+}
+
+// The page's rejections, failures and rates per hypothesis are those of `mrtsim run`.
+void expect_same_rejections(const nlohmann::json& tables, const nlohmann::json& result) {
+  ASSERT_EQ(tables["cells"].size(), 2u);
+  for (const nlohmann::json& cell : tables["cells"]) {
+    const nlohmann::json& page = result[cell["hypothesis"] == "null" ? "type1" : "power"];
+    EXPECT_EQ(cell["rejections"], page["rejections"]);
+    EXPECT_EQ(cell["failed"], page["failed"]);
+    EXPECT_EQ(cell["n_subjects"], result["n"]);
+    EXPECT_DOUBLE_EQ(cell["rejection_rate"].get<double>(), page["rate"].get<double>());
+  }
 }
 
 TEST(ServeApp, ServesTheEmbeddedPageAndNothingElse) {
@@ -284,22 +310,8 @@ TEST(ServeCheck, StudyFileReproducesTheAnswerWithMrtsimRun) {
     EXPECT_NE(yaml.find(part), std::string::npos) << part << "\n" << yaml;
   EXPECT_EQ(status["violations"], "AR(1) errors, phi 0.4; availability feedback, eta -0.2");
 
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "serve_check_reproduce";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "check.yaml") << yaml;
-  const testing_support::CommandResult run = testing_support::run_mrtsim(
-      "run '" + (dir / "check.yaml").string() + "' --out '" + (dir / "out").string() + "' --format json --quiet");
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  const nlohmann::json tables = nlohmann::json::parse(run.out);
-  ASSERT_EQ(tables["cells"].size(), 2u);
-  for (const nlohmann::json& cell : tables["cells"]) {
-    const nlohmann::json& page = result[cell["hypothesis"] == "null" ? "type1" : "power"];
-    EXPECT_EQ(cell["rejections"], page["rejections"]);
-    EXPECT_EQ(cell["failed"], page["failed"]);
-    EXPECT_EQ(cell["n_subjects"], result["n"]);
-    EXPECT_DOUBLE_EQ(cell["rejection_rate"].get<double>(), page["rate"].get<double>());
-  }
+  const nlohmann::json tables = run_study_file(yaml, "serve_check_reproduce");
+  expect_same_rejections(tables, result);
   EXPECT_DOUBLE_EQ(tables["cells"][1]["formula_power"].get<double>(), result["formula_power"].get<double>());
 }
 
@@ -322,6 +334,91 @@ TEST(ServeCheck, WorkingAssumptionsGiveTheFormulasPowerAndAlpha) {
   EXPECT_EQ(result["power"]["failed"], 0);
   EXPECT_EQ(status["finished_units"], status["total_units"]);
   EXPECT_EQ(status["total_units"], 20);  // 2 cells x 1000 replicates in units of 100
+}
+
+// The binary outcome's check: the study file holds the calculator's curves point by point, the
+// violations of Cohn et al. (2023) Section 6.3 and the N asked for, and `mrtsim run` of it gives the
+// page's numbers.
+TEST(ServeCheck, BinaryStudyFileReproducesTheAnswerWithMrtsimRun) {
+  ServeApp app(local_settings());
+  nlohmann::json request = with_check(testing_designs::package_example(), 200, 23);
+  request["spnc_initial"] = "0.3";  // room for the violations below success probability 1
+  request["spnc_final"] = "0.2";
+  request["mode"] = "power";
+  request["n"] = "60";
+  request["delayed_effect"] = "0.2";
+  request["serial_correlation"] = "0.1";
+  request["endogenous_availability"] = true;
+  request["endo_base"] = "0.6";
+  request["endo_treatment"] = "0.1";
+  request["endo_outcome"] = "-0.1";
+  ASSERT_EQ(app.handle(post("/api/binary/check", request)).status, 202);
+  const nlohmann::json status = wait_for_check(app);
+  ASSERT_EQ(status["state"], "done") << status.dump();
+  const nlohmann::json& result = status["result"];
+  EXPECT_EQ(result["outcome"], "binary");
+  EXPECT_EQ(result["n"], 60);
+  const std::string yaml = status["yaml"];
+  for (const char* part : {"type: cohn2023", "decisions: 10", "delayed_effect: 0.2", "serial_correlation: 0.1",
+                           "endogenous_availability: {base: 0.6, treatment: 0.1, outcome: -0.1}", "sample_size: 60",
+                           "estimator: emee2", "controls: [t]", "moderators: [t]", "seed: 23"})
+    EXPECT_NE(yaml.find(part), std::string::npos) << part << "\n" << yaml;
+  EXPECT_EQ(status["violations"], "delayed effect 0.2; serial correlation 0.1; endogenous availability 0.6 + 0.1 A + -0.1 Y");
+  expect_same_rejections(run_study_file(yaml, "serve_binary_check_reproduce"), result);
+}
+
+// Cohn et al. (2023) Section 6.2 find the simulated power of EMEE2 with the small-sample correction
+// close to the formula's when the working assumptions hold; at the package example's N = 275 the
+// page's check must find |simulated - formula power| and |type I error - alpha| within 4 Monte Carlo SE.
+TEST(ServeCheck, WorkingAssumptionsGiveTheBinaryFormulasPowerAndAlpha) {
+  ServeApp app(local_settings());
+  ASSERT_EQ(app.handle(post("/api/binary/check", with_check(testing_designs::package_example(), 1000, 2023))).status, 202);
+  const nlohmann::json status = wait_for_check(app);
+  ASSERT_EQ(status["state"], "done") << status.dump();
+  const nlohmann::json& result = status["result"];
+  EXPECT_EQ(result["n"], 275);
+  EXPECT_NEAR(result["formula_power"].get<double>(), 0.8015381, 1e-7);  // tests/test_serve_calculators.cc
+  EXPECT_EQ(status["violations"], "working assumptions");
+  const double power = result["power"]["rate"], power_se = result["power"]["mc_se"];
+  const double type1 = result["type1"]["rate"], type1_se = result["type1"]["mc_se"];
+  EXPECT_NEAR(power, result["formula_power"].get<double>(), 4 * power_se);
+  EXPECT_NEAR(type1, 0.05, 4 * type1_se);
+  EXPECT_EQ(result["power"]["failed"], 0);
+}
+
+TEST(ServeCheck, InvalidBinaryViolationsAreNamedBesideTheirFields) {
+  ServeApp app(local_settings());
+  const auto first_error = [&](const nlohmann::json& request) {
+    const nlohmann::json reply = body_of(app.handle(post("/api/binary/check", request)));
+    return reply["errors"].empty() ? nlohmann::json{} : reply["errors"][0];
+  };
+  nlohmann::json request = with_check(testing_designs::package_example(), 100, 1);
+  request["delayed_effect"] = "20";  // the study reader allows [-10, 10]
+  nlohmann::json error = first_error(request);
+  EXPECT_EQ(error["field"], "delayed_effect") << error.dump();
+  EXPECT_NE(error["message"].get<std::string>().find("Delayed effect"), std::string::npos) << error.dump();
+
+  request = with_check(testing_designs::package_example(), 100, 1);
+  request["endogenous_availability"] = true;
+  request["endo_base"] = "0.95";
+  request["endo_treatment"] = "0.1";
+  request["endo_outcome"] = "0.1";  // availability 1.15 after a treatment and a success
+  error = first_error(request);
+  EXPECT_EQ(error["field"], "endo_base") << error.dump();
+
+  request["endo_base"] = "0.5";
+  request["endo_outcome"] = "often";
+  EXPECT_EQ(first_error(request)["field"], "endo_outcome");
+
+  request = with_check(testing_designs::package_example(), 100, 1);
+  request["delayed_effect"] = "0.5";  // 0.74 x 1.15 x exp(0.5) > 1 after a treatment
+  error = first_error(request);
+  EXPECT_EQ(error["field"], "delayed_effect") << error.dump();
+  EXPECT_NE(error["message"].get<std::string>().find("success probability"), std::string::npos) << error.dump();
+
+  request = with_check(testing_designs::package_example(), 100, 1);
+  request["error"] = "ar1";  // a continuous outcome's violation
+  EXPECT_EQ(first_error(request)["message"], "unknown field 'error'");
 }
 
 }  // namespace

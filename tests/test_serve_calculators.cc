@@ -11,10 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "host/serve/binary_calculator.h"
+#include "host/serve/check_study.h"
 #include "host/serve/continuous_calculator.h"
 #include "host/serve/field_errors.h"
 #include "host/serve/uploaded_column.h"
 #include "host/io/svg_line_chart.h"
+#include "serve_test_designs.h"
 
 namespace mrtsim::serve {
 namespace {
@@ -134,6 +136,62 @@ TEST(ServeContinuous, UploadedProbabilitiesPerDayOrPerDecisionPoint) {
   expect_problem(problems_of([&] { continuous_calculate(request); }), "rand_prob_file", {"choose a file"});
 }
 
+// An uploaded availability column enters the formula as the pattern it lists: a column of 0.7 gives
+// Table I's published N = 32, and a linear pattern's own values (per day or per decision point) give
+// the pattern's N and power.
+TEST(ServeContinuous, UploadedAvailabilityPerDayOrPerDecisionPoint) {
+  nlohmann::json request = table_one(0.10, 0.7);
+  request.erase("avail_mean");
+  request["avail_shape"] = "file";
+  request["avail_file_name"] = "availability.csv";
+  std::string per_day = "availability\n", per_decision;
+  for (int day = 0; day < 42; ++day) per_day += "0.7\n";
+  for (int t = 0; t < 210; ++t) per_decision += "0.7\r\n";
+  request["avail_file_text"] = per_day;
+  nlohmann::ordered_json reply = continuous_calculate(request);
+  EXPECT_EQ(reply["n"], 32);
+  EXPECT_EQ(reply["command"], "");  // the command line takes no availability column
+  EXPECT_NE(reply["summary"].get<std::string>().find("availability from availability.csv"), std::string::npos);
+  request["avail_file_text"] = per_decision;
+  EXPECT_EQ(continuous_calculate(request)["n"], 32);
+  EXPECT_TRUE(continuous_preview(request)["plots"].contains("availability"));
+
+  nlohmann::json linear = table_one(0.10, 0.7);
+  linear["avail_shape"] = "linear";
+  linear["avail_initial"] = "0.9";
+  const nlohmann::ordered_json pattern = continuous_calculate(linear);
+  ShapeSpec shape;
+  shape.kind = ShapeKind::kLinear;
+  shape.mean = 0.7;
+  shape.initial = 0.9;
+  std::string linear_per_day, linear_per_decision;
+  for (double value : shape_per_day(shape, 42)) {
+    linear_per_day += exact_number_text(value) + "\n";
+    for (int k = 0; k < 5; ++k) linear_per_decision += exact_number_text(value) + "\n";
+  }
+  for (const std::string& text : {linear_per_day, linear_per_decision}) {
+    request["avail_file_text"] = text;
+    reply = continuous_calculate(request);
+    EXPECT_EQ(reply["n"], pattern["n"]);
+    EXPECT_NEAR(reply["power"].get<double>(), pattern["power"].get<double>(), 1e-12);
+  }
+
+  request["avail_file_text"] = "0.7\n0.7\n";
+  expect_problem(problems_of([&] { continuous_calculate(request); }), "avail_file",
+                 {"availability.csv", "2 values", "one per day (42)", "(210)"});
+  request["avail_file_text"] = std::string(per_day).replace(per_day.find("0.7"), 3, "1.5");
+  expect_problem(problems_of([&] { continuous_calculate(request); }), "avail_file", {"1.5", "outside [0, 1]"});
+  request.erase("avail_file_text");
+  expect_problem(problems_of([&] { continuous_calculate(request); }), "avail_file", {"choose a file of availabilities"});
+
+  // The liao2016 model simulates availability patterns only: the check says so beside the pattern.
+  request["avail_file_text"] = per_day;
+  request["replicates"] = "100";
+  request["seed"] = "1";
+  expect_problem(problems_of([&] { continuous_check_study(request, CheckLimits{}); }), "avail_shape",
+                 {"needs an availability pattern"});
+}
+
 TEST(ServeContinuous, EveryBadFieldIsNamedBesideItsField) {
   nlohmann::json request = table_one(0.10, 0.7);
   request["avail_mean"] = "1.5";
@@ -205,28 +263,7 @@ TEST(ServeContinuous, PreviewPlotsWhatIsValidAndNamesTheRest) {
   EXPECT_TRUE(reply["plots"].empty());
 }
 
-// MRTSampleSizeBinary's help-page example (docs/binary.md section 2): m = 10, tau = 0.8, p_t = 0.4,
-// f = g = (1, t), alpha = (-0.2, -0.1), beta = (0.15, -0.01), entered as the calculator's log-linear
-// curves: log SPNC(t) = -0.2 - 0.1 t runs from exp(-0.3) at t = 1 to exp(-1.3) at t = m + 1 = 11.
-nlohmann::json package_example() {
-  return {{"days", 10},
-          {"decisions_per_day", 1},
-          {"avail_shape", "constant"},
-          {"avail_mean", 0.8},
-          {"rand_prob_source", "constant"},
-          {"rand_prob", 0.4},
-          {"spnc_shape", "log-linear"},
-          {"spnc_initial", std::exp(-0.3)},
-          {"spnc_final", std::exp(-1.3)},
-          {"rr_shape", "log-linear"},
-          {"rr_initial", std::exp(0.14)},
-          {"rr_final", std::exp(0.04)},
-          {"loglinear_final_at", "m+1"},
-          {"alpha", 0.05},
-          {"allow_small_n", false},
-          {"mode", "sample_size"},
-          {"power", 0.8}};
-}
+using testing_designs::package_example;
 
 TEST(ServeBinary, PackageExampleSampleSizeAndPower) {
   const nlohmann::ordered_json size = binary_calculate(package_example());

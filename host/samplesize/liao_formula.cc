@@ -150,6 +150,22 @@ Eigen::VectorXd per_decision_vector(const std::vector<double>& per_day, int deci
   return Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
 }
 
+}  // namespace
+
+Eigen::VectorXd availability_per_decision(const LiaoInputs& inputs) {
+  const std::vector<double>& values = inputs.availability_values;
+  if (values.empty()) return per_decision_vector(availability_per_day(inputs), inputs.decisions_per_day);
+  const int total = total_decisions(inputs.days, inputs.decisions_per_day);
+  require(static_cast<int>(values.size()) == total, "availability: " + std::to_string(values.size()) +
+                                                        " values given for " + std::to_string(total) + " decision points");
+  for (int t = 0; t < total; ++t)
+    require(values[t] >= 0.0 && values[t] <= 1.0, "availability: " + format_value(values[t]) + " at decision point " +
+                                                      std::to_string(t + 1) + " is outside [0, 1]");
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), total);
+}
+
+namespace {
+
 // Z_t = (1, k, k^2)[first p] with k = floor((t - 1) / decisions_per_day): the effect model is
 // indexed by day, as in MRTSampleSize, not by decision point.
 Eigen::MatrixXd day_polynomial_design(int days, int decisions_per_day, int p) {
@@ -231,7 +247,7 @@ LiaoTerms liao_terms(const LiaoInputs& inputs) {
   LiaoTerms terms;
   terms.p = effect_dimension(inputs.effect.kind);
   const Eigen::VectorXd beta = per_decision_vector(effect_per_day(inputs), inputs.decisions_per_day);
-  const Eigen::VectorXd tau = per_decision_vector(availability_per_day(inputs), inputs.decisions_per_day);
+  const Eigen::VectorXd tau = availability_per_decision(inputs);
   const Eigen::VectorXd rho = Eigen::Map<const Eigen::VectorXd>(inputs.rand_prob.data(), tau.size());
   const Eigen::MatrixXd z = day_polynomial_design(inputs.days, inputs.decisions_per_day, terms.p);
 
@@ -240,7 +256,8 @@ LiaoTerms liao_terms(const LiaoInputs& inputs) {
   const Eigen::VectorXd sqrt_tau = tau.cwiseSqrt();
   const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> weighted_z((sqrt_tau.asDiagonal() * z).eval());
   require(weighted_z.rank() == terms.p,
-          availability_description(inputs.availability) + " is zero on too many days to estimate the " +
+          (inputs.availability_values.empty() ? availability_description(inputs.availability) : "the availability") +
+              " is zero on too many days to estimate the " +
               std::to_string(terms.p) + " coefficients of --effect " + std::string(kShapeKindNames.name(inputs.effect.kind)));
   terms.d = weighted_z.solve(sqrt_tau.cwiseProduct(beta));
 

@@ -28,6 +28,9 @@ struct LiaoInputs {
   // Expected availability per day, within [0, 1] on every day; a quadratic's day_max (its changing
   // point) may lie after the last day, as in MRTSampleSize's own examples.
   ShapeSpec availability;
+  // Expected availability at each decision point t = 1..days*decisions_per_day, within [0, 1] (e.g. an
+  // uploaded column, as MRTSampleSize's calculator accepts); when given it replaces `availability`.
+  std::vector<double> availability_values;
   int q = 3;               // number of parameters in the control part B_t; enters only through df2
   double alpha = 0.05;
 };
@@ -41,6 +44,10 @@ std::vector<double> rand_prob_per_decision(const std::vector<double>& values, in
 // Reads one probability per line (blank lines are skipped); a line that is not a number in (0, 1)
 // throws UserError naming the file and the line.
 std::vector<double> read_rand_prob_file(const std::string& path);
+
+// Expected availability tau_t at each decision point: `availability_values` (checked: one per decision
+// point, each in [0, 1]) or the per-day pattern; UserError otherwise.
+Eigen::VectorXd availability_per_decision(const LiaoInputs& inputs);
 
 // Number of effect coefficients: 1, 2 or 3 for a constant, linear or quadratic effect.
 int effect_dimension(ShapeKind effect_kind);

@@ -59,35 +59,6 @@ bool any_problem(const RequestFields& fields, const std::vector<std::string>& na
   return std::any_of(names.begin(), names.end(), [&](const std::string& f) { return fields.has_problem(f); });
 }
 
-// An uploaded column with one value per day or per decision point, as one per decision point.
-std::vector<double> per_decision(const std::vector<double>& values, int days, int decisions_per_day,
-                                 const std::string& option) {
-  const std::size_t m = static_cast<std::size_t>(days) * decisions_per_day;
-  if (values.size() == m) return values;
-  require_input(values.size() == static_cast<std::size_t>(days),
-                option + ": " + std::to_string(values.size()) + " values; expected one per day (" +
-                    std::to_string(days) + ") or one per decision point (" + std::to_string(m) + ")");
-  return expand_per_decision(values, decisions_per_day);
-}
-
-// An uploaded column (fields NAME_file_name and NAME_file_text); problems go to NAME_file.
-std::vector<double> read_upload(RequestFields& fields, const std::string& name, const std::string& what,
-                                std::string& file_name) {
-  file_name = fields.text(name + "_file_name", 200);
-  if (file_name.empty()) file_name = "the uploaded file";
-  const std::string text = fields.text(name + "_file_text", kMaxUploadBytes);
-  if (text.empty()) {
-    if (!fields.has_problem(name + "_file_text")) fields.add_problem(name + "_file", "choose a file of " + what);
-    return {};
-  }
-  try {
-    return parse_uploaded_column(text, file_name);
-  } catch (const UserError& error) {
-    fields.add_problem(name + "_file", error.what());
-    return {};
-  }
-}
-
 Eigen::VectorXd as_vector(const std::vector<double>& values) {
   return Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
 }
@@ -255,10 +226,10 @@ BinaryDesign read_binary_design(RequestFields& fields) {
   const std::string avail_shape = fields.choice("avail_shape", {"constant", "linear", "quadratic", "file"}, "constant");
   in.names.availability = avail_shape == "file" ? "--avail-file" : "--availability";
   if (avail_shape == "file") {
-    const std::vector<double> values = read_upload(fields, "avail", "availabilities", design.availability_file);
+    const std::vector<double> values = read_uploaded_column(fields, "avail", "availabilities", design.availability_file);
     if (layout_ok && !values.empty()) {
       try {
-        in.availability = as_vector(per_decision(values, design.days, design.decisions_per_day, "--avail-file"));
+        in.availability = as_vector(per_decision_column(values, design.days, design.decisions_per_day, "--avail-file"));
       } catch (const UserError& error) {
         fields.add_problem("avail_file", attribute_engine_message(error.what(), binary_fields()).message);
       }
@@ -282,7 +253,7 @@ BinaryDesign read_binary_design(RequestFields& fields) {
   const bool rand_prob_from_file = fields.choice("rand_prob_source", {"constant", "file"}, "constant") == "file";
   in.names.rand_prob = rand_prob_from_file ? "--rand-prob-file" : "--rand-prob";
   if (rand_prob_from_file)
-    design.rand_prob = read_upload(fields, "rand_prob", "randomization probabilities", design.rand_prob_file);
+    design.rand_prob = read_uploaded_column(fields, "rand_prob", "randomization probabilities", design.rand_prob_file);
   else
     design.rand_prob = {fields.number("rand_prob", -kUnbounded, kUnbounded)};
   if (layout_ok && !design.rand_prob.empty() && !fields.has_problem("rand_prob")) {

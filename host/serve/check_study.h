@@ -3,8 +3,9 @@
 // as a study file (YAML) that `mrtsim run` reproduces exactly, and validated by the engine's own
 // study reader before anything runs.
 //
-// The continuous outcome only: the liao2016 model (configs/README.md) with WCLS and the Hotelling
-// test. (A binary outcome's check waits for the engine's binary simulation model.)
+// A continuous outcome is simulated by the liao2016 model (configs/README.md) and analysed by WCLS with
+// the Hotelling test; a binary outcome by the cohn2023 model with the calculator's curves per decision
+// point, analysed by EMEE2 (the formula's estimator) with the paper's Hotelling test.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,7 @@ struct CheckLimits {
 
 // A check ready to run: the study file, the study as the engine read it, and the formula's answer.
 struct CheckStudy {
-  std::string outcome;  // "continuous"
+  std::string outcome;  // "continuous" or "binary"
   std::string yaml;
   StudyConfig study;
   int n = 0;
@@ -37,11 +38,12 @@ struct CheckStudy {
   std::string violations;  // "working assumptions" or the chosen violations, in words
 };
 
-// The check's own fields (replicates, seed and the violations of the working assumptions).
-std::vector<FieldSpec> check_fields();
-
 // Reads the design, goal and check fields of a request; InvalidFields on any problem, including
 // those the engine's study reader finds (mapped to the field of the key it names).
 CheckStudy continuous_check_study(const nlohmann::json& request, const CheckLimits& limits);
+// The binary outcome's check; its violations are those of Cohn et al. (2023) Section 6.3: a delayed
+// effect, serial correlation of the outcome and availability that depends on the last treatment and
+// outcome.
+CheckStudy binary_check_study(const nlohmann::json& request, const CheckLimits& limits);
 
 }  // namespace mrtsim::serve

@@ -28,6 +28,9 @@ std::vector<FieldSpec> design_fields() {
           {"avail_mean", "Average availability", "--avail-mean"},
           {"avail_initial", "Availability on day 1", "--avail-initial"},
           {"avail_change_day", "Day the availability turns", "--avail-change-day"},
+          {"avail_file", "Availability file", ""},
+          {"avail_file_name", "Availability file name", ""},
+          {"avail_file_text", "Availability file", ""},
           {"effect_shape", "Effect pattern", "--effect"},
           {"effect_mean", "Average standardized effect", "--effect-mean"},
           {"effect_initial", "Effect on day 1", "--effect-initial"},
@@ -35,15 +38,21 @@ std::vector<FieldSpec> design_fields() {
           {"alpha", "Significance level", "--alpha"}};
 }
 
-ShapeSpec read_shape(RequestFields& fields, const std::string& prefix, const std::string& day_field) {
+ShapeSpec read_shape_kind(RequestFields& fields, const std::string& prefix, const std::string& day_field,
+                          const std::string& kind) {
   ShapeSpec spec;
-  spec.kind = kShapeKindNames.parse(fields.choice(prefix + "_shape", {"constant", "linear", "quadratic"}, "constant"),
-                                    prefix + "_shape", "shape");
+  spec.kind = kShapeKindNames.parse(kind, prefix + "_shape", "shape");
   spec.mean = fields.number(prefix + "_mean", -kUnbounded, kUnbounded);
   if (spec.kind != ShapeKind::kConstant) spec.initial = fields.number(prefix + "_initial", -kUnbounded, kUnbounded);
   if (spec.kind == ShapeKind::kQuadratic) spec.day_max = fields.whole_number(day_field, 1, 100000);
   return spec;
 }
+
+ShapeSpec read_shape(RequestFields& fields, const std::string& prefix, const std::string& day_field) {
+  return read_shape_kind(fields, prefix, day_field,
+                         fields.choice(prefix + "_shape", {"constant", "linear", "quadratic"}, "constant"));
+}
+
 
 
 void add_shape_arguments(std::string& command, const ShapeSpec& spec, const std::string& kind_option,
@@ -54,9 +63,11 @@ void add_shape_arguments(std::string& command, const ShapeSpec& spec, const std:
   if (spec.kind == ShapeKind::kQuadratic) command += " " + day_option + " " + std::to_string(spec.day_max);
 }
 
-// The `mrtsim samplesize` / `mrtsim power` command that gives the same numbers.
+// The `mrtsim samplesize` / `mrtsim power` command that gives the same numbers; "" for an uploaded
+// availability, which the command line does not take.
 std::string equivalent_command(const ContinuousDesign& design, const SizingGoal& goal, int answer_n) {
   const LiaoInputs& in = design.inputs;
+  if (!design.availability_file.empty()) return "";
   std::string command = std::string("mrtsim ") + (goal.sample_size ? "samplesize" : "power") + " --days " +
                         std::to_string(in.days) + " --decisions-per-day " + std::to_string(in.decisions_per_day);
   command += design.rand_prob_file.empty() ? " --rand-prob " + exact_number_text(design.rand_prob.front())
@@ -104,9 +115,16 @@ nlohmann::ordered_json preview_plots(const ContinuousDesign& design, const Reque
       problems.push_back(problem);
     }
   };
-  plot("availability", {"avail_shape", "avail_mean", "avail_initial", "avail_change_day"}, [&] {
-    return pattern_chart("Expected availability", "day", "availability", shape_per_day(in.availability, in.days), true);
-  });
+  if (!design.availability_file.empty()) {
+    if (!in.availability_values.empty())
+      plot("availability", {"avail_file"}, [&] {
+        return pattern_chart("Expected availability", "decision point", "availability", in.availability_values, true);
+      });
+  } else {
+    plot("availability", {"avail_shape", "avail_mean", "avail_initial", "avail_change_day"}, [&] {
+      return pattern_chart("Expected availability", "day", "availability", shape_per_day(in.availability, in.days), true);
+    });
+  }
   plot("effect", {"effect_shape", "effect_mean", "effect_initial", "effect_day_max"}, [&] {
     return pattern_chart("Standardized proximal effect", "day", "effect", shape_per_day(in.effect, in.days), false);
   });
@@ -124,7 +142,8 @@ std::string continuous_design_summary(const ContinuousDesign& design) {
   const std::string rand_prob = design.rand_prob_file.empty() ? input_value_text(design.rand_prob.front())
                                                               : "from " + design.rand_prob_file;
   return std::to_string(in.days) + " days x " + std::to_string(in.decisions_per_day) + " decisions; rand. prob. " +
-         rand_prob + "; availability " + shape_summary(in.availability) + "; effect " + shape_summary(in.effect) +
+         rand_prob + "; availability " +
+         (design.availability_file.empty() ? shape_summary(in.availability) : "from " + design.availability_file) + "; effect " + shape_summary(in.effect) +
          "; alpha " + input_value_text(in.alpha);
 }
 
@@ -145,26 +164,27 @@ ContinuousDesign read_continuous_design(RequestFields& fields) {
   LiaoInputs& in = design.inputs;
   read_study_length(fields, in.days, in.decisions_per_day);
   const bool from_file = fields.choice("rand_prob_source", {"constant", "file"}, "constant") == "file";
-  if (from_file) {
-    design.rand_prob_file = fields.text("rand_prob_file_name", 200);
-    if (design.rand_prob_file.empty()) design.rand_prob_file = "the uploaded file";
-    const std::string text = fields.text("rand_prob_file_text", kMaxUploadBytes);
-    if (text.empty() && !fields.has_problem("rand_prob_file_text"))
-      fields.add_problem("rand_prob_file", "choose a file of randomization probabilities");
-    else if (!text.empty()) {
+  if (from_file)
+    design.rand_prob = read_uploaded_column(fields, "rand_prob", "randomization probabilities", design.rand_prob_file);
+  else
+    design.rand_prob = {fields.number("rand_prob", -kUnbounded, kUnbounded)};
+  const bool layout_ok = !fields.has_problem("days") && !fields.has_problem("decisions_per_day");
+  const std::string avail_shape = fields.choice("avail_shape", {"constant", "linear", "quadratic", "file"}, "constant");
+  if (avail_shape == "file") {
+    const std::vector<double> values = read_uploaded_column(fields, "avail", "availabilities", design.availability_file);
+    if (layout_ok && !values.empty()) {
       try {
-        design.rand_prob = parse_uploaded_column(text, design.rand_prob_file);
+        in.availability_values = per_decision_column(values, in.days, in.decisions_per_day, "availability");
+        availability_per_decision(in);  // the formula's own checks of the values
       } catch (const UserError& error) {
-        fields.add_problem("rand_prob_file", error.what());
+        fields.add_problem("avail_file", design.availability_file + ": " + error.what());
       }
     }
   } else {
-    design.rand_prob = {fields.number("rand_prob", -kUnbounded, kUnbounded)};
+    in.availability = read_shape_kind(fields, "avail", "avail_change_day", avail_shape);
   }
-  in.availability = read_shape(fields, "avail", "avail_change_day");
   in.effect = read_shape(fields, "effect", "effect_day_max");
   in.alpha = fields.number("alpha", -kUnbounded, kUnbounded);
-  const bool layout_ok = !fields.has_problem("days") && !fields.has_problem("decisions_per_day");
   if (layout_ok && !design.rand_prob.empty() && !fields.has_problem("rand_prob")) {
     try {
       in.rand_prob = from_file ? rand_prob_per_decision(design.rand_prob, in.days, in.decisions_per_day)

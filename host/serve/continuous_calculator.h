@@ -21,6 +21,7 @@ struct ContinuousDesign {
   LiaoInputs inputs;
   std::vector<double> rand_prob;  // as given: one value, or one per day or per decision point (uploaded)
   std::string rand_prob_file;     // the uploaded file's name; "" for one constant probability
+  std::string availability_file;  // the uploaded availability file's name; "" for a pattern
 };
 
 // Every field of the continuous calculator (design and goal), with labels and the options by which

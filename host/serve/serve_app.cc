@@ -95,17 +95,20 @@ HttpReply ServeApp::handle_api(const HttpRequest& request) {
   const auto ok = [](auto&& handler) {
     return [handler](const nlohmann::json& body) { return json_reply(200, handler(body)); };
   };
-  const Handler check = [this](const nlohmann::json& body) {
-    const std::optional<long long> id = runner_.start(continuous_check_study(body, settings_.check_limits));
-    if (!id) return error_reply(409, "a check by simulation is already running; wait for it or cancel it");
-    return json_reply(202, runner_.status());
+  const auto check = [this](CheckStudy (*study)(const nlohmann::json&, const CheckLimits&)) -> Handler {
+    return [this, study](const nlohmann::json& body) {
+      const std::optional<long long> id = runner_.start(study(body, settings_.check_limits));
+      if (!id) return error_reply(409, "a check by simulation is already running; wait for it or cancel it");
+      return json_reply(202, runner_.status());
+    };
   };
   const std::map<std::string, Handler> posts = {
       {"/api/continuous/preview", ok(continuous_preview)},
       {"/api/continuous/calculate", ok(continuous_calculate)},
-      {"/api/continuous/check", check},
+      {"/api/continuous/check", check(continuous_check_study)},
       {"/api/binary/preview", ok(binary_preview)},
       {"/api/binary/calculate", ok(binary_calculate)},
+      {"/api/binary/check", check(binary_check_study)},
       {"/api/check/cancel", [this](const nlohmann::json&) {
          return json_reply(runner_.cancel() ? 200 : 409, runner_.status());
        }}};

@@ -3,7 +3,7 @@
 //
 // Routes: GET / (the page), GET /app.js and /style.css (its script and style, embedded in the
 // executable), GET /api/info; POST /api/continuous/{preview,calculate,check} and
-// /api/binary/{preview,calculate}; GET /api/check/status; POST /api/check/cancel.
+// /api/binary/{preview,calculate,check}; GET /api/check/status; POST /api/check/cancel.
 //
 // Status codes: 200 (answer), 202 (check started), 400 (bad input: {"errors": [{"field", "message"}]},
 // "field" naming the form field, "" for the request as a whole, or invalid JSON), 403 (other host or

@@ -8,10 +8,22 @@
 #include <string>
 #include <vector>
 
+#include "host/serve/request_fields.h"
+
 namespace mrtsim::serve {
 
 // The values; UserError naming `file_name` and the line when a line is not one finite number or the
 // text holds no value.
 std::vector<double> parse_uploaded_column(const std::string& text, const std::string& file_name);
+
+// The uploaded column of the fields NAME_file_name and NAME_file_text ("choose a file of `what`" when
+// none was sent); problems go to the field NAME_file. `file_name` gets the file's name for messages.
+std::vector<double> read_uploaded_column(RequestFields& fields, const std::string& name, const std::string& what,
+                                         std::string& file_name);
+
+// A column with one value per day or per decision point, as one per decision point; UserError
+// starting with `option` otherwise.
+std::vector<double> per_decision_column(const std::vector<double>& values, int days, int decisions_per_day,
+                                        const std::string& option);
 
 }  // namespace mrtsim::serve

@@ -5,8 +5,8 @@ server this test starts on a free loopback port (`--port 0`).
 It fills the Liao et al. (2016) Table I design and compares the page's N with `mrtsim samplesize`,
 uploads a per-day randomization-probability CSV (compared with `--rand-prob-file`), checks that an
 invalid input shows the engine's message beside its field, runs a small check by simulation and reads
-its result, sizes a binary-outcome design (compared with `mrtsim samplesize --outcome binary`; its
-check by simulation is off) and reads the history. Screenshots of the main views go to OUTPUT_DIR.
+its result, sizes a binary-outcome design (compared with `mrtsim samplesize --outcome binary`) and runs
+its check by simulation with a delayed effect, and reads the history. Screenshots of the main views go to OUTPUT_DIR.
 
 Usage: serve_browser_test.py MRTSIM_BINARY OUTPUT_DIR
 Exit status 77 (CTest: skipped) where Chromium or chromedriver is missing.
@@ -212,11 +212,21 @@ def test_binary(page, binary):
                       "--spnc-change-point", "10", "--spnc-change-value", "0.5", "--rr", "log-linear",
                       "--rr-initial", "1.3", "--rr-final", "1.1", "--allow-n-below-10")
     assert n == cli["n"] == 63, (n, cli["n"])
-    # The engine simulates continuous outcomes only: the check is off, and the page says why.
-    assert page.driver.find_element(By.ID, "check-run").get_attribute("disabled"), "check offered for a binary outcome"
-    assert page.driver.find_element(By.ID, "check-unavailable").is_displayed()
     assert not page.driver.find_element(By.ID, "check-result").is_displayed(), "the continuous check is still shown"
     page.screenshot("binary_sample_size")
+    # The binary check: the cohn2023 model with a delayed effect, analysed by EMEE2.
+    page.type("replicates", 200)
+    page.type("delayed_effect", "0.2")
+    page.driver.find_element(By.ID, "check-run").click()
+    page.wait(lambda: page.driver.find_element(By.ID, "check-result").is_displayed(), seconds=300,
+              what="the binary check by simulation")
+    power, type1 = float(page.text("check-power")), float(page.text("check-type1"))
+    assert 0 <= power <= 1 and 0 <= type1 <= 1, (power, type1)
+    assert f"N = {n}," in page.text("check-caption") and "delayed effect 0.2" in page.text("check-caption"), \
+        page.text("check-caption")
+    yaml = page.driver.execute_script("return document.getElementById('check-yaml').textContent")
+    assert "type: cohn2023" in yaml and "delayed_effect: 0.2" in yaml and "estimator: emee2" in yaml, yaml
+    page.screenshot("binary_check_by_simulation")
 
 
 def test_history(page):

@@ -44,10 +44,6 @@ function updateVisibility() {
     const chosen = values.split(',').includes(String(valueOf(name)));
     element.hidden = !chosen || (element.dataset.outcome !== undefined && element.dataset.outcome !== current);
   }
-  // The engine simulates continuous outcomes only (its binary model is still to come).
-  const binary = current === 'binary';
-  $('check-unavailable').hidden = !binary;
-  if (!state.pollTimer) $('check-run').disabled = binary;
 }
 
 // The request of a form: every named control that is shown (not inside a hidden part of the page).
@@ -200,7 +196,9 @@ function showAnswer(answer) {
     row.insertCell().textContent = fixed(level.power, 2);
     row.insertCell().textContent = level.n === null ? (level.note || 'not reached') : level.n;
   }
-  $('command').textContent = answer.command || '(a linear or quadratic availability is given on the command line as a file: --avail-file)';
+  $('command').textContent = answer.command || (outcome() === 'binary'
+    ? '(a linear or quadratic availability is given on the command line as a file: --avail-file)'
+    : '(the command line takes availability as a pattern, not as a file)');
 }
 
 async function calculate(event) {
@@ -230,7 +228,7 @@ function setChecking(running) {
 async function runCheck(event) {
   event.preventDefault();
   $('check-result').hidden = true;
-  const reply = await api('/api/continuous/check', await collect([designForm, checkForm]));
+  const reply = await api('/api/' + outcome() + '/check', await collect([designForm, checkForm]));
   if (reply.status !== 202) {
     showErrors(reply.data.errors, $('check-error'));
     return;

@@ -1,6 +1,6 @@
 // Regression tests of issue 13: hostile or careless input never crashes, never prints a wrong number
 // with exit status 0, and is always named (option, key and line, column and row). One section per
-// finding of the issue; finding 4 (cells where every fit failed) is tested with the cell summaries.
+// finding of the issue.
 #include <gtest/gtest.h>
 
 #include <malloc.h>
@@ -261,6 +261,114 @@ TEST(BadInput, RealDataOverflowIsADataErrorNamingTheRow) {
   const std::string control = write_file(dir / "control.csv", with_cell(csv, "logstep_pre30min", 2, "1e300"));
   expect_input_error(run_mrtsim("wcls --data '" + control + "'" + kWclsHeartSteps),
                      {"not finite", "logstep_pre30min", "data row 2"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding 4: a cell where every fit failed was reported with invented zeros (rejection rate 0,
+// MC SE 0, p-value 1, mean estimate 0 and bias -truth). Its measures are now undefined: empty CSV
+// fields, NA in Markdown, null in JSON, the flag no_fits and the failures by reason; truth and
+// counts stay printed.
+
+// Rows of a CSV without quoted fields, by column name.
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text) {
+  const auto split = [](const std::string& line) {
+    std::vector<std::string> fields(1);
+    for (char c : line)
+      if (c == ',')
+        fields.emplace_back();
+      else
+        fields.back().push_back(c);
+    return fields;
+  };
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> header = split(line);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> fields = split(line);
+    EXPECT_EQ(fields.size(), header.size()) << line;
+    std::map<std::string, std::string>& row = rows.emplace_back();
+    for (size_t k = 0; k < header.size() && k < fields.size(); ++k) row[header[k]] = fields[k];
+  }
+  return rows;
+}
+
+TEST(BadInput, CellsWhereEveryFitFailedReportNoInventedNumbers) {
+  const fs::path dir = scratch("no_fits");
+  // Two subjects for a model of three coefficients (control intercept and day, the effect): every fit
+  // fails as too_few_subjects, for the reason the finding found.
+  const std::string study =
+      write_file(dir / "study.yaml", replace(kStudy, "sample_size: 30", "sample_size: 2") +
+                                         "hypotheses: [alternative]\noutput: {formats: [csv, markdown, json]}\n");
+  const std::string out = (dir / "out").string();
+  const CommandResult table = run_mrtsim("run '" + study + "' --out '" + out + "' --threads 1 --format table");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("| 0 | 4 | NA | NA | 80 | **no_fits** |"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("no fit succeeded (too_few_subjects=4)"), std::string::npos) << table.out;
+
+  const auto rejection = csv_rows(read_file(out + "/rejection.csv"));
+  ASSERT_EQ(rejection.size(), 1u);
+  const std::map<std::string, std::string> expected{
+      {"n_subjects", "2"}, {"replicates", "4"}, {"fitted", "0"}, {"failed", "4"}, {"rejections", "0"},
+      {"rejection_rate", ""}, {"mc_se", ""}, {"nominal", "0.8"}, {"p_value_vs_nominal", ""},
+      {"flag", "no_fits"}, {"failure_reasons", "too_few_subjects=4"}};
+  for (const auto& [column, value] : expected) EXPECT_EQ(rejection[0].at(column), value) << column;
+
+  const auto coefficients = csv_rows(read_file(out + "/coefficients.csv"));
+  ASSERT_FALSE(coefficients.empty());
+  for (const auto& row : coefficients) {
+    EXPECT_TRUE(std::isfinite(std::stod(row.at("truth")))) << row.at("coefficient");  // known without fits
+    for (const char* column : {"mean_estimate", "bias", "empirical_sd", "mean_se", "rmse", "ci_coverage"})
+      EXPECT_EQ(row.at(column), "") << column;
+  }
+  const std::string markdown = read_file(out + "/summary.md");
+  EXPECT_NE(markdown.find("| NA | NA | NA | NA | NA | NA |"), std::string::npos) << markdown;
+
+  const CommandResult json = run_mrtsim("run '" + study + "' --out '" + out + "_json' --threads 1 --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  for (const nlohmann::json& results : {nlohmann::json::parse(json.out), nlohmann::json::parse(read_file(out + "/results.json"))}) {
+    const nlohmann::json& cell = results["cells"][0];
+    EXPECT_EQ(cell["fitted"], 0);
+    EXPECT_EQ(cell["failed"], 4);
+    EXPECT_EQ(cell["flag"], "no_fits");
+    EXPECT_EQ(cell["failure_reasons"], "too_few_subjects=4");
+    for (const char* key : {"rejection_rate", "mc_se", "p_value_vs_nominal"}) EXPECT_TRUE(cell[key].is_null()) << key;
+    for (const nlohmann::json& c : cell["coefficients"]) {
+      EXPECT_TRUE(c["truth"].is_number());
+      for (const char* key : {"mean_estimate", "bias", "empirical_sd", "mean_se", "rmse", "ci_coverage"})
+        EXPECT_TRUE(c[key].is_null()) << key;
+    }
+  }
+}
+
+// A cell where some fits failed measures the successful ones only: what a failed fit left in its
+// estimate, SE and statistic (here numbers that would move every measure) is never counted.
+TEST(BadInput, PartlyFailedCellsMeasureTheSuccessfulFitsOnly) {
+  CellDecisions decisions(TestRules{JointTestKind::kChiSquare, IntervalKind::kNormal, 0.05, 0.95}, 1, 1);
+  CellAccumulator accumulator({0.5}, decisions);
+  const auto add = [&](FitStatus status, double statistic, double estimate, double se) {
+    accumulator.add(static_cast<int>(status), 30, statistic, &estimate, &se);
+  };
+  add(FitStatus::kOk, 16.0, 0.4, 0.1);
+  add(FitStatus::kSingularBread, 100.0, 99.0, 1e-9);
+  add(FitStatus::kOk, 1.0, 0.7, 0.2);
+  add(FitStatus::kOk, 36.0, 0.6, 0.1);
+  const CellSummary s = summarize_cell(accumulator.partial(), {"effect"}, {0.5}, 0.8);
+  EXPECT_EQ(s.fitted(), 3);
+  EXPECT_EQ(s.failed, 1);
+  EXPECT_EQ(s.rejections, 2);  // chi-square(1) 95% point 3.84: 16 and 36 reject, 1 does not
+  EXPECT_DOUBLE_EQ(s.rejection_rate, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(s.rejection_mc_se, std::sqrt(2.0 / 27.0));
+  EXPECT_NEAR(s.nominal_p_value, 0.488, 1e-12);  // R: binom.test(2, 3, 0.8)$p.value
+  EXPECT_EQ(s.flag, "");
+  const CoefficientSummary& c = s.coefficients[0];
+  EXPECT_NEAR(c.mean_estimate, 1.7 / 3, 1e-15);
+  EXPECT_NEAR(c.bias, 1.7 / 3 - 0.5, 1e-15);
+  EXPECT_NEAR(c.empirical_sd, std::sqrt((0.14 / 3) / 2), 1e-15);  // sum of squared deviations 0.14/3
+  EXPECT_NEAR(c.mean_se, 0.4 / 3, 1e-15);
+  EXPECT_NEAR(c.rmse, std::sqrt((0.01 + 0.04 + 0.01) / 3), 1e-15);
+  EXPECT_EQ(c.covered, 3);  // |errors| 0.1, 0.2, 0.1 within 1.96 x SE
 }
 
 // ---------------------------------------------------------------------------------------------

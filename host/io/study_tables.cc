@@ -1,5 +1,6 @@
 #include "host/io/study_tables.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,18 @@ std::string number(double value, int digits = 8) {
   std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
   return buffer;
 }
+
+// A measure of the successful fits, undefined (NaN, see host/stats/cell_summary.h) without them:
+// `missing` then ("" in CSV, "NA" in Markdown), never an invented number.
+std::string measure(double value, const char* missing, int digits = 8) {
+  return std::isnan(value) ? std::string(missing) : number(value, digits);
+}
+
+std::string csv_measure(double value, int digits = 8) { return measure(value, "", digits); }
+
+std::string markdown_measure(double value, int digits) { return measure(value, "NA", digits); }
+
+nlohmann::json json_measure(double value) { return std::isnan(value) ? nlohmann::json() : nlohmann::json(value); }
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -81,17 +94,17 @@ std::string rejection_csv(const StudyResult& result) {
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << stamp_row(result, cell) << labels_row(cell) << "," << kHypothesisNames.name(cell.hypothesis) << ","
-        << cell.sample_size << "," << (cell.formula_power ? number(*cell.formula_power) : "") << "," << cell.decisions << "," << s.replicates << "," << (s.replicates - s.failed) << ","
-        << s.failed << "," << s.rejections << "," << number(s.rejection_rate) << "," << number(s.rejection_mc_se)
-        << "," << number(s.nominal) << "," << number(s.nominal_p_value, 4) << "," << s.flag;
+        << cell.sample_size << "," << (cell.formula_power ? number(*cell.formula_power) : "") << "," << cell.decisions << "," << s.replicates << "," << s.fitted() << ","
+        << s.failed << "," << s.rejections << "," << csv_measure(s.rejection_rate) << "," << csv_measure(s.rejection_mc_se)
+        << "," << number(s.nominal) << "," << csv_measure(s.nominal_p_value, 4) << "," << s.flag;
     if (s.has_permutation)
-      out << "," << s.permutation_tested << "," << s.permutation_rejections << "," << number(s.permutation_rejection_rate)
-          << "," << number(s.permutation_mc_se) << "," << s.failed_reshuffles;
+      out << "," << s.permutation_tested << "," << s.permutation_rejections << "," << csv_measure(s.permutation_rejection_rate)
+          << "," << csv_measure(s.permutation_mc_se) << "," << s.failed_reshuffles;
     else
       out << ",,,,,";  // no permutation test in this cell
     out << "," << failure_reasons(s);
     if (s.has_unadjusted)
-      out << "," << number(s.rejection_rate_unadjusted) << "," << number(s.rejection_mc_se_unadjusted);
+      out << "," << csv_measure(s.rejection_rate_unadjusted) << "," << csv_measure(s.rejection_mc_se_unadjusted);
     else if (unadjusted)
       out << ",,";  // this cell's estimator has no unadjusted variance
     out << "\n";
@@ -116,10 +129,10 @@ std::string coefficients_csv(const StudyResult& result) {
       out << stamp_row(result, cell) << labels_row(cell) << "," << kHypothesisNames.name(cell.hypothesis) << ","
           << cell.sample_size << "," << cell.summary.replicates << "," << csv_field(c.name) << "," << number(c.truth)
           << "," << optional_entry(cell.truth.mc_se, j) << "," << optional_entry(cell.truth.simple_mean, j) << ","
-          << number(c.mean_estimate) << "," << number(c.bias) << "," << number(c.empirical_sd) << ","
-          << number(c.mean_se) << "," << number(c.rmse) << "," << number(c.coverage);
+          << csv_measure(c.mean_estimate) << "," << csv_measure(c.bias) << "," << csv_measure(c.empirical_sd) << ","
+          << csv_measure(c.mean_se) << "," << csv_measure(c.rmse) << "," << csv_measure(c.coverage);
       if (cell.summary.has_unadjusted)
-        out << "," << number(c.mean_se_unadjusted) << "," << number(c.coverage_unadjusted);
+        out << "," << csv_measure(c.mean_se_unadjusted) << "," << csv_measure(c.coverage_unadjusted);
       else if (unadjusted)
         out << ",,";
       out << "\n";
@@ -135,7 +148,7 @@ std::string markdown_stamp(const StudyResult& result) {
          kJointTestNames.name(s.analysis.rules.test) + std::string(" at alpha ") + number(s.analysis.rules.alpha) + ".\n\n";
 }
 
-std::string percent(double rate) { return number(100.0 * rate, 3); }
+std::string percent(double rate) { return markdown_measure(100.0 * rate, 3); }
 
 std::string coefficients_markdown(const StudyResult& result) {
   const bool unadjusted = any_unadjusted(result);
@@ -147,12 +160,13 @@ std::string coefficients_markdown(const StudyResult& result) {
   for (const CellResult& cell : result.cells)
     for (const CoefficientSummary& c : cell.summary.coefficients) {
       out << "| " << cell.scenario << " | " << kHypothesisNames.name(cell.hypothesis) << " | " << c.name << " | "
-          << number(c.truth, 4) << " | " << number(c.mean_estimate, 4) << " | " << number(c.bias, 3) << " | "
-          << number(c.empirical_sd, 3) << " | " << number(c.mean_se, 3) << " | " << number(c.rmse, 3) << " | "
-          << number(c.coverage, 3) << " |";
+          << number(c.truth, 4) << " | " << markdown_measure(c.mean_estimate, 4) << " | "
+          << markdown_measure(c.bias, 3) << " | " << markdown_measure(c.empirical_sd, 3) << " | "
+          << markdown_measure(c.mean_se, 3) << " | " << markdown_measure(c.rmse, 3) << " | "
+          << markdown_measure(c.coverage, 3) << " |";
       if (unadjusted)
-        out << " " << (cell.summary.has_unadjusted ? number(c.mean_se_unadjusted, 3) : "") << " | "
-            << (cell.summary.has_unadjusted ? number(c.coverage_unadjusted, 3) : "") << " |";
+        out << " " << (cell.summary.has_unadjusted ? markdown_measure(c.mean_se_unadjusted, 3) : "") << " | "
+            << (cell.summary.has_unadjusted ? markdown_measure(c.coverage_unadjusted, 3) : "") << " |";
       out << "\n";
     }
   return out.str();
@@ -178,7 +192,7 @@ std::string rejection_markdown(const StudyResult& result) {
     out << "| " << cell.scenario << " |";
     for (const GridValue& v : cell.labels) out << " " << v.label << " |";
     out << " " << kHypothesisNames.name(cell.hypothesis) << " | " << cell.sample_size << " | "
-        << (cell.formula_power ? percent(*cell.formula_power) : "") << " | " << (s.replicates - s.failed) << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
+        << (cell.formula_power ? percent(*cell.formula_power) : "") << " | " << s.fitted() << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
         << percent(s.rejection_mc_se) << " | " << percent(s.nominal) << " | "
         << (s.flag.empty() ? "" : "**" + s.flag + "**") << " |";
     if (permutation)
@@ -189,6 +203,10 @@ std::string rejection_markdown(const StudyResult& result) {
           << (s.has_unadjusted ? percent(s.rejection_mc_se_unadjusted) : "") << " |";
     out << "\n";
   }
+  for (const CellResult& cell : result.cells)  // why a cell has no numbers
+    if (cell.summary.fitted() == 0)
+      out << "\nScenario " << cell.scenario << ", " << kHypothesisNames.name(cell.hypothesis)
+          << ": no fit succeeded (" << failure_reasons(cell.summary) << "), so its measures are NA.\n";
   return out.str();
 }
 
@@ -201,39 +219,44 @@ nlohmann::json study_json(const StudyResult& result) {
     nlohmann::json coefficients = nlohmann::json::array();
     for (size_t j = 0; j < s.coefficients.size(); ++j) {
       const CoefficientSummary& c = s.coefficients[j];
-      nlohmann::json entry = {{"name", c.name}, {"truth", c.truth}, {"mean_estimate", c.mean_estimate},
-                              {"bias", c.bias}, {"empirical_sd", c.empirical_sd}, {"mean_se", c.mean_se},
-                              {"rmse", c.rmse}, {"ci_coverage", c.coverage}};
+      nlohmann::json entry = {{"name", c.name},
+                              {"truth", c.truth},
+                              {"mean_estimate", json_measure(c.mean_estimate)},
+                              {"bias", json_measure(c.bias)},
+                              {"empirical_sd", json_measure(c.empirical_sd)},
+                              {"mean_se", json_measure(c.mean_se)},
+                              {"rmse", json_measure(c.rmse)},
+                              {"ci_coverage", json_measure(c.coverage)}};
       if (j < cell.truth.mc_se.size()) {
         entry["truth_mc_se"] = cell.truth.mc_se[j];
         entry["truth_mc_subjects"] = cell.truth.mc_subjects;
       }
       if (j < cell.truth.simple_mean.size()) entry["truth_simple_mean"] = cell.truth.simple_mean[j];
       if (s.has_unadjusted) {
-        entry["mean_se_unadjusted"] = c.mean_se_unadjusted;
-        entry["ci_coverage_unadjusted"] = c.coverage_unadjusted;
+        entry["mean_se_unadjusted"] = json_measure(c.mean_se_unadjusted);
+        entry["ci_coverage_unadjusted"] = json_measure(c.coverage_unadjusted);
       }
       coefficients.push_back(entry);
     }
     cells.push_back({{"scenario", cell.scenario}, {"labels", labels},
                      {"hypothesis", kHypothesisNames.name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
                      {"formula_power", cell.formula_power ? nlohmann::json(*cell.formula_power) : nlohmann::json()},
-                     {"decisions", cell.decisions}, {"replicates", s.replicates}, {"failed", s.failed},
+                     {"decisions", cell.decisions}, {"replicates", s.replicates}, {"fitted", s.fitted()}, {"failed", s.failed},
                      {"failures_by_status", s.failures_by_status}, {"failure_reasons", failure_reasons(s)},
                      {"rejections", s.rejections},
-                     {"rejection_rate", s.rejection_rate}, {"mc_se", s.rejection_mc_se}, {"nominal", s.nominal},
-                     {"p_value_vs_nominal", s.nominal_p_value}, {"flag", s.flag},
+                     {"rejection_rate", json_measure(s.rejection_rate)}, {"mc_se", json_measure(s.rejection_mc_se)},
+                     {"nominal", s.nominal}, {"p_value_vs_nominal", json_measure(s.nominal_p_value)}, {"flag", s.flag},
                      {"coefficients", coefficients}});
     if (s.has_permutation)
       cells.back()["permutation"] = {{"tested", s.permutation_tested},
                                      {"rejections", s.permutation_rejections},
-                                     {"rejection_rate", s.permutation_rejection_rate},
-                                     {"mc_se", s.permutation_mc_se},
+                                     {"rejection_rate", json_measure(s.permutation_rejection_rate)},
+                                     {"mc_se", json_measure(s.permutation_mc_se)},
                                      {"failed_reshuffles", s.failed_reshuffles}};
     if (s.has_unadjusted)  // the estimator's unadjusted variance (EMEE)
       cells.back()["unadjusted"] = {{"rejections", s.rejections_unadjusted},
-                                    {"rejection_rate", s.rejection_rate_unadjusted},
-                                    {"mc_se", s.rejection_mc_se_unadjusted}};
+                                    {"rejection_rate", json_measure(s.rejection_rate_unadjusted)},
+                                    {"mc_se", json_measure(s.rejection_mc_se_unadjusted)}};
   }
   const StudyConfig& study = result.study;
   return {{"study", study.name}, {"file", study.file}, {"seed", study.seed}, {"engine_version", MRTSIM_VERSION},

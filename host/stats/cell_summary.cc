@@ -1,6 +1,7 @@
 #include "host/stats/cell_summary.h"
 
 #include <cmath>
+#include <limits>
 
 #include "host/stats/distributions.h"
 
@@ -8,6 +9,7 @@ namespace mrtsim {
 
 namespace {
 constexpr double kFlagLevel = 0.05;
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();  // no successful fit to measure
 
 void merge_moments(CoefficientMoments& a, const CoefficientMoments& b) {
   if (b.n == 0) return;
@@ -89,7 +91,7 @@ CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::st
   s.replicates = partial.replicates;
   s.failures_by_status = partial.failures;
   for (long long f : partial.failures) s.failed += f;
-  const long long fitted = partial.replicates - s.failed;
+  const long long fitted = s.fitted();
   s.rejections = partial.rejections;
   s.nominal = nominal;
   if (fitted > 0) {
@@ -100,22 +102,29 @@ CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::st
         std::sqrt(s.rejection_rate_unadjusted * (1.0 - s.rejection_rate_unadjusted) / fitted);
     s.nominal_p_value = binomial_two_sided_p(partial.rejections, fitted, nominal);
     if (s.nominal_p_value < kFlagLevel) s.flag = s.rejection_rate > nominal ? "high" : "low";
+  } else {
+    s.rejection_rate = s.rejection_mc_se = s.nominal_p_value = kUndefined;
+    s.rejection_rate_unadjusted = s.rejection_mc_se_unadjusted = kUndefined;
+    s.flag = "no_fits";
   }
   for (size_t j = 0; j < partial.coefficients.size(); ++j) {
     const CoefficientMoments& m = partial.coefficients[j];
     CoefficientSummary c;
     c.name = names[j];
     c.truth = truth[j];
+    c.covered = m.covered;
     if (m.n > 0) {
       c.mean_estimate = m.mean;
       c.bias = m.mean - truth[j];
-      c.empirical_sd = m.n > 1 ? std::sqrt(m.m2 / (m.n - 1)) : 0.0;
+      c.empirical_sd = m.n > 1 ? std::sqrt(m.m2 / (m.n - 1)) : kUndefined;
       c.mean_se = m.se_sum / m.n;
       c.rmse = std::sqrt(m.squared_error_sum / m.n);
-      c.covered = m.covered;
       c.coverage = static_cast<double>(m.covered) / m.n;
       c.mean_se_unadjusted = m.se_sum_unadjusted / m.n;
       c.coverage_unadjusted = static_cast<double>(m.covered_unadjusted) / m.n;
+    } else {
+      c.mean_estimate = c.bias = c.empirical_sd = c.mean_se = c.rmse = c.coverage = kUndefined;
+      c.mean_se_unadjusted = c.coverage_unadjusted = kUndefined;
     }
     s.coefficients.push_back(c);
   }
@@ -129,6 +138,8 @@ CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::st
     const double n = static_cast<double>(partial.permutation_tested);
     s.permutation_rejection_rate = partial.permutation_rejections / n;
     s.permutation_mc_se = std::sqrt(s.permutation_rejection_rate * (1.0 - s.permutation_rejection_rate) / n);
+  } else if (has_permutation) {
+    s.permutation_rejection_rate = s.permutation_mc_se = kUndefined;
   }
   return s;
 }

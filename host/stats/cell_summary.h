@@ -4,6 +4,11 @@
 // host/engine/work_plan.h) into a CellPartial, and the partials of a cell are merged in unit order.
 // Both steps are fixed by the study, never by the batch size, thread count, backend, shard or MPI
 // rank that computed a unit, so every way of running a study gives bit-identical summaries.
+//
+// A measure that needs successful fits is undefined (NaN, written as an empty CSV field, NA in
+// Markdown, null in JSON by host/io/study_tables.h) where there are none: every measure of a cell
+// whose every fit failed (flag "no_fits"), the empirical SD of a coefficient with one fit, the
+// permutation rate of a cell where no observed fit succeeded. Counts are always counts.
 #pragma once
 
 #include <string>
@@ -34,12 +39,13 @@ struct CellSummary {
   long long failed = 0;             // fits that did not produce a test (see failures_by_status)
   std::vector<long long> failures_by_status;  // indexed by FitStatus
   long long rejections = 0;
-  double rejection_rate = 0.0;      // rejections / successful fits
+  double rejection_rate = 0.0;      // rejections / successful fits (NaN without any)
   double rejection_mc_se = 0.0;
   double nominal = 0.0;             // alpha under H0, target power under H1
   double nominal_p_value = 1.0;     // exact two-sided binomial test of rejection_rate = nominal
-  std::string flag;                 // "" or "high"/"low" where nominal_p_value < 0.05
+  std::string flag;                 // "" or "high"/"low" where nominal_p_value < 0.05; "no_fits" without any
   std::vector<CoefficientSummary> coefficients;
+  long long fitted() const { return replicates - failed; }
   // With a permutation test in every replicate: its rejections (joint permutation p <= alpha)
   // among the replicates whose observed fit succeeded, and the reshuffles whose fit failed.
   bool has_permutation = false;

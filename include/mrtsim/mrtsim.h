@@ -94,6 +94,8 @@ struct CellSummary {
   int sample_size = 0;
   long long replicates = 0;
   long long failed = 0;
+  // The rate, its MC SE and the coefficients' measures are NaN where no fit succeeded
+  // (failed == replicates), never an invented 0; the empirical SD needs two fits.
   double rejection_rate = 0.0;
   double rejection_mc_se = 0.0;
   std::optional<double> formula_power;  // when the sample-size formula chose the sample size

@@ -289,10 +289,14 @@ function showCheck(status) {
     $(prefix + '-count').textContent = rate.rejections + ' / ' + rate.fitted;
     $(prefix + '-failed').textContent = rate.failed;
   }
-  const gap = result.power.rate - result.formula_power;
-  $('check-verdict').textContent = 'Simulated minus formula power: ' + fixed(gap, 4) + ' (' +
-    fixed(Math.abs(gap) / Math.max(result.power.mc_se, 1e-12), 1) + ' Monte Carlo SE). Computed on ' + result.backend +
-    ' in ' + fixed(result.seconds, 1) + ' s.';
+  const computed = 'Computed on ' + result.backend + ' in ' + fixed(result.seconds, 1) + ' s.';
+  if (result.power.rate === null) {  // no fit succeeded under the alternative: there is no simulated power
+    $('check-verdict').textContent = 'No simulated power: every fit failed (see the failures). ' + computed;
+  } else {
+    const gap = result.power.rate - result.formula_power;
+    $('check-verdict').textContent = 'Simulated minus formula power: ' + fixed(gap, 4) + ' (' +
+      fixed(Math.abs(gap) / Math.max(result.power.mc_se, 1e-12), 1) + ' Monte Carlo SE). ' + computed;
+  }
   $('check-yaml').textContent = status.yaml;
   $('check-result').hidden = false;
   addHistory({

@@ -13,7 +13,6 @@ namespace mrtsim::cli {
 namespace {
 
 // The conventional target power, drawn as a dashed reference line on power curves.
-constexpr double kReferencePower = 0.8;
 // R's seq() tolerance when counting the steps from FROM to TO.
 constexpr double kSeqTolerance = 1e-10;
 
@@ -89,20 +88,12 @@ std::string power_curve_csv(const std::vector<PowerCurvePoint>& curve) {
 }
 
 std::string power_curve_svg(const std::vector<PowerCurvePoint>& curve, const std::string& title) {
-  ChartSeries series;
+  std::vector<double> n, power;
   for (const PowerCurvePoint& point : curve) {
-    series.x.push_back(point.n);
-    series.y.push_back(point.power);
+    n.push_back(point.n);
+    power.push_back(point.power);
   }
-  LineChart chart;
-  chart.title = title;
-  chart.x_label = "participants N";
-  chart.y_label = "power";
-  chart.series = {series};
-  chart.y_min = 0.0;
-  chart.y_max = 1.0;
-  chart.y_reference = {kReferencePower};
-  return line_chart_svg(chart);
+  return mrtsim::power_curve_svg(n, power, title);
 }
 
 void write_power_curve_files(const std::string& prefix, const std::vector<PowerCurvePoint>& curve,

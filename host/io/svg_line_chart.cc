@@ -159,4 +159,17 @@ std::string line_chart_svg(const LineChart& chart) {
   return svg.str();
 }
 
+std::string power_curve_svg(const std::vector<double>& n, const std::vector<double>& power, const std::string& title) {
+  constexpr double kConventionalPower = 0.8;
+  LineChart chart;
+  chart.title = title;
+  chart.x_label = "participants N";
+  chart.y_label = "power";
+  chart.series = {ChartSeries{"", n, power}};
+  chart.y_min = 0.0;
+  chart.y_max = 1.0;
+  chart.y_reference = {kConventionalPower};
+  return line_chart_svg(chart);
+}
+
 }  // namespace mrtsim

@@ -30,6 +30,10 @@ struct LineChart {
 // point.
 std::string line_chart_svg(const LineChart& chart);
 
+// Power against the number of participants (`mrtsim power --out` and the web calculator): power on
+// [0, 1] with the conventional 0.8 as a dashed line; n and power of the same length.
+std::string power_curve_svg(const std::vector<double>& n, const std::vector<double>& power, const std::string& title);
+
 // The text with &, <, >, " and ' escaped for XML content and attributes.
 std::string xml_escape(const std::string& text);
 

@@ -9,11 +9,6 @@
 #include "host/io/svg_line_chart.h"
 
 namespace mrtsim::serve {
-namespace {
-
-constexpr double kConventionalPower = 0.8;
-
-}  // namespace
 
 std::vector<FieldSpec> sizing_goal_fields() {
   return {{"mode", "Calculate", ""},
@@ -60,20 +55,12 @@ std::vector<double> table_power_levels() {
 }
 
 std::string power_curve_chart(const std::vector<std::pair<int, double>>& points, const std::string& title) {
-  ChartSeries series;
-  for (const auto& [n, power] : points) {
-    series.x.push_back(n);
-    series.y.push_back(power);
+  std::vector<double> n, power;
+  for (const auto& [participants, p] : points) {
+    n.push_back(participants);
+    power.push_back(p);
   }
-  LineChart chart;
-  chart.title = title;
-  chart.x_label = "participants N";
-  chart.y_label = "power";
-  chart.series = {series};
-  chart.y_min = 0.0;
-  chart.y_max = 1.0;
-  chart.y_reference = {kConventionalPower};
-  return line_chart_svg(chart);
+  return power_curve_svg(n, power, title);
 }
 
 std::string pattern_chart(const std::string& title, const std::string& x_label, const std::string& y_label,

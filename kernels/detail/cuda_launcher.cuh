@@ -46,14 +46,28 @@ class DeviceArray {
   DeviceBytes bytes_;
 };
 
+// Per-thread device scratch of a job: none unless the job's backend file specializes this (see
+// kernels/emee_backend.cu). `threads` bounds the threads of a launch (a grid-stride loop covers the
+// replicates), so scratch memory stays bounded whatever the batch size.
+template <class Job>
+struct DeviceScratch {
+  DeviceScratch(const Job&, size_t /*threads*/) {}
+  static size_t threads(const Job&, uint32_t count) { return count; }
+  struct View {
+    MRTSIM_HD typename Job::Scratch for_thread(long long /*thread*/, long long /*threads*/) const { return {}; }
+  };
+  View view() const { return {}; }
+};
+
 constexpr int kThreadsPerBlock = 128;
 
-// One thread per item, a grid-stride loop over the items; jobs here need no scratch.
-template <class Job>
-__global__ void replicate_kernel(Job job, uint32_t first, uint32_t count) {
+// One thread per item, a grid-stride loop over the items, each thread with its scratch.
+template <class Job, class ScratchView>
+__global__ void replicate_kernel(Job job, uint32_t first, uint32_t count, ScratchView scratch) {
   const long long thread = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
   const long long threads = static_cast<long long>(gridDim.x) * blockDim.x;
-  for (long long s = thread; s < count; s += threads) job(first + static_cast<uint32_t>(s), s, typename Job::Scratch{});
+  const typename Job::Scratch mine = scratch.for_thread(thread, threads);
+  for (long long s = thread; s < count; s += threads) job(first + static_cast<uint32_t>(s), s, mine);
 }
 
 class CudaLauncher {
@@ -81,8 +95,10 @@ class CudaLauncher {
   template <class Job>
   void run(const Job& job, uint32_t first, uint32_t count) {
     if (count == 0) return;
-    const unsigned blocks = static_cast<unsigned>((count + kThreadsPerBlock - 1) / kThreadsPerBlock);
-    replicate_kernel<<<blocks, kThreadsPerBlock>>>(job, first, count);
+    const size_t threads = DeviceScratch<Job>::threads(job, count);
+    const DeviceScratch<Job> scratch(job, threads);
+    const unsigned blocks = static_cast<unsigned>((threads + kThreadsPerBlock - 1) / kThreadsPerBlock);
+    replicate_kernel<<<blocks, kThreadsPerBlock>>>(job, first, count, scratch.view());
     check(cudaGetLastError(), "kernel launch");
     check(cudaDeviceSynchronize(), "kernel");
   }

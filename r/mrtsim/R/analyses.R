@@ -122,9 +122,12 @@ fit_emee <- function(variant, call, data, id, outcome, treatment, rand_prob, mod
 
 #' @rdname wcls
 #' @param control_reg_method The nuisance learner of `dcee()`: `"lm"` (a linear
-#'   model per treatment arm) or `"set_to_zero"` (no nuisance model). The other
-#'   learners of 'MRTAnalysis' are passed to the engine, which names the ones it
-#'   offers.
+#'   model per treatment arm), `"set_to_zero"` (no nuisance model), `"gam"` or
+#'   `"rf"` (the engine's mgcv-compatible GAM and random forest, with their
+#'   defaults; the control formula's columns enter them as they are: smooth
+#'   terms `s()` are written on the command line, `mrtsim dcee --controls`). The
+#'   other learners of 'MRTAnalysis' are passed to the engine, which names the
+#'   ones it offers.
 #' @param cross_fit Whether `dcee()` cross-fits the nuisance models.
 #' @param cf_fold The number of cross-fitting folds (at most the number of
 #'   subjects).

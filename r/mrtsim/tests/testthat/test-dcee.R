@@ -53,6 +53,6 @@ test_that("cross-fitting is reproducible with set.seed()", {
 
 test_that("learners the engine lacks and learner options are clear errors", {
   skip_without_feature("dcee")
-  expect_error(distal_fit(~1, "gam"), "gam", class = "mrtsim_engine_error")
+  expect_error(distal_fit(~1, "ranger"), "ranger", class = "mrtsim_engine_error")
   expect_error(distal_fit(~1, num.trees = 10), "no learner options")
 })

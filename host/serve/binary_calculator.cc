@@ -362,7 +362,9 @@ nlohmann::ordered_json binary_calculate(const nlohmann::json& request) {
   const BinaryAnswer answer = binary_answer(design, goal);
   const CohnTerms terms = with_fields(table, [&] { return cohn_terms(design.inputs); });
   const int answer_n = static_cast<int>(std::ceil(answer.n));
-  const auto [from, to] = with_fields(table, [&] { return curve_range(goal, answer_n, answer.first_valid_n); });
+  // Plain variables, not a structured binding: the lambdas below capture them (C++17).
+  const std::pair<int, int> range = with_fields(table, [&] { return curve_range(goal, answer_n, answer.first_valid_n); });
+  const int from = range.first, to = range.second;
   std::vector<std::pair<int, double>> points;
   for (const CohnPowerAtN& point :
        with_fields(table, [&] { return cohn_power_curve(design.inputs, from, to, design.allow_small_n); }))

@@ -238,7 +238,10 @@ nlohmann::ordered_json continuous_calculate(const nlohmann::json& request) {
   fields.finish();
   const ContinuousAnswer answer = continuous_answer(design, goal);
   const LiaoTerms terms = with_fields(table, [&] { return liao_terms(design.inputs); });
-  const auto [from, to] = with_fields(table, [&] { return curve_range(goal, answer.at_n.n, answer.first_valid_n); });
+  // Plain variables, not a structured binding: the lambdas below capture them (C++17).
+  const std::pair<int, int> range =
+      with_fields(table, [&] { return curve_range(goal, answer.at_n.n, answer.first_valid_n); });
+  const int from = range.first, to = range.second;
   std::vector<std::pair<int, double>> points;
   for (const PowerAtN& point : with_fields(table, [&] { return liao_power_curve(design.inputs, from, to); }))
     points.emplace_back(point.n, point.power);

@@ -79,6 +79,11 @@ std::vector<CoefficientInference> t_coefficient_block(const std::vector<std::str
   for (std::size_t k = 0; k < terms.size(); ++k) {
     const int j = first + static_cast<int>(k);
     const double estimate_j = theta(j);
+    // A variance of 0 (or below, by rounding) leaves no t statistic: refuse rather than print NaN.
+    if (!(variance(j, j) > 0.0))
+      throw UserError("the sandwich variance of '" + terms[k] + "' is " + input_value_text(variance(j, j)) +
+                      ": the data determine this coefficient exactly, so it has no standard error or test "
+                      "(check that column for constant or degenerate values)");
     const double se = std::sqrt(variance(j, j));
     block.push_back({terms[k], estimate_j, se, estimate_j - critical * se, estimate_j + critical * se,
                      student_t_two_sided_p(df, estimate_j / se)});

@@ -191,24 +191,12 @@ std::string binary_design_summary(const BinaryDesign& design) {
 }
 
 std::vector<FieldSpec> binary_fields() {
-  std::vector<FieldSpec> fields = {
-      {"days", "Study length (days)", "--days"},
-      {"decisions_per_day", "Decision points per day", "--decisions-per-day"},
-      {"rand_prob_source", "Randomization probability given as", ""},
-      {"rand_prob", "Randomization probability", "--rand-prob"},
-      {"rand_prob_file", "Randomization probability file", "--rand-prob-file"},
-      {"rand_prob_file_name", "Randomization probability file name", ""},
-      {"rand_prob_file_text", "Randomization probability file", ""},
-      {"avail_shape", "Availability pattern", "--availability"},
-      {"avail_mean", "Average availability", "--avail-mean"},
-      {"avail_initial", "Availability on day 1", "--avail-initial"},
-      {"avail_change_day", "Day the availability turns", "--avail-change-day"},
-      {"avail_file", "Availability file", "--avail-file"},
-      {"avail_file_name", "Availability file name", ""},
-      {"avail_file_text", "Availability file", ""},
+  std::vector<FieldSpec> fields = timeline_fields("--avail-file");
+  const std::vector<FieldSpec> binary_only = {
       {"loglinear_final_at", "A log-linear pattern reaches its final value at", "--loglinear-final-at"},
       {"alpha", "Type I error", "--type1"},
       {"allow_small_n", "Allow N <= 10", "--allow-n-below-10"}};
+  fields.insert(fields.end(), binary_only.begin(), binary_only.end());
   add_curve_fields(fields, "spnc", "Success probability", "Success probability");
   add_curve_fields(fields, "rr", "Relative risk", "Relative risk");
   for (const FieldSpec& spec : sizing_goal_fields()) fields.push_back(spec);

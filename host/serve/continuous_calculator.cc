@@ -17,25 +17,15 @@ constexpr const char* kCurveTitle = "Power against the number of participants (L
 constexpr int kCliDefaultMaxN = 1000;
 
 std::vector<FieldSpec> design_fields() {
-  return {{"days", "Study length (days)", "--days"},
-          {"decisions_per_day", "Decision points per day", "--decisions-per-day"},
-          {"rand_prob_source", "Randomization probability given as", ""},
-          {"rand_prob", "Randomization probability", "--rand-prob"},
-          {"rand_prob_file", "Randomization probability file", "--rand-prob-file"},
-          {"rand_prob_file_name", "Randomization probability file name", ""},
-          {"rand_prob_file_text", "Randomization probability file", ""},
-          {"avail_shape", "Availability pattern", "--availability"},
-          {"avail_mean", "Average availability", "--avail-mean"},
-          {"avail_initial", "Availability on day 1", "--avail-initial"},
-          {"avail_change_day", "Day the availability turns", "--avail-change-day"},
-          {"avail_file", "Availability file", ""},
-          {"avail_file_name", "Availability file name", ""},
-          {"avail_file_text", "Availability file", ""},
-          {"effect_shape", "Effect pattern", "--effect"},
-          {"effect_mean", "Average standardized effect", "--effect-mean"},
-          {"effect_initial", "Effect on day 1", "--effect-initial"},
-          {"effect_day_max", "Day of the largest effect", "--effect-max-day"},
-          {"alpha", "Significance level", "--alpha"}};
+  std::vector<FieldSpec> fields = timeline_fields("");  // the CLI takes no availability file
+  const std::vector<FieldSpec> effect_and_level = {
+      {"effect_shape", "Effect pattern", "--effect"},
+      {"effect_mean", "Average standardized effect", "--effect-mean"},
+      {"effect_initial", "Effect on day 1", "--effect-initial"},
+      {"effect_day_max", "Day of the largest effect", "--effect-max-day"},
+      {"alpha", "Significance level", "--alpha"}};
+  fields.insert(fields.end(), effect_and_level.begin(), effect_and_level.end());
+  return fields;
 }
 
 ShapeSpec read_shape_kind(RequestFields& fields, const std::string& prefix, const std::string& day_field,

@@ -10,6 +10,24 @@
 
 namespace mrtsim::serve {
 
+std::vector<FieldSpec> timeline_fields(const std::string& avail_file_flag) {
+  return {
+      {"days", "Study length (days)", "--days"},
+      {"decisions_per_day", "Decision points per day", "--decisions-per-day"},
+      {"rand_prob_source", "Randomization probability given as", ""},
+      {"rand_prob", "Randomization probability", "--rand-prob"},
+      {"rand_prob_file", "Randomization probability file", "--rand-prob-file"},
+      {"rand_prob_file_name", "Randomization probability file name", ""},
+      {"rand_prob_file_text", "Randomization probability file", ""},
+      {"avail_shape", "Availability pattern", "--availability"},
+      {"avail_mean", "Average availability", "--avail-mean"},
+      {"avail_initial", "Availability on day 1", "--avail-initial"},
+      {"avail_change_day", "Day the availability turns", "--avail-change-day"},
+      {"avail_file", "Availability file", avail_file_flag},
+      {"avail_file_name", "Availability file name", ""},
+      {"avail_file_text", "Availability file", ""}};
+}
+
 std::vector<FieldSpec> sizing_goal_fields() {
   return {{"mode", "Calculate", ""},
           {"power", "Target power", "--power"},

@@ -54,6 +54,11 @@ std::string pattern_chart(const std::string& title, const std::string& x_label, 
                           const std::vector<double>& values, bool probability);
 
 // The fields of the sizing goal, for the request types' field tables.
+// The study-timeline fields both calculators share: days, decision points, randomization probability
+// and availability (constant, a pattern or an uploaded file). `avail_file_flag`: the CLI option of an
+// availability file, "" where the CLI has none.
+std::vector<FieldSpec> timeline_fields(const std::string& avail_file_flag);
+
 std::vector<FieldSpec> sizing_goal_fields();
 
 // {"power": 0.6, "n": 22} rows; n null (and "note") where a level cannot be sized.

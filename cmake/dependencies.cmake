@@ -74,6 +74,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Boost 1.71 REQUIRED)
+# zlib: the per-replicate table (output.replicates) is written gzip-compressed.
+find_package(ZLIB REQUIRED)
 
 # -march for host code (set on mrtsim_core, so every layer and test gets it; nvcc's device code
 # is unaffected). Contraction stays explicit: -ffp-contract=fast lets g++ fuse a*b+c where it likes.

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build python3 libeigen3-dev libyaml-cpp-dev libboost-dev libcli11-dev
           nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin libxgboost-dev
-          libcpp-httplib-dev pkg-config)
+          libcpp-httplib-dev zlib1g-dev pkg-config)
 test_packages=(r-base-core r-cran-jsonlite r-cran-testthat r-cran-knitr r-cran-rmarkdown qpdf
                chromium chromium-driver python3-selenium clang libclang-rt-14-dev libomp-14-dev)
 cmake_options=()

@@ -243,7 +243,7 @@ TEST(BadInput, SimulationsCountNonFiniteFitsAsFailures) {
   EXPECT_EQ(summary.replicates, 4);
   EXPECT_EQ(summary.failed, 4);
   EXPECT_EQ(summary.failures_by_status[static_cast<int>(FitStatus::kNonFiniteEstimate)], 4);
-  EXPECT_EQ(summary.rejections, 0);
+  EXPECT_EQ(summary.rejection.rejections, 0);
 
   StudyConfig qian = parse_study(kQianStudy + "hypotheses: [alternative]\n", "study.yaml");
   qian.scenarios[0].distal_model.alpha = LinearSequence{1e300, 1e300};
@@ -319,11 +319,14 @@ TEST(BadInput, CellsWhereEveryFitFailedReportNoInventedNumbers) {
   ASSERT_FALSE(coefficients.empty());
   for (const auto& row : coefficients) {
     EXPECT_TRUE(std::isfinite(std::stod(row.at("truth")))) << row.at("coefficient");  // known without fits
-    for (const char* column : {"mean_estimate", "bias", "empirical_sd", "mean_se", "rmse", "ci_coverage"})
+    for (const char* column : {"mean_estimate", "bias", "empirical_se", "model_se", "rmse", "coverage",
+                               "bias_eliminated_coverage", "bias_mc_se", "coverage_mc_se"})
       EXPECT_EQ(row.at(column), "") << column;
+    EXPECT_EQ(row.at("n_sim"), "0");
+    EXPECT_NE(row.at("notes").find("n_sim is 0"), std::string::npos) << row.at("notes");  // the reason
   }
   const std::string markdown = read_file(out + "/summary.md");
-  EXPECT_NE(markdown.find("| NA | NA | NA | NA | NA | NA |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("| NA | NA | NA | NA | NA | NA | NA | NA |"), std::string::npos) << markdown;
 
   const CommandResult json = run_mrtsim("run '" + study + "' --out '" + out + "_json' --threads 1 --format json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
@@ -333,11 +336,15 @@ TEST(BadInput, CellsWhereEveryFitFailedReportNoInventedNumbers) {
     EXPECT_EQ(cell["failed"], 4);
     EXPECT_EQ(cell["flag"], "no_fits");
     EXPECT_EQ(cell["failure_reasons"], "too_few_subjects=4");
-    for (const char* key : {"rejection_rate", "mc_se", "p_value_vs_nominal"}) EXPECT_TRUE(cell[key].is_null()) << key;
+    EXPECT_TRUE(cell["joint_test"]["rate"]["value"].is_null());
+    EXPECT_TRUE(cell["joint_test"]["rate"]["mc_se"].is_null());
+    EXPECT_TRUE(cell["joint_test"]["binomial_p_value"].is_null());
     for (const nlohmann::json& c : cell["coefficients"]) {
       EXPECT_TRUE(c["truth"].is_number());
-      for (const char* key : {"mean_estimate", "bias", "empirical_sd", "mean_se", "rmse", "ci_coverage"})
-        EXPECT_TRUE(c[key].is_null()) << key;
+      for (const char* key : {"mean_estimate", "bias", "empirical_se", "model_se", "rmse", "coverage"}) {
+        EXPECT_TRUE(c[key]["value"].is_null()) << key;
+        EXPECT_TRUE(c[key]["note"].is_string()) << key;  // with the reason
+      }
     }
   }
 }
@@ -346,29 +353,32 @@ TEST(BadInput, CellsWhereEveryFitFailedReportNoInventedNumbers) {
 // estimate, SE and statistic (here numbers that would move every measure) is never counted.
 TEST(BadInput, PartlyFailedCellsMeasureTheSuccessfulFitsOnly) {
   CellDecisions decisions(TestRules{JointTestKind::kChiSquare, IntervalKind::kNormal, 0.05, 0.95}, 1, 1);
-  CellAccumulator accumulator({0.5}, decisions);
+  CellAccumulator accumulator(decisions, 1);
+  long long replicate = 0;
   const auto add = [&](FitStatus status, double statistic, double estimate, double se) {
-    accumulator.add(static_cast<int>(status), 30, statistic, &estimate, &se);
+    accumulator.add(replicate++, static_cast<int>(status), 30, statistic, &estimate, &se);
   };
   add(FitStatus::kOk, 16.0, 0.4, 0.1);
   add(FitStatus::kSingularBread, 100.0, 99.0, 1e-9);
   add(FitStatus::kOk, 1.0, 0.7, 0.2);
   add(FitStatus::kOk, 36.0, 0.6, 0.1);
-  const CellSummary s = summarize_cell(accumulator.partial(), {"effect"}, {0.5}, 0.8);
+  const CellSummary s =
+      summarize_cell(accumulator.partial(), CellTargets{{"effect"}, {0.5}, 0.8, /*under_null=*/false}, decisions);
   EXPECT_EQ(s.fitted(), 3);
   EXPECT_EQ(s.failed, 1);
-  EXPECT_EQ(s.rejections, 2);  // chi-square(1) 95% point 3.84: 16 and 36 reject, 1 does not
-  EXPECT_DOUBLE_EQ(s.rejection_rate, 2.0 / 3.0);
-  EXPECT_DOUBLE_EQ(s.rejection_mc_se, std::sqrt(2.0 / 27.0));
-  EXPECT_NEAR(s.nominal_p_value, 0.488, 1e-12);  // R: binom.test(2, 3, 0.8)$p.value
+  EXPECT_EQ(s.rejection.rejections, 2);  // chi-square(1) 95% point 3.84: 16 and 36 reject, 1 does not
+  EXPECT_DOUBLE_EQ(s.rejection.rate.value, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(s.rejection.rate.mc_se, std::sqrt(2.0 / 27.0));
+  EXPECT_NEAR(s.rejection.binomial_p_value, 0.488, 1e-12);  // R: binom.test(2, 3, 0.8)$p.value
   EXPECT_EQ(s.flag, "");
-  const CoefficientSummary& c = s.coefficients[0];
-  EXPECT_NEAR(c.mean_estimate, 1.7 / 3, 1e-15);
-  EXPECT_NEAR(c.bias, 1.7 / 3 - 0.5, 1e-15);
-  EXPECT_NEAR(c.empirical_sd, std::sqrt((0.14 / 3) / 2), 1e-15);  // sum of squared deviations 0.14/3
-  EXPECT_NEAR(c.mean_se, 0.4 / 3, 1e-15);
-  EXPECT_NEAR(c.rmse, std::sqrt((0.01 + 0.04 + 0.01) / 3), 1e-15);
-  EXPECT_EQ(c.covered, 3);  // |errors| 0.1, 0.2, 0.1 within 1.96 x SE
+  const PerformanceMeasures& c = s.coefficients[0].measures;
+  EXPECT_EQ(c.n_sim, 3);
+  EXPECT_NEAR(c.mean_estimate.value, 1.7 / 3, 1e-15);
+  EXPECT_NEAR(c.bias.value, 1.7 / 3 - 0.5, 1e-15);
+  EXPECT_NEAR(c.empirical_se.value, std::sqrt((0.14 / 3) / 2), 1e-15);  // sum of squared deviations 0.14/3
+  EXPECT_NEAR(c.model_se.value, std::sqrt((0.01 + 0.04 + 0.01) / 3), 1e-15);
+  EXPECT_NEAR(c.rmse.value, std::sqrt((0.01 + 0.04 + 0.01) / 3), 1e-15);
+  EXPECT_EQ(c.coverage.value, 1.0);  // |errors| 0.1, 0.2, 0.1 within 1.96 x SE
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -382,8 +382,8 @@ TEST(CohnStudy, RejectionRatesMatchThePapersSection6_2) {
       const double se = std::sqrt(ours * (1 - ours) / (s.replicates - s.failed) + theirs * (1 - theirs) / 2000);
       EXPECT_NEAR(ours, theirs, 4 * se) << "row " << paper.row << ": " << what;
     };
-    expect_agrees(s.rejection_rate, h1 ? paper.power_adj : paper.type1_adj, h1 ? "power (adjusted)" : "type I (adjusted)");
-    expect_agrees(s.rejection_rate_unadjusted, h1 ? paper.power_unadj : paper.type1_unadj,
+    expect_agrees(s.rejection.rate.value, h1 ? paper.power_adj : paper.type1_adj, h1 ? "power (adjusted)" : "type I (adjusted)");
+    expect_agrees(s.rejection_unadjusted.rate.value, h1 ? paper.power_unadj : paper.type1_unadj,
                   h1 ? "power (unadjusted)" : "type I (unadjusted)");
   }
 }

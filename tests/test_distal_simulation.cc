@@ -283,12 +283,13 @@ truth: {method: monte_carlo, subjects: 40000}
     EXPECT_EQ(cell.summary.failed, 0);
     for (size_t j = 0; j < cell.summary.coefficients.size(); ++j) {
       const CoefficientSummary& c = cell.summary.coefficients[j];
+      const PerformanceMeasures& m = c.measures;
       const double reps = double(cell.summary.replicates);
       // Bias within 4 MC SE of the mean (plus the truth's own MC error).
-      EXPECT_NEAR(c.bias, 0.0, 4 * std::hypot(c.empirical_sd / std::sqrt(reps), cell.truth.mc_se[j]))
+      EXPECT_NEAR(m.bias.value, 0.0, 4 * std::hypot(m.empirical_se.value / std::sqrt(reps), cell.truth.mc_se[j]))
           << cell.labels[0].label << " " << cell.labels[1].label << " " << c.name;
-      EXPECT_NEAR(c.coverage, 0.95, 4 * std::sqrt(0.95 * 0.05 / reps)) << c.name;
-      EXPECT_NEAR(c.mean_se / c.empirical_sd, 1.0, 0.15) << c.name;  // the sandwich SE is close to the SD
+      EXPECT_NEAR(m.coverage.value, 0.95, 4 * std::sqrt(0.95 * 0.05 / reps)) << c.name;
+      EXPECT_NEAR(m.model_se.value / m.empirical_se.value, 1.0, 0.15) << c.name;  // the sandwich SE is close to the SD
     }
   }
 }

@@ -61,7 +61,7 @@ TEST(LiaoTables, NormalErrorsPatternOneMatchPaper) {
     const CellKey key{null ? "2B" : "3B", s.model.effect.day_max, s.model.availability.mean, s.model.effect.mean};
     const auto found = published.find(key);
     ASSERT_NE(found, published.end()) << "no published value for scenario " << cell.scenario;
-    const double paper = found->second, ours = cell.summary.rejection_rate;
+    const double paper = found->second, ours = cell.summary.rejection.rate.value;
     const double n = static_cast<double>(cell.summary.replicates - cell.summary.failed);
     EXPECT_EQ(cell.summary.failed, 0);
     const double se = std::sqrt(ours * (1 - ours) / n + paper * (1 - paper) / kPaperReplicates);

@@ -43,11 +43,11 @@ TEST(PermutationStudy, LevelUnderTheNullAndPowerUnderAStrongEffect) {
     const CellSummary& null_cell = result.cells[0].summary;
     const CellSummary& effect_cell = result.cells[1].summary;
     ASSERT_TRUE(null_cell.has_permutation);
-    EXPECT_EQ(null_cell.permutation_tested, 400);
+    EXPECT_EQ(null_cell.permutation.tested, 400);
     const double se = std::sqrt(0.05 * 0.95 / 400);
-    EXPECT_NEAR(null_cell.permutation_rejection_rate, 0.05, 4 * se) << scheme;
-    EXPECT_NEAR(null_cell.rejection_rate, 0.05, 4 * se) << scheme << " (analytic)";
-    EXPECT_GT(effect_cell.permutation_rejection_rate, 0.9) << scheme;
+    EXPECT_NEAR(null_cell.permutation.rate.value, 0.05, 4 * se) << scheme;
+    EXPECT_NEAR(null_cell.rejection.rate.value, 0.05, 4 * se) << scheme << " (analytic)";
+    EXPECT_GT(effect_cell.permutation.rate.value, 0.9) << scheme;
     EXPECT_EQ(null_cell.failed_reshuffles, 0);
   }
 }

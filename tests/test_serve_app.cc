@@ -90,10 +90,10 @@ void expect_same_rejections(const nlohmann::json& tables, const nlohmann::json& 
   ASSERT_EQ(tables["cells"].size(), 2u);
   for (const nlohmann::json& cell : tables["cells"]) {
     const nlohmann::json& page = result[cell["hypothesis"] == "null" ? "type1" : "power"];
-    EXPECT_EQ(cell["rejections"], page["rejections"]);
+    EXPECT_EQ(cell["joint_test"]["rejections"], page["rejections"]);
     EXPECT_EQ(cell["failed"], page["failed"]);
     EXPECT_EQ(cell["n_subjects"], result["n"]);
-    EXPECT_DOUBLE_EQ(cell["rejection_rate"].get<double>(), page["rate"].get<double>());
+    EXPECT_DOUBLE_EQ(cell["joint_test"]["rate"]["value"].get<double>(), page["rate"].get<double>());
   }
 }
 

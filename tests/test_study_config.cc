@@ -101,6 +101,27 @@ TEST(StudyConfig, OutOfRangeValuesAreRejected) {
             std::string::npos);
 }
 
+// replicates: auto plans the replicates that give each cell's rejection rate the target MC SE at its
+// nominal rate: p (1 - p) / MCSE^2 (docs/performance_measures.md), the largest over the hypotheses.
+TEST(StudyConfig, AutomaticReplicatesReachTheTargetMonteCarloSe) {
+  const std::string automatic = replace(kBase, "  replicates: 10\n", "  replicates: auto\n  target_mcse: 0.005\n");
+  EXPECT_EQ(parse_study(automatic, "study.yaml").replicates, 6400);  // power 0.8: 0.16 / 0.005^2
+  const StudyConfig null_only = parse_study(automatic + "hypotheses: [null]\n", "study.yaml");
+  EXPECT_EQ(null_only.replicates, 1900);  // alpha 0.05: 0.0475 / 0.005^2
+  EXPECT_DOUBLE_EQ(*null_only.target_mcse, 0.005);
+  const StudyConfig fixed = parse_study(replace(kBase, "  replicates: 10\n", "  replicates: 10\n  target_mcse: 0.01\n"),
+                                        "study.yaml");
+  EXPECT_EQ(fixed.replicates, 10);  // a count stays; the tables report what the target needs
+
+  const std::string without_target = error_of(replace(kBase, "replicates: 10", "replicates: auto"));
+  EXPECT_NE(without_target.find("study.yaml:4"), std::string::npos) << without_target;
+  EXPECT_NE(without_target.find("needs study.target_mcse"), std::string::npos) << without_target;
+  const std::string zero = error_of(replace(kBase, "  replicates: 10\n", "  replicates: 10\n  target_mcse: 0\n"));
+  EXPECT_NE(zero.find("study.target_mcse"), std::string::npos) << zero;
+  const std::string unit = error_of(replace(kBase, "  replicates: 10\n", "  replicates: 10\n  replicates_per_unit: 100001\n"));
+  EXPECT_NE(unit.find("study.replicates_per_unit"), std::string::npos) << unit;
+}
+
 TEST(StudyConfig, BadGridsAreRejected) {
   const std::string wrong_arity = error_of(std::string(kBase) + R"(grid:
   - keys: [model.effect.mean, sample_size]

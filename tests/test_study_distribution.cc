@@ -151,29 +151,30 @@ TEST(CellPartial, MergedPartialsEqualTheDirectTwoPassSummary) {
   }
   CellDecisions decisions(TestRules{}, 1, 1);
   const std::vector<double> truth{0.3};
-  CellAccumulator accumulator(truth, decisions);
+  CellAccumulator accumulator(decisions, 1);
   CellPartial merged(1);
   for (int r = 0; r < replicates; ++r) {
-    accumulator.add(static_cast<int>(FitStatus::kOk), 500, 0.0, &estimates[r], &ses[r]);
+    accumulator.add(r, static_cast<int>(FitStatus::kOk), 500, 0.0, &estimates[r], &ses[r]);
     if (r % 113 == 112 || r == replicates - 1) {  // uneven units
       merge_partial(merged, accumulator.partial());
       accumulator.reset();
     }
   }
-  double mean = 0.0, se_mean = 0.0;
+  double mean = 0.0, se_squared_mean = 0.0;
   for (int r = 0; r < replicates; ++r) mean += estimates[r] / replicates;
-  for (int r = 0; r < replicates; ++r) se_mean += ses[r] / replicates;
+  for (int r = 0; r < replicates; ++r) se_squared_mean += ses[r] * ses[r] / replicates;
   double ss = 0.0, sq_error = 0.0;
   for (int r = 0; r < replicates; ++r) {
     ss += (estimates[r] - mean) * (estimates[r] - mean);
     sq_error += (estimates[r] - 0.3) * (estimates[r] - 0.3);
   }
-  const CellSummary s = summarize_cell(merged, {"beta"}, truth, 0.05);
+  const CellSummary s = summarize_cell(merged, CellTargets{{"beta"}, truth, 0.05}, decisions);
   EXPECT_EQ(s.replicates, replicates);
-  EXPECT_NEAR(s.coefficients[0].mean_estimate, mean, 1e-14);
-  EXPECT_NEAR(s.coefficients[0].empirical_sd, std::sqrt(ss / (replicates - 1)), 1e-13);
-  EXPECT_NEAR(s.coefficients[0].mean_se, se_mean, 1e-14);
-  EXPECT_NEAR(s.coefficients[0].rmse, std::sqrt(sq_error / replicates), 1e-13);
+  const PerformanceMeasures& m = s.coefficients[0].measures;
+  EXPECT_NEAR(m.mean_estimate.value, mean, 1e-14);
+  EXPECT_NEAR(m.empirical_se.value, std::sqrt(ss / (replicates - 1)), 1e-13);
+  EXPECT_NEAR(m.model_se.value, std::sqrt(se_squared_mean), 1e-14);
+  EXPECT_NEAR(m.rmse.value, std::sqrt(sq_error / replicates), 1e-13);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,11 +89,15 @@ TEST_P(WclsSimulation, TablesDoNotDependOnBatchSizeOrThreads) {
   const StudyResult b = run_study(small, options(2, 1000));
   ASSERT_EQ(a.cells.size(), b.cells.size());
   for (size_t c = 0; c < a.cells.size(); ++c) {
-    EXPECT_EQ(a.cells[c].summary.rejections, b.cells[c].summary.rejections);
+    EXPECT_EQ(a.cells[c].summary.rejection.rejections, b.cells[c].summary.rejection.rejections);
     for (size_t j = 0; j < a.cells[c].summary.coefficients.size(); ++j) {
-      EXPECT_EQ(a.cells[c].summary.coefficients[j].mean_estimate, b.cells[c].summary.coefficients[j].mean_estimate);
-      EXPECT_EQ(a.cells[c].summary.coefficients[j].empirical_sd, b.cells[c].summary.coefficients[j].empirical_sd);
-      EXPECT_EQ(a.cells[c].summary.coefficients[j].covered, b.cells[c].summary.coefficients[j].covered);
+      const PerformanceMeasures& x = a.cells[c].summary.coefficients[j].measures;
+      const PerformanceMeasures& y = b.cells[c].summary.coefficients[j].measures;
+      EXPECT_EQ(x.mean_estimate.value, y.mean_estimate.value);
+      EXPECT_EQ(x.empirical_se.value, y.empirical_se.value);
+      EXPECT_EQ(x.model_se.value, y.model_se.value);
+      EXPECT_EQ(x.coverage.value, y.coverage.value);
+      EXPECT_EQ(x.bias_eliminated_coverage.value, y.bias_eliminated_coverage.value);
     }
   }
 }
@@ -132,7 +136,7 @@ TEST_P(WclsSimulation, TypeOneErrorIsAlpha) {
     }
     const CellSummary cell = run_study(s, options()).cells[0].summary;
     EXPECT_EQ(cell.failed, 0);
-    EXPECT_NEAR(cell.rejection_rate, 0.05, four_se(0.05, cell.replicates)) << error;
+    EXPECT_NEAR(cell.rejection.rate.value, 0.05, four_se(0.05, cell.replicates)) << error;
   }
 }
 
@@ -161,7 +165,7 @@ TEST_P(WclsSimulation, PowerMatchesLiaoFormula) {
     const double formula_power = liao_power(inputs, c.n).power;
     ASSERT_GE(formula_power, 0.80);
     const CellSummary cell = run_study(s, options()).cells[0].summary;
-    EXPECT_NEAR(cell.rejection_rate, formula_power, four_se(formula_power, cell.replicates)) << c.n;
+    EXPECT_NEAR(cell.rejection.rate.value, formula_power, four_se(formula_power, cell.replicates)) << c.n;
   }
 }
 
@@ -173,9 +177,10 @@ TEST_P(WclsSimulation, EstimatesAreUnbiasedAndIntervalsCover) {
   const CellSummary cell = run_study(study, options()).cells[0].summary;
   const double n = static_cast<double>(cell.replicates);
   for (const CoefficientSummary& c : cell.coefficients) {
-    EXPECT_NEAR(c.mean_estimate, c.truth, 4 * c.empirical_sd / std::sqrt(n)) << c.name;
-    EXPECT_NEAR(c.coverage, 0.95, four_se(0.95, cell.replicates)) << c.name;
-    EXPECT_NEAR(c.mean_se / c.empirical_sd, 1.0, 0.1) << c.name;
+    const PerformanceMeasures& m = c.measures;
+    EXPECT_NEAR(m.mean_estimate.value, c.truth, 4 * m.empirical_se.value / std::sqrt(n)) << c.name;
+    EXPECT_NEAR(m.coverage.value, 0.95, four_se(0.95, cell.replicates)) << c.name;
+    EXPECT_NEAR(m.model_se.value / m.empirical_se.value, 1.0, 0.1) << c.name;
   }
   // The effect coefficients' truth is the quadratic's coefficients (paper: d = (0, 0.00964, -0.000172)).
   EXPECT_NEAR(cell.coefficients[3].truth, 0.0, 1e-12);

@@ -4,7 +4,7 @@
 Usage: summarize.py COEFFICIENTS_CSV --out MD --command "how it was produced"
 
 One table per estimand coefficient (marginal beta1*, moderated beta2* and beta3*, the paper's
-names), rows = method x n: bias, empirical SD, mean SE, RMSE and 95% coverage with its Monte Carlo
+names), rows = method x n: bias, empirical SE, model SE (root mean square of the SEs), RMSE and 95% coverage with its Monte Carlo
 SE, and a flag where coverage differs from 0.95 by more than 3 Monte Carlo SEs. The truth (the
 estimator's probability limit) and the paper's mean-over-t definition are listed with their MC SEs.
 """
@@ -42,18 +42,18 @@ def main():
         lines += [f"## {title}", "",
                   f"Truth (probability limit) {float(t['truth']):.4f} (MC SE {float(t['truth_mc_se']):.4f}); "
                   f"mean over t of the per-t contrasts (the paper's compute_truth.R) {float(t['truth_simple_mean']):.4f}.", "",
-                  "| method | n | bias | SD | mean SE | RMSE | coverage | MC SE | flag |", "|---|---|---|---|---|---|---|---|---|"]
+                  "| method | n | bias | emp. SE | model SE | RMSE | coverage | MC SE | flag |", "|---|---|---|---|---|---|---|---|---|"]
         for estimator, folds, name in METHODS:
             for r in sorted((r for r in cells if r["analysis.estimator"] == estimator and r["analysis.cross_fit"] == folds),
                             key=lambda r: int(r["n_subjects"])):
-                coverage, reps = float(r["ci_coverage"]), int(r["replicates"])
+                coverage, reps = float(r["coverage"]), int(r["replicates"])
                 se = math.sqrt(0.95 * 0.05 / reps)
                 flag = "**low**" if coverage < 0.95 - 3 * se else ("**high**" if coverage > 0.95 + 3 * se else "")
                 flagged[name] = flagged.get(name, 0) + (flag != "")
                 if flag and estimator == "dcee":
                     dcee_flags.append(f"{name}, n = {r['n_subjects']}, {title}: coverage {coverage:.3f}")
-                lines.append(f"| {name} | {r['n_subjects']} | {float(r['bias']):+.4f} | {float(r['empirical_sd']):.4f} | "
-                             f"{float(r['mean_se']):.4f} | {float(r['rmse']):.4f} | {coverage:.3f} | {se:.3f} | {flag} |")
+                lines.append(f"| {name} | {r['n_subjects']} | {float(r['bias']):+.4f} | {float(r['empirical_se']):.4f} | "
+                             f"{float(r['model_se']):.4f} | {float(r['rmse']):.4f} | {coverage:.3f} | {se:.3f} | {flag} |")
         lines.append("")
     lines += ["## Summary", ""]
     for _, _, name in METHODS:

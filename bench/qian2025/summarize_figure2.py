@@ -7,7 +7,7 @@ Usage: summarize_figure2.py FIGURE2_COEFFICIENTS_CSV SNMM_COEFFICIENTS_CSV --out
 FIGURE2 is configs/qian2025/figure2.yaml's output (DCEE with gam / rf / lm nuisances, with and
 without cross-fitting, WCLS, GEE), SNMM is configs/qian2025/figure2_snmm.yaml's. Each cell reports
 the marginal and the moderated estimand (moderator_sets [[], [Z]]): one table per coefficient (the
-paper's beta1*, beta2*, beta3*), rows = method x n: bias, empirical SD, mean SE, RMSE, coverage of
+paper's beta1*, beta2*, beta3*), rows = method x n: bias, empirical SE, model SE (root mean square of the SEs), RMSE, coverage of
 the method's interval with its Monte Carlo SE and a flag where it is more than 3 MC SEs from 0.95,
 and the coverage of the paper's interval for SNMM, estimate +- 1.96 x empirical SD, in its normal
 approximation Phi(1.96 - bias/SD) - Phi(-1.96 - bias/SD) (the per-replicate estimates are not kept).
@@ -67,21 +67,21 @@ def main():
         lines += [f"## {title}", "",
                   f"Truth (probability limit) {float(t['truth']):.4f} (MC SE {float(t['truth_mc_se']):.4f}); "
                   f"mean over t of the per-t contrasts {float(t['truth_simple_mean']):.4f}.", "",
-                  "| method | n | bias | SD | mean SE | RMSE | coverage | MC SE | flag | paper's rule |",
+                  "| method | n | bias | emp. SE | model SE | RMSE | coverage | MC SE | flag | paper's rule |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for key, name in METHODS:
             for r in sorted((r for r in cells if method_of(r) == key), key=lambda r: int(r["n_subjects"])):
-                if r["ci_coverage"] in ("", "nan"):
+                if r["coverage"] in ("", "nan"):
                     lines.append(f"| {name} | {r['n_subjects']} | no fitted replicate | | | | | | | |")
                     continue
-                coverage, reps = float(r["ci_coverage"]), int(r["replicates"])
-                bias, sd = float(r["bias"]), float(r["empirical_sd"])
+                coverage, reps = float(r["coverage"]), int(r["replicates"])
+                bias, sd = float(r["bias"]), float(r["empirical_se"])
                 se = math.sqrt(0.95 * 0.05 / reps)
                 flag = "**low**" if coverage < 0.95 - 3 * se else ("**high**" if coverage > 0.95 + 3 * se else "")
                 flagged[name] = flagged.get(name, 0) + (flag != "")
                 cells_of[name] = cells_of.get(name, 0) + 1
                 paper = normal_cdf(1.96 - bias / sd) - normal_cdf(-1.96 - bias / sd) if sd > 0 else float("nan")
-                lines.append(f"| {name} | {r['n_subjects']} | {bias:+.4f} | {sd:.4f} | {float(r['mean_se']):.4f} | "
+                lines.append(f"| {name} | {r['n_subjects']} | {bias:+.4f} | {sd:.4f} | {float(r['model_se']):.4f} | "
                              f"{float(r['rmse']):.4f} | {coverage:.3f} | {se:.3f} | {flag} | {paper:.3f} |")
         lines.append("")
     lines += ["## Summary", ""]

@@ -42,12 +42,16 @@ api::CellSummary public_cell(const CellResult& cell) {
   out.sample_size = cell.sample_size;
   out.replicates = cell.summary.replicates;
   out.failed = cell.summary.failed;
-  out.rejection_rate = cell.summary.rejection_rate;
-  out.rejection_mc_se = cell.summary.rejection_mc_se;
+  out.rejection_rate = cell.summary.rejection.rate.value;
+  out.rejection_mc_se = cell.summary.rejection.rate.mc_se;
   out.formula_power = cell.formula_power;
-  for (const mrtsim::CoefficientSummary& c : cell.summary.coefficients)
-    out.coefficients.push_back(api::CoefficientSummary{c.name, c.truth, c.mean_estimate, c.bias, c.empirical_sd,
-                                                       c.mean_se, c.rmse, c.coverage});
+  for (const mrtsim::CoefficientSummary& c : cell.summary.coefficients) {
+    const PerformanceMeasures& m = c.measures;
+    out.coefficients.push_back(api::CoefficientSummary{c.name, c.truth, m.n_sim, m.mean_estimate.value, m.bias.value,
+                                                       m.bias.mc_se, m.empirical_se.value, m.model_se.value,
+                                                       m.rmse.value, m.coverage.value, m.coverage.mc_se,
+                                                       m.bias_eliminated_coverage.value});
+  }
   return out;
 }
 

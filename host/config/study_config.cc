@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "host/config/yaml_reader.h"
+#include "host/stats/performance_measures.h"
 #include "core/text_file.h"
 #include "core/user_error.h"
 #include "kernels/distal_simulation.h"
@@ -679,6 +680,21 @@ Term parse_term(const std::string& text, const std::string& where) {
   return term;
 }
 
+// study.replicates: a count, or `auto` with study.target_mcse: the replicates that give every cell's
+// rejection rate that MC SE at its nominal value (alpha under H0, the target power under H1).
+long long planned_replicates(const YamlMap& meta, const StudyConfig& study) {
+  if (!meta.has("replicates") || meta.child("replicates").Scalar() != "auto")
+    return meta.get_int("replicates", 1, kMaxReplicates);
+  if (!study.target_mcse)
+    throw UserError(meta.where("replicates") + ": 'auto' needs study.target_mcse (the MC SE wanted on the rejection rates)");
+  long long replicates = 1;
+  for (Hypothesis h : study.hypotheses) {
+    const double nominal = h == Hypothesis::kNull ? study.analysis.rules.alpha : study.target_power;
+    replicates = std::max(replicates, replicates_for_proportion_mcse(nominal, *study.target_mcse));
+  }
+  return replicates;
+}
+
 StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   const YAML::Node document = load_yaml_document(yaml_text, file);
   const YamlMap root(document, file, "");
@@ -691,9 +707,9 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   study.name = checked_study_name(meta);
   study.description = meta.get_string("description", "");
   study.seed = meta.get_seed("seed");
-  study.replicates = meta.get_int("replicates", 1, kMaxReplicates);
-  study.replicates_per_unit = meta.get_int("replicates_per_unit", 1, kMaxReplicates, 1000);
-  meta.reject_unknown_keys({"name", "description", "seed", "replicates", "replicates_per_unit"});
+  if (meta.has("target_mcse")) study.target_mcse = meta.get_double("target_mcse", 1e-4, 0.5);
+  study.replicates_per_unit = meta.get_int("replicates_per_unit", 1, kMaxReplicatesPerUnit, 1000);
+  meta.reject_unknown_keys({"name", "description", "seed", "replicates", "replicates_per_unit", "target_mcse"});
 
   if (root.has("hypotheses")) {
     study.hypotheses.clear();
@@ -724,8 +740,10 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
       }
     }
     study.target_power = out.get_double("target_power", 0.0, 1.0, 0.8);
-    out.reject_unknown_keys({"formats", "target_power"});
+    study.write_replicates = out.get_bool("replicates", false);
+    out.reject_unknown_keys({"formats", "target_power", "replicates"});
   }
+  study.replicates = planned_replicates(meta, study);
 
   if (root.has("truth")) study.truth_subjects = parse_truth(root);
 

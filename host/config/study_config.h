@@ -218,6 +218,8 @@ struct StudyConfig {
   uint64_t seed = 0;
   long long replicates = 1000;
   long long replicates_per_unit = 1000;  // grain of checkpoints, shards and ranks (host/engine/work_plan.h)
+  std::optional<double> target_mcse;     // MC SE wanted on the rejection rates (replicates: auto)
+  bool write_replicates = false;         // output.replicates: the per-replicate table
   std::vector<Hypothesis> hypotheses{Hypothesis::kNull, Hypothesis::kAlternative};
   AnalysisConfig analysis;
   double target_power = 0.8;  // nominal rejection rate under H1 for the flags
@@ -228,6 +230,8 @@ struct StudyConfig {
 
 // The most replicates per cell (study.replicates, and mrtsim run --replicates).
 constexpr long long kMaxReplicates = 1LL << 31;
+// A unit's record holds each of its replicates' estimates and SEs (host/stats/cell_summary.h).
+constexpr long long kMaxReplicatesPerUnit = 100000;
 
 // Reads and validates a study file; every problem is a UserError naming the file, line and key.
 StudyConfig load_study(const std::string& path);

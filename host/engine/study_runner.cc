@@ -60,7 +60,8 @@ class UnitComputer {
     for (const UnitRange& run : runs_) {
       const WorkUnit first_unit = layout.unit(run.begin);
       const CellPlan& cell = plan_.cell_plan(first_unit.cell);
-      runs_state_.push_back(RunState{CellAccumulator(cell.truth_values().value, cell.decisions()), first_unit});
+      runs_state_.push_back(
+          RunState{CellAccumulator(cell.decisions(), cell.coefficient_names().size()), first_unit});
     }
     const size_t total = unit_count(units);
     size_t finished = 0;
@@ -140,17 +141,18 @@ class UnitComputer {
       RunState& state = runs_state_[piece.run];
       std::vector<UnitRecord> finished;
       for (long long r = slot; r < slot + piece.count; ++r) {
+        const long long replicate = piece.first + (r - slot);
         if (unadjusted)
-          state.accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
-                                &buffers.std_errors[r * dim], buffers.joint_unadjusted[r],
+          state.accumulator.add(replicate, buffers.status[r], buffers.n_eff[r], buffers.joint[r],
+                                &buffers.estimates[r * dim], &buffers.std_errors[r * dim], buffers.joint_unadjusted[r],
                                 &buffers.std_errors_unadjusted[r * dim]);
         else
-          state.accumulator.add(buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
-                                &buffers.std_errors[r * dim]);
+          state.accumulator.add(replicate, buffers.status[r], buffers.n_eff[r], buffers.joint[r],
+                                &buffers.estimates[r * dim], &buffers.std_errors[r * dim]);
         if (permutation)
           state.accumulator.add_permutation(buffers.joint_permutation_p[r], buffers.failed_reshuffles[r]);
         const WorkUnit& unit = state.unit;
-        if (piece.first + (r - slot) + 1 == unit.first + unit.count) {
+        if (replicate + 1 == unit.first + unit.count) {
           finished.push_back(UnitRecord{unit.index, std::string(kBackendNames.name(cell_backend(cell_of(piece)))),
                                         state.accumulator.partial()});
           state.accumulator.reset();
@@ -231,6 +233,7 @@ StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_size
       cell.sample_size = scenario.sample_size;
       if (scenario.formula) cell.formula_power = scenario.formula->predicted_power;
       cell.decisions = scenario.num_decisions();
+      cell.estimator = std::string(kEstimatorNames.name(scenario.analysis.estimator));
       cells_.push_back(cell);
       nominal_.push_back(hypothesis == Hypothesis::kNull ? study_.analysis.rules.alpha : study_.target_power);
       coefficients_per_cell_.push_back(cell_plans_.back()->coefficient_names().size());
@@ -274,8 +277,17 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
   for (size_t c = 0; c < cells_.size(); ++c) {
     CellResult cell = cells_[c];
     const CellPlan& plan = *cell_plans_[c];
-    cell.summary = summarize_cell(partials[c], plan.coefficient_names(), plan.truth_values().value, nominal_[c],
-                                  plan.has_permutation_test(), plan.has_unadjusted_variance());
+    const CellTargets targets{plan.coefficient_names(),     plan.truth_values().value,
+                              nominal_[c],                  cell.hypothesis == Hypothesis::kNull,
+                              plan.has_permutation_test(), plan.has_unadjusted_variance()};
+    const CellDecisions decisions = plan.decisions();
+    cell.summary = summarize_cell(partials[c], targets, decisions);
+    if (study_.write_replicates)
+      for (size_t j = 0; j < targets.names.size(); ++j) {
+        cell.replicates.push_back(coefficient_records(partials[c], j, decisions));
+        if (targets.has_unadjusted)
+          cell.replicates_unadjusted.push_back(coefficient_records(partials[c], j, decisions, /*unadjusted=*/true));
+      }
     cell.truth = plan.truth_values();
     result.cells.push_back(std::move(cell));
   }

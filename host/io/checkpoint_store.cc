@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/crc.hpp>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -24,9 +25,11 @@ namespace {
 
 constexpr uint32_t kHeaderKind = 'H';
 constexpr uint32_t kUnitKind = 'U';
-constexpr uint32_t kFormatVersion = 3;  // 3: unit records carry the unadjusted-variance tallies
+constexpr uint32_t kFormatVersion = 4;  // 4: unit records carry every replicate's fit (3: tallies)
 constexpr size_t kFrameOverhead = 12;  // kind, length, CRC
-constexpr uint32_t kMaxPayload = 64u << 20;  // a longer length field is damage, not an interrupted write
+// A longer length field is damage, not an interrupted write: a unit of kMaxReplicatesPerUnit replicates
+// of 64 coefficients takes 158 MB.
+constexpr uint32_t kMaxPayload = 256u << 20;
 
 fs::path checkpoint_folder(const std::string& dir) { return fs::path(dir) / "checkpoint"; }
 
@@ -130,30 +133,29 @@ void decode_header(const std::string& payload, RunIdentity& id, ShardSpec& shard
     throw MalformedRecord("replicate counts out of range");
 }
 
+void write_doubles(ByteWriter& w, const std::vector<double>& values) {
+  w.i64(static_cast<long long>(values.size()));
+  for (double v : values) w.f64(v);
+}
+
 std::string unit_payload(const UnitRecord& record) {
   ByteWriter w;
   w.i64(static_cast<long long>(record.unit));
   w.text(record.backend);
   const CellPartial& p = record.partial;
-  w.i64(p.replicates);
-  w.i64(p.rejections);
-  w.i64(static_cast<long long>(p.failures.size()));
-  for (long long f : p.failures) w.i64(f);
-  w.i64(static_cast<long long>(p.coefficients.size()));
-  for (const CoefficientMoments& m : p.coefficients) {
-    w.i64(m.n);
-    w.f64(m.mean);
-    w.f64(m.m2);
-    w.f64(m.se_sum);
-    w.f64(m.squared_error_sum);
-    w.i64(m.covered);
-    w.f64(m.se_sum_unadjusted);
-    w.i64(m.covered_unadjusted);
+  w.i64(static_cast<long long>(p.dim));
+  w.i64(p.replicates());
+  for (const ReplicateFit& fit : p.fits) {
+    w.i64(fit.replicate);
+    w.i64(fit.status);
+    w.i64(fit.n_eff);
+    w.i64(fit.reject + 2 * fit.reject_unadjusted);
+    w.f64(fit.permutation_p);
+    w.i64(fit.failed_reshuffles);
   }
-  w.i64(p.permutation_tested);
-  w.i64(p.permutation_rejections);
-  w.i64(p.failed_reshuffles);
-  w.i64(p.rejections_unadjusted);
+  write_doubles(w, p.estimates);
+  write_doubles(w, p.std_errors);
+  write_doubles(w, p.std_errors_unadjusted);
   return w.bytes();
 }
 
@@ -164,31 +166,47 @@ size_t bounded_count(ByteReader& r, size_t max, const char* what) {
   return static_cast<size_t>(n);
 }
 
+int bounded_int(ByteReader& r, long long min, long long max, const char* what) {
+  const long long v = r.i64();
+  if (v < min || v > max) throw MalformedRecord(std::string(what) + " out of range");
+  return static_cast<int>(v);
+}
+
+// `expected` doubles (a count field that says otherwise is damage).
+std::vector<double> read_doubles(ByteReader& r, size_t expected, const char* what) {
+  if (bounded_count(r, expected, what) != expected) throw MalformedRecord(std::string(what) + ": wrong count");
+  std::vector<double> values(expected);
+  for (double& v : values) v = r.f64();
+  return values;
+}
+
 UnitRecord decode_unit(const std::string& payload) {
   ByteReader r(payload);
   UnitRecord record;
   record.unit = bounded_count(r, SIZE_MAX / 2, "unit index");
   record.backend = r.text();
   CellPartial& p = record.partial;
-  p.replicates = r.i64();
-  p.rejections = r.i64();
-  p.failures.assign(bounded_count(r, 64, "status count"), 0);
-  for (long long& f : p.failures) f = r.i64();
-  p.coefficients.assign(bounded_count(r, 64, "coefficient count"), CoefficientMoments{});
-  for (CoefficientMoments& m : p.coefficients) {
-    m.n = r.i64();
-    m.mean = r.f64();
-    m.m2 = r.f64();
-    m.se_sum = r.f64();
-    m.squared_error_sum = r.f64();
-    m.covered = r.i64();
-    m.se_sum_unadjusted = r.f64();
-    m.covered_unadjusted = r.i64();
+  p.dim = bounded_count(r, 64, "coefficient count");
+  // Each replicate takes 48 bytes at least: a longer count cannot fit in the payload.
+  p.fits.resize(bounded_count(r, payload.size() / 48, "replicate count"));
+  for (ReplicateFit& fit : p.fits) {
+    fit.replicate = r.i64();
+    fit.status = bounded_int(r, 0, kFitStatusCount - 1, "fit status");
+    fit.n_eff = bounded_int(r, 0, INT32_MAX, "subject count");
+    const int decisions = bounded_int(r, 0, 3, "test decisions");
+    fit.reject = decisions & 1;
+    fit.reject_unadjusted = decisions & 2;
+    fit.permutation_p = r.f64();
+    fit.failed_reshuffles = bounded_int(r, 0, INT32_MAX, "failed reshuffles");
   }
-  p.permutation_tested = r.i64();
-  p.permutation_rejections = r.i64();
-  p.failed_reshuffles = r.i64();
-  p.rejections_unadjusted = r.i64();
+  const size_t values = p.fits.size() * p.dim;
+  p.estimates = read_doubles(r, values, "estimates");
+  p.std_errors = read_doubles(r, values, "standard errors");
+  const long long unadjusted = r.i64();
+  if (unadjusted != 0 && unadjusted != static_cast<long long>(values))
+    throw MalformedRecord("unadjusted standard errors: wrong count");
+  p.std_errors_unadjusted.resize(static_cast<size_t>(unadjusted));
+  for (double& v : p.std_errors_unadjusted) v = r.f64();
   if (!r.at_end()) throw MalformedRecord("trailing bytes in a unit record");
   return record;
 }
@@ -230,11 +248,12 @@ void check_unit(const UnitRecord& record, const UnitLayout& units,
                 const std::vector<size_t>& coefficients_per_cell) {
   if (record.unit >= units.size()) throw MalformedRecord("unit index beyond the study's units");
   const WorkUnit unit = units.unit(record.unit);
-  if (record.partial.replicates != unit.count) throw MalformedRecord("replicate count does not match the unit");
-  if (record.partial.failures.size() != static_cast<size_t>(kFitStatusCount))
-    throw MalformedRecord("wrong number of fit statuses");
-  if (record.partial.coefficients.size() != coefficients_per_cell[unit.cell])
-    throw MalformedRecord("wrong number of coefficients for the unit's cell");
+  const CellPartial& p = record.partial;
+  if (p.replicates() != unit.count) throw MalformedRecord("replicate count does not match the unit");
+  for (long long r = 0; r < unit.count; ++r)
+    if (p.fits[static_cast<size_t>(r)].replicate != unit.first + r)
+      throw MalformedRecord("replicate indices do not match the unit");
+  if (p.dim != coefficients_per_cell[unit.cell]) throw MalformedRecord("wrong number of coefficients for the unit's cell");
 }
 
 std::vector<fs::path> log_files(const fs::path& folder) {

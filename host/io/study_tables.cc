@@ -2,11 +2,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/user_error.h"
+#include "host/io/csv_text.h"
+#include "host/io/replicate_table.h"
 #include "mrtsim_version.h"
 
 namespace mrtsim {
@@ -30,13 +33,6 @@ std::string csv_measure(double value, int digits = 8) { return measure(value, ""
 std::string markdown_measure(double value, int digits) { return measure(value, "NA", digits); }
 
 nlohmann::json json_measure(double value) { return std::isnan(value) ? nlohmann::json() : nlohmann::json(value); }
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::vector<std::string> label_columns(const StudyResult& result) {
   std::vector<std::string> columns;
@@ -81,30 +77,50 @@ bool any_unadjusted(const StudyResult& result) {
   return false;
 }
 
-// The unadjusted-variance columns appear only in studies with such an estimator (EMEE), so that the
-// tables of every other study keep their columns.
+// ",value,mc_se" of a measure, each empty where undefined.
+std::string csv_measure_pair(const Measure& m) { return "," + csv_measure(m.value) + "," + csv_measure(m.mc_se); }
+
+std::string bradley_csv(const RejectionSummary& r) {
+  if (!r.bradley) return ",,";
+  return std::string(",") + (r.bradley->within_liberal ? "yes" : "no") + "," + (r.bradley->within_stringent ? "yes" : "no");
+}
+
+// The replicates that would give the cell's rejection rate the study's target MC SE: from the rate
+// found, or from the nominal rate where the rate is 0, 1 or undefined (its MC SE would read 0).
+long long replicates_for_target(const StudyConfig& study, const CellSummary& s) {
+  const double rate = s.rejection.rate.value;
+  const double planning_rate = rate > 0.0 && rate < 1.0 ? rate : s.rejection.nominal;
+  return replicates_for_proportion_mcse(planning_rate, *study.target_mcse);
+}
+
+// The unadjusted-variance columns appear only in studies with such an estimator (EMEE), and the
+// target-MC-SE column only with study.target_mcse, so that every other study keeps its columns.
 std::string rejection_csv(const StudyResult& result) {
   const bool unadjusted = any_unadjusted(result);
+  const bool target = result.study.target_mcse.has_value();
   std::ostringstream out;
   out << stamp_header() << labels_header(result)
       << ",hypothesis,n_subjects,formula_power,decisions,replicates,fitted,failed,rejections,rejection_rate,mc_se,"
          "nominal,p_value_vs_nominal,flag,permutation_tested,permutation_rejections,permutation_rejection_rate,"
-         "permutation_mc_se,failed_reshuffles,failure_reasons"
-      << (unadjusted ? ",rejection_rate_unadjusted,mc_se_unadjusted" : "") << "\n";
+         "permutation_mc_se,failed_reshuffles,failure_reasons,bradley_liberal,bradley_stringent"
+      << (target ? ",replicates_for_target_mcse" : "") << (unadjusted ? ",rejection_rate_unadjusted,mc_se_unadjusted" : "")
+      << "\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << stamp_row(result, cell) << labels_row(cell) << "," << kHypothesisNames.name(cell.hypothesis) << ","
-        << cell.sample_size << "," << (cell.formula_power ? number(*cell.formula_power) : "") << "," << cell.decisions << "," << s.replicates << "," << s.fitted() << ","
-        << s.failed << "," << s.rejections << "," << csv_measure(s.rejection_rate) << "," << csv_measure(s.rejection_mc_se)
-        << "," << number(s.nominal) << "," << csv_measure(s.nominal_p_value, 4) << "," << s.flag;
+        << cell.sample_size << "," << (cell.formula_power ? number(*cell.formula_power) : "") << "," << cell.decisions
+        << "," << s.replicates << "," << s.fitted() << "," << s.failed << "," << s.rejection.rejections
+        << csv_measure_pair(s.rejection.rate) << "," << number(s.rejection.nominal) << ","
+        << csv_measure(s.rejection.binomial_p_value, 4) << "," << s.flag;
     if (s.has_permutation)
-      out << "," << s.permutation_tested << "," << s.permutation_rejections << "," << csv_measure(s.permutation_rejection_rate)
-          << "," << csv_measure(s.permutation_mc_se) << "," << s.failed_reshuffles;
+      out << "," << s.permutation.tested << "," << s.permutation.rejections << csv_measure_pair(s.permutation.rate)
+          << "," << s.failed_reshuffles;
     else
       out << ",,,,,";  // no permutation test in this cell
-    out << "," << failure_reasons(s);
+    out << "," << failure_reasons(s) << bradley_csv(s.rejection);
+    if (target) out << "," << replicates_for_target(result.study, s);
     if (s.has_unadjusted)
-      out << "," << csv_measure(s.rejection_rate_unadjusted) << "," << csv_measure(s.rejection_mc_se_unadjusted);
+      out << csv_measure_pair(s.rejection_unadjusted.rate);
     else if (unadjusted)
       out << ",,";  // this cell's estimator has no unadjusted variance
     out << "\n";
@@ -112,13 +128,44 @@ std::string rejection_csv(const StudyResult& result) {
   return out.str();
 }
 
+// The measures of a coefficient, in the order of kCoefficientMeasureColumns.
+std::vector<const Measure*> coefficient_measures(const PerformanceMeasures& m) {
+  return {&m.mean_estimate, &m.bias,     &m.relative_bias,           &m.empirical_se,
+          &m.mse,           &m.rmse,     &m.model_se,                &m.relative_error_model_se,
+          &m.coverage,      &m.bias_eliminated_coverage, &m.rejection.rate};
+}
+const char* const kCoefficientMeasureColumns[] = {
+    "mean_estimate", "bias", "relative_bias", "empirical_se", "mse", "rmse", "model_se", "relative_error_model_se",
+    "coverage", "bias_eliminated_coverage", "wald_rejection_rate"};
+// With the unadjusted variance: the measures that depend on the SE.
+std::vector<const Measure*> unadjusted_measures(const PerformanceMeasures& m) {
+  return {&m.model_se, &m.relative_error_model_se, &m.coverage, &m.bias_eliminated_coverage};
+}
+const char* const kUnadjustedMeasureColumns[] = {"model_se_unadjusted", "relative_error_model_se_unadjusted",
+                                                 "coverage_unadjusted", "bias_eliminated_coverage_unadjusted"};
+
+// Why the undefined measures are undefined: "measure: reason; ..." (each reason once).
+std::string measure_notes(const PerformanceMeasures& m) {
+  std::string notes;
+  const std::vector<const Measure*> measures = coefficient_measures(m);
+  for (size_t k = 0; k < measures.size(); ++k) {
+    const std::string& note = measures[k]->note;
+    if (note.empty() || notes.find(note) != std::string::npos) continue;
+    notes += std::string(notes.empty() ? "" : "; ") + kCoefficientMeasureColumns[k] + ": " + note;
+  }
+  return notes;
+}
+
 std::string coefficients_csv(const StudyResult& result) {
   const bool unadjusted = any_unadjusted(result);
   std::ostringstream out;
   out << stamp_header() << labels_header(result)
-      << ",hypothesis,n_subjects,replicates,coefficient,truth,truth_mc_se,truth_simple_mean,mean_estimate,bias,"
-         "empirical_sd,mean_se,rmse,ci_coverage"
-      << (unadjusted ? ",mean_se_unadjusted,ci_coverage_unadjusted" : "") << "\n";
+      << ",hypothesis,n_subjects,replicates,coefficient,truth,truth_mc_se,truth_simple_mean,n_sim,failures";
+  for (const char* column : kCoefficientMeasureColumns) out << "," << column << "," << column << "_mc_se";
+  out << ",median_estimate,median_se,notes";
+  if (unadjusted)
+    for (const char* column : kUnadjustedMeasureColumns) out << "," << column << "," << column << "_mc_se";
+  out << "\n";
   // Blank where the truth is exact / has no second definition.
   const auto optional_entry = [](const std::vector<double>& values, size_t j) {
     return j < values.size() ? number(values[j]) : std::string();
@@ -126,15 +173,18 @@ std::string coefficients_csv(const StudyResult& result) {
   for (const CellResult& cell : result.cells) {
     for (size_t j = 0; j < cell.summary.coefficients.size(); ++j) {
       const CoefficientSummary& c = cell.summary.coefficients[j];
+      const PerformanceMeasures& m = c.measures;
       out << stamp_row(result, cell) << labels_row(cell) << "," << kHypothesisNames.name(cell.hypothesis) << ","
           << cell.sample_size << "," << cell.summary.replicates << "," << csv_field(c.name) << "," << number(c.truth)
           << "," << optional_entry(cell.truth.mc_se, j) << "," << optional_entry(cell.truth.simple_mean, j) << ","
-          << csv_measure(c.mean_estimate) << "," << csv_measure(c.bias) << "," << csv_measure(c.empirical_sd) << ","
-          << csv_measure(c.mean_se) << "," << csv_measure(c.rmse) << "," << csv_measure(c.coverage);
-      if (cell.summary.has_unadjusted)
-        out << "," << csv_measure(c.mean_se_unadjusted) << "," << csv_measure(c.coverage_unadjusted);
+          << m.n_sim << "," << m.failures;
+      for (const Measure* measure : coefficient_measures(m)) out << csv_measure_pair(*measure);
+      out << "," << csv_measure(m.median_estimate.value) << "," << csv_measure(m.median_se.value) << ","
+          << csv_field(measure_notes(m));
+      if (c.unadjusted)
+        for (const Measure* measure : unadjusted_measures(*c.unadjusted)) out << csv_measure_pair(*measure);
       else if (unadjusted)
-        out << ",,";
+        out << std::string(2 * std::size(kUnadjustedMeasureColumns), ',');
       out << "\n";
     }
   }
@@ -150,29 +200,46 @@ std::string markdown_stamp(const StudyResult& result) {
 
 std::string percent(double rate) { return markdown_measure(100.0 * rate, 3); }
 
+// "value (MC SE)", or the value alone where the MC SE is undefined.
+std::string markdown_with_mc_se(const Measure& m, int digits) {
+  if (std::isnan(m.value)) return "NA";
+  return number(m.value, digits) + (std::isnan(m.mc_se) ? "" : " (" + number(m.mc_se, 2) + ")");
+}
+
 std::string coefficients_markdown(const StudyResult& result) {
   const bool unadjusted = any_unadjusted(result);
+  const std::string level = number(100 * result.study.analysis.rules.ci_level, 3);
   std::ostringstream out;
-  out << "| scenario | hypothesis | coefficient | truth | mean | bias | emp. SD | mean SE | RMSE | "
-      << number(100 * result.study.analysis.rules.ci_level, 3) << "% coverage |"
-      << (unadjusted ? " mean SE (unadjusted) | coverage (unadjusted) |" : "")
-      << "\n|---|---|---|---|---|---|---|---|---|---|" << (unadjusted ? "---|---|" : "") << "\n";
+  out << "Each measure with its Monte Carlo SE in parentheses; model SE is the root mean square of the SEs.\n\n"
+      << "| scenario | hypothesis | coefficient | truth | n_sim | mean | bias | emp. SE | model SE | rel. error model SE % "
+         "| RMSE | "
+      << level << "% coverage | bias-eliminated coverage |"
+      << (unadjusted ? " model SE (unadjusted) | coverage (unadjusted) |" : "")
+      << "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|" << (unadjusted ? "---|---|" : "") << "\n";
   for (const CellResult& cell : result.cells)
     for (const CoefficientSummary& c : cell.summary.coefficients) {
+      const PerformanceMeasures& m = c.measures;
       out << "| " << cell.scenario << " | " << kHypothesisNames.name(cell.hypothesis) << " | " << c.name << " | "
-          << number(c.truth, 4) << " | " << markdown_measure(c.mean_estimate, 4) << " | "
-          << markdown_measure(c.bias, 3) << " | " << markdown_measure(c.empirical_sd, 3) << " | "
-          << markdown_measure(c.mean_se, 3) << " | " << markdown_measure(c.rmse, 3) << " | "
-          << markdown_measure(c.coverage, 3) << " |";
+          << number(c.truth, 4) << " | " << m.n_sim << " | " << markdown_measure(m.mean_estimate.value, 4) << " | "
+          << markdown_with_mc_se(m.bias, 3) << " | " << markdown_with_mc_se(m.empirical_se, 3) << " | "
+          << markdown_with_mc_se(m.model_se, 3) << " | " << markdown_with_mc_se(m.relative_error_model_se, 3) << " | "
+          << markdown_with_mc_se(m.rmse, 3) << " | " << markdown_with_mc_se(m.coverage, 3) << " | "
+          << markdown_with_mc_se(m.bias_eliminated_coverage, 3) << " |";
       if (unadjusted)
-        out << " " << (cell.summary.has_unadjusted ? markdown_measure(c.mean_se_unadjusted, 3) : "") << " | "
-            << (cell.summary.has_unadjusted ? markdown_measure(c.coverage_unadjusted, 3) : "") << " |";
+        out << " " << (c.unadjusted ? markdown_with_mc_se(c.unadjusted->model_se, 3) : "") << " | "
+            << (c.unadjusted ? markdown_with_mc_se(c.unadjusted->coverage, 3) : "") << " |";
       out << "\n";
     }
   return out.str();
 }
 
 }  // namespace
+
+// "yes"/"no" for each of Bradley's bands (type I error rates only).
+std::string bradley_markdown(const RejectionSummary& r) {
+  if (!r.bradley) return "";
+  return std::string(r.bradley->within_liberal ? "yes" : "no") + " / " + (r.bradley->within_stringent ? "yes" : "no");
+}
 
 std::string rejection_markdown(const StudyResult& result) {
   bool permutation = false;
@@ -182,25 +249,27 @@ std::string rejection_markdown(const StudyResult& result) {
   out << markdown_stamp(result) << "| scenario |";
   for (const std::string& c : label_columns(result)) out << " " << c << " |";
   out << " hypothesis | N | formula power % | fitted | failed | rejection % | MC SE % | nominal % | flag |"
+         " Bradley liberal / stringent |"
       << (permutation ? " permutation rejection % | permutation MC SE % |" : "")
       << (unadjusted ? " unadjusted rejection % | unadjusted MC SE % |" : "") << "\n|---|";
   for (size_t i = 0; i < label_columns(result).size(); ++i) out << "---|";
-  out << "---|---|---|---|---|---|---|---|---|" << (permutation ? "---|---|" : "") << (unadjusted ? "---|---|" : "")
-      << "\n";
+  out << "---|---|---|---|---|---|---|---|---|---|" << (permutation ? "---|---|" : "")
+      << (unadjusted ? "---|---|" : "") << "\n";
   for (const CellResult& cell : result.cells) {
     const CellSummary& s = cell.summary;
     out << "| " << cell.scenario << " |";
     for (const GridValue& v : cell.labels) out << " " << v.label << " |";
     out << " " << kHypothesisNames.name(cell.hypothesis) << " | " << cell.sample_size << " | "
-        << (cell.formula_power ? percent(*cell.formula_power) : "") << " | " << s.fitted() << " | " << s.failed << " | " << percent(s.rejection_rate) << " | "
-        << percent(s.rejection_mc_se) << " | " << percent(s.nominal) << " | "
-        << (s.flag.empty() ? "" : "**" + s.flag + "**") << " |";
+        << (cell.formula_power ? percent(*cell.formula_power) : "") << " | " << s.fitted() << " | " << s.failed
+        << " | " << percent(s.rejection.rate.value) << " | " << percent(s.rejection.rate.mc_se) << " | "
+        << percent(s.rejection.nominal) << " | " << (s.flag.empty() ? "" : "**" + s.flag + "**") << " | "
+        << bradley_markdown(s.rejection) << " |";
     if (permutation)
-      out << " " << (s.has_permutation ? percent(s.permutation_rejection_rate) : "") << " | "
-          << (s.has_permutation ? percent(s.permutation_mc_se) : "") << " |";
+      out << " " << (s.has_permutation ? percent(s.permutation.rate.value) : "") << " | "
+          << (s.has_permutation ? percent(s.permutation.rate.mc_se) : "") << " |";
     if (unadjusted)
-      out << " " << (s.has_unadjusted ? percent(s.rejection_rate_unadjusted) : "") << " | "
-          << (s.has_unadjusted ? percent(s.rejection_mc_se_unadjusted) : "") << " |";
+      out << " " << (s.has_unadjusted ? percent(s.rejection_unadjusted.rate.value) : "") << " | "
+          << (s.has_unadjusted ? percent(s.rejection_unadjusted.rate.mc_se) : "") << " |";
     out << "\n";
   }
   for (const CellResult& cell : result.cells)  // why a cell has no numbers
@@ -210,6 +279,53 @@ std::string rejection_markdown(const StudyResult& result) {
   return out.str();
 }
 
+namespace {
+
+// A measure as {"value", "mc_se"} (null where undefined) with its "note" where there is one.
+nlohmann::json json_pair(const Measure& m) {
+  nlohmann::json entry = {{"value", json_measure(m.value)}, {"mc_se", json_measure(m.mc_se)}};
+  if (!m.note.empty()) entry["note"] = m.note;
+  return entry;
+}
+
+nlohmann::json json_rejections(const RejectionSummary& r) {
+  nlohmann::json entry = {{"tested", r.tested},
+                          {"rejections", r.rejections},
+                          {"rate", json_pair(r.rate)},
+                          {"nominal", r.nominal},
+                          {"binomial_p_value", json_measure(r.binomial_p_value)}};
+  if (r.bradley)
+    entry["bradley"] = {{"liberal", {r.bradley->liberal.lower, r.bradley->liberal.upper}},
+                        {"stringent", {r.bradley->stringent.lower, r.bradley->stringent.upper}},
+                        {"within_liberal", r.bradley->within_liberal},
+                        {"within_stringent", r.bradley->within_stringent}};
+  return entry;
+}
+
+nlohmann::json json_measures(const PerformanceMeasures& m) {
+  nlohmann::json entry = {{"n_sim", m.n_sim}, {"failures", m.failures}, {"non_finite", m.non_finite}};
+  const std::vector<const Measure*> measures = coefficient_measures(m);
+  for (size_t k = 0; k + 1 < measures.size(); ++k) entry[kCoefficientMeasureColumns[k]] = json_pair(*measures[k]);
+  entry["wald_test"] = json_rejections(m.rejection);
+  entry["median_estimate"] = json_measure(m.median_estimate.value);
+  entry["median_se"] = json_measure(m.median_se.value);
+  return entry;
+}
+
+nlohmann::json json_coefficient(const CoefficientSummary& c, const TruthValues& truth, size_t j) {
+  nlohmann::json entry = {{"name", c.name}, {"truth", c.truth}};
+  entry.update(json_measures(c.measures));
+  if (j < truth.mc_se.size()) {
+    entry["truth_mc_se"] = truth.mc_se[j];
+    entry["truth_mc_subjects"] = truth.mc_subjects;
+  }
+  if (j < truth.simple_mean.size()) entry["truth_simple_mean"] = truth.simple_mean[j];
+  if (c.unadjusted) entry["unadjusted"] = json_measures(*c.unadjusted);
+  return entry;
+}
+
+}  // namespace
+
 nlohmann::json study_json(const StudyResult& result) {
   nlohmann::json cells = nlohmann::json::array();
   for (const CellResult& cell : result.cells) {
@@ -217,51 +333,27 @@ nlohmann::json study_json(const StudyResult& result) {
     nlohmann::json labels = nlohmann::json::object();
     for (const GridValue& v : cell.labels) labels[v.axis] = v.label;
     nlohmann::json coefficients = nlohmann::json::array();
-    for (size_t j = 0; j < s.coefficients.size(); ++j) {
-      const CoefficientSummary& c = s.coefficients[j];
-      nlohmann::json entry = {{"name", c.name},
-                              {"truth", c.truth},
-                              {"mean_estimate", json_measure(c.mean_estimate)},
-                              {"bias", json_measure(c.bias)},
-                              {"empirical_sd", json_measure(c.empirical_sd)},
-                              {"mean_se", json_measure(c.mean_se)},
-                              {"rmse", json_measure(c.rmse)},
-                              {"ci_coverage", json_measure(c.coverage)}};
-      if (j < cell.truth.mc_se.size()) {
-        entry["truth_mc_se"] = cell.truth.mc_se[j];
-        entry["truth_mc_subjects"] = cell.truth.mc_subjects;
-      }
-      if (j < cell.truth.simple_mean.size()) entry["truth_simple_mean"] = cell.truth.simple_mean[j];
-      if (s.has_unadjusted) {
-        entry["mean_se_unadjusted"] = json_measure(c.mean_se_unadjusted);
-        entry["ci_coverage_unadjusted"] = json_measure(c.coverage_unadjusted);
-      }
-      coefficients.push_back(entry);
-    }
+    for (size_t j = 0; j < s.coefficients.size(); ++j) coefficients.push_back(json_coefficient(s.coefficients[j], cell.truth, j));
     cells.push_back({{"scenario", cell.scenario}, {"labels", labels},
                      {"hypothesis", kHypothesisNames.name(cell.hypothesis)}, {"n_subjects", cell.sample_size},
                      {"formula_power", cell.formula_power ? nlohmann::json(*cell.formula_power) : nlohmann::json()},
                      {"decisions", cell.decisions}, {"replicates", s.replicates}, {"fitted", s.fitted()}, {"failed", s.failed},
                      {"failures_by_status", s.failures_by_status}, {"failure_reasons", failure_reasons(s)},
-                     {"rejections", s.rejections},
-                     {"rejection_rate", json_measure(s.rejection_rate)}, {"mc_se", json_measure(s.rejection_mc_se)},
-                     {"nominal", s.nominal}, {"p_value_vs_nominal", json_measure(s.nominal_p_value)}, {"flag", s.flag},
+                     {"joint_test", json_rejections(s.rejection)}, {"flag", s.flag},
                      {"coefficients", coefficients}});
-    if (s.has_permutation)
-      cells.back()["permutation"] = {{"tested", s.permutation_tested},
-                                     {"rejections", s.permutation_rejections},
-                                     {"rejection_rate", json_measure(s.permutation_rejection_rate)},
-                                     {"mc_se", json_measure(s.permutation_mc_se)},
-                                     {"failed_reshuffles", s.failed_reshuffles}};
-    if (s.has_unadjusted)  // the estimator's unadjusted variance (EMEE)
-      cells.back()["unadjusted"] = {{"rejections", s.rejections_unadjusted},
-                                    {"rejection_rate", json_measure(s.rejection_rate_unadjusted)},
-                                    {"mc_se", json_measure(s.rejection_mc_se_unadjusted)}};
+    if (result.study.target_mcse) cells.back()["replicates_for_target_mcse"] = replicates_for_target(result.study, s);
+    if (s.has_permutation) {
+      cells.back()["permutation"] = json_rejections(s.permutation);
+      cells.back()["permutation"]["failed_reshuffles"] = s.failed_reshuffles;
+    }
+    if (s.has_unadjusted) cells.back()["joint_test_unadjusted"] = json_rejections(s.rejection_unadjusted);
   }
   const StudyConfig& study = result.study;
-  return {{"study", study.name}, {"file", study.file}, {"seed", study.seed}, {"engine_version", MRTSIM_VERSION},
+  nlohmann::json out = {{"study", study.name}, {"file", study.file}, {"seed", study.seed}, {"engine_version", MRTSIM_VERSION},
           {"backend", result.backend}, {"replicates", study.replicates},
           {"test", kJointTestNames.name(study.analysis.rules.test)}, {"alpha", study.analysis.rules.alpha}, {"cells", cells}};
+  if (study.target_mcse) out["target_mcse"] = *study.target_mcse;
+  return out;
 }
 
 void write_file_atomically(const std::string& path, const std::string& contents) {
@@ -296,6 +388,7 @@ void write_study_tables(const StudyResult& result, const std::string& directory)
                                                              rejection_markdown(result) + "\n" +
                                                              coefficients_markdown(result));
   if (wants("json")) write_file_atomically((dir / "results.json").string(), study_json(result).dump(2) + "\n");
+  if (result.study.write_replicates) write_replicate_table(result, (dir / "replicates.csv.gz").string());
 }
 
 }  // namespace mrtsim

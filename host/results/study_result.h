@@ -28,6 +28,11 @@ struct CellResult {
   int decisions = 0;
   CellSummary summary;
   TruthValues truth;  // with Monte Carlo SEs where the truth is simulated
+  // With output.replicates: each coefficient's per-replicate records (host/stats/cell_summary.h,
+  // coefficient_records; `reject` is the cell's joint test), and where the estimator reports an
+  // unadjusted variance the same with its SEs and joint test.
+  std::vector<std::vector<ReplicateRecord>> replicates, replicates_unadjusted;
+  std::string estimator;  // the estimator's name, for the per-replicate table
 };
 
 struct StudyResult {

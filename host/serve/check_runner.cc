@@ -9,9 +9,9 @@ namespace mrtsim::serve {
 namespace {
 
 nlohmann::ordered_json rejection_json(const CellSummary& summary) {
-  return {{"rate", summary.rejection_rate},
-          {"mc_se", summary.rejection_mc_se},
-          {"rejections", summary.rejections},
+  return {{"rate", summary.rejection.rate.value},
+          {"mc_se", summary.rejection.rate.mc_se},
+          {"rejections", summary.rejection.rejections},
           {"fitted", summary.replicates - summary.failed},
           {"failed", summary.failed}};
 }

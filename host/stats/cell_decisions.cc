@@ -5,6 +5,7 @@
 
 #include "host/stats/distributions.h"
 #include "host/stats/joint_test.h"
+#include "host/stats/performance_measures.h"
 
 namespace mrtsim {
 
@@ -31,17 +32,13 @@ double CellDecisions::joint_critical_value(int n_eff) {
   return critical;
 }
 
-double CellDecisions::interval_multiplier(int n_eff, size_t coefficient) {
-  const int dim = coefficient_dims_.empty() ? dim_ : coefficient_dims_.at(coefficient);
-  const auto cached = interval_cache_.find({n_eff, dim});
-  if (cached != interval_cache_.end()) return cached->second;
-  const double level = 0.5 + rules_.ci_level / 2.0;
-  const int df = n_eff - dim;
-  double multiplier = kInfinity;
-  if (rules_.intervals == IntervalKind::kNormal) multiplier = normal_quantile(level);
-  else if (df > 0) multiplier = student_t_quantile(df, level);
-  interval_cache_[{n_eff, dim}] = multiplier;
-  return multiplier;
+int CellDecisions::model_dimension(size_t coefficient) const {
+  return coefficient_dims_.empty() ? dim_ : coefficient_dims_.at(coefficient);
+}
+
+double CellDecisions::interval_df(int n_eff, size_t coefficient) const {
+  if (rules_.intervals == IntervalKind::kNormal) return kNormalDf;
+  return n_eff - model_dimension(coefficient);
 }
 
 }  // namespace mrtsim

@@ -41,17 +41,20 @@ class CellDecisions {
   // Critical value for beta' V^-1 beta with n_eff subjects (host/stats/joint_test.h for the F forms);
   // infinity when the test is undefined (non-positive denominator degrees of freedom).
   double joint_critical_value(int n_eff);
-  // Half-width multiplier of coefficient `coefficient`'s interval: t_{n_eff - dim, (1 + level) / 2}
-  // (MRTAnalysis), or the normal quantile where the rules ask for normal intervals.
-  double interval_multiplier(int n_eff, size_t coefficient = 0);
+  // The degrees of freedom of coefficient `coefficient`'s interval, t_{df, (1 + level) / 2} as
+  // MRTAnalysis: n_eff minus the coefficient's model dimension (not positive: no interval), or
+  // kNormalDf (host/stats/performance_measures.h) where the rules ask for normal intervals.
+  double interval_df(int n_eff, size_t coefficient = 0) const;
   double alpha() const { return rules_.alpha; }
+  double ci_level() const { return rules_.ci_level; }
 
  private:
+  int model_dimension(size_t coefficient) const;
+
   TestRules rules_;
   int dim_, p_;
   std::vector<int> coefficient_dims_;
   std::map<int, double> joint_cache_;
-  std::map<std::pair<int, int>, double> interval_cache_;  // by (n_eff, model dimension)
 };
 
 }  // namespace mrtsim

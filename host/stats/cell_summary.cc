@@ -1,146 +1,138 @@
 #include "host/stats/cell_summary.h"
 
 #include <cmath>
-#include <limits>
-
-#include "host/stats/distributions.h"
 
 namespace mrtsim {
 
 namespace {
-constexpr double kFlagLevel = 0.05;
-constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();  // no successful fit to measure
 
-void merge_moments(CoefficientMoments& a, const CoefficientMoments& b) {
-  if (b.n == 0) return;
-  if (a.n == 0) {
-    a = b;
-    return;
-  }
-  const double n = static_cast<double>(a.n + b.n);
-  const double delta = b.mean - a.mean;
-  a.mean += delta * (static_cast<double>(b.n) / n);
-  a.m2 += b.m2 + delta * delta * (static_cast<double>(a.n) * static_cast<double>(b.n) / n);
-  a.n += b.n;
-  a.se_sum += b.se_sum;
-  a.squared_error_sum += b.squared_error_sum;
-  a.covered += b.covered;
-  a.se_sum_unadjusted += b.se_sum_unadjusted;
-  a.covered_unadjusted += b.covered_unadjusted;
+constexpr double kFlagLevel = 0.05;
+
+void append(std::vector<double>& into, const std::vector<double>& values) {
+  into.insert(into.end(), values.begin(), values.end());
 }
+
 }  // namespace
 
 void merge_partial(CellPartial& into, const CellPartial& other) {
-  into.replicates += other.replicates;
-  into.rejections += other.rejections;
-  for (size_t s = 0; s < into.failures.size(); ++s) into.failures[s] += other.failures[s];
-  for (size_t j = 0; j < into.coefficients.size(); ++j) merge_moments(into.coefficients[j], other.coefficients[j]);
-  into.permutation_tested += other.permutation_tested;
-  into.permutation_rejections += other.permutation_rejections;
-  into.failed_reshuffles += other.failed_reshuffles;
-  into.rejections_unadjusted += other.rejections_unadjusted;
+  if (into.dim != other.dim) throw std::logic_error("merge_partial: cells with different coefficients");
+  into.fits.insert(into.fits.end(), other.fits.begin(), other.fits.end());
+  append(into.estimates, other.estimates);
+  append(into.std_errors, other.std_errors);
+  append(into.std_errors_unadjusted, other.std_errors_unadjusted);
 }
 
-CellAccumulator::CellAccumulator(std::vector<double> truth, CellDecisions decisions)
-    : truth_(std::move(truth)), decisions_(std::move(decisions)), partial_(truth_.size()) {}
+CellAccumulator::CellAccumulator(CellDecisions decisions, std::size_t num_coefficients)
+    : decisions_(std::move(decisions)), partial_(num_coefficients) {}
 
-void CellAccumulator::add(int status, int n_eff, double joint_statistic, const double* estimates,
+void CellAccumulator::add(long long replicate, int status, int n_eff, double joint_statistic, const double* estimates,
                           const double* std_errors, double joint_statistic_unadjusted,
                           const double* std_errors_unadjusted) {
-  ++partial_.replicates;
-  if (status != static_cast<int>(FitStatus::kOk)) {
-    ++partial_.failures[status];
-    return;
-  }
-  const double critical = decisions_.joint_critical_value(n_eff);
-  if (std::isinf(critical)) {  // the test is undefined for this n_eff: count as a failed fit
-    ++partial_.failures[static_cast<int>(FitStatus::kNoData)];
-    return;
-  }
-  partial_.rejections += joint_statistic > critical;
-  if (std_errors_unadjusted) partial_.rejections_unadjusted += joint_statistic_unadjusted > critical;
-  for (size_t j = 0; j < truth_.size(); ++j) {
-    const double multiplier = decisions_.interval_multiplier(n_eff, j);
-    CoefficientMoments& m = partial_.coefficients[j];
-    ++m.n;
-    const double delta = estimates[j] - m.mean;
-    m.mean += delta / m.n;
-    m.m2 += delta * (estimates[j] - m.mean);
-    m.se_sum += std_errors[j];
-    const double error = estimates[j] - truth_[j];
-    m.squared_error_sum += error * error;
-    m.covered += std::fabs(error) <= multiplier * std_errors[j];
-    if (std_errors_unadjusted) {
-      m.se_sum_unadjusted += std_errors_unadjusted[j];
-      m.covered_unadjusted += std::fabs(error) <= multiplier * std_errors_unadjusted[j];
+  ReplicateFit fit{replicate, status, n_eff};
+  if (status == static_cast<int>(FitStatus::kOk)) {
+    const double critical = decisions_.joint_critical_value(n_eff);
+    if (std::isinf(critical)) {  // the test is undefined for this n_eff: a failed fit
+      fit.status = static_cast<int>(FitStatus::kNoData);
+    } else {
+      fit.reject = joint_statistic > critical;
+      fit.reject_unadjusted = std_errors_unadjusted && joint_statistic_unadjusted > critical;
     }
   }
+  const bool fitted = fit.status == static_cast<int>(FitStatus::kOk);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t j = 0; j < partial_.dim; ++j) {
+    partial_.estimates.push_back(fitted ? estimates[j] : nan);
+    partial_.std_errors.push_back(fitted ? std_errors[j] : nan);
+    if (std_errors_unadjusted) partial_.std_errors_unadjusted.push_back(fitted ? std_errors_unadjusted[j] : nan);
+  }
+  partial_.fits.push_back(fit);
 }
 
 void CellAccumulator::add_permutation(double joint_p_value, int failed_reshuffles) {
-  partial_.failed_reshuffles += failed_reshuffles;
-  if (std::isnan(joint_p_value)) return;
-  ++partial_.permutation_tested;
-  partial_.permutation_rejections += joint_p_value <= decisions_.alpha();
+  ReplicateFit& fit = partial_.fits.back();
+  fit.permutation_p = joint_p_value;
+  fit.failed_reshuffles = failed_reshuffles;
 }
 
-CellSummary summarize_cell(const CellPartial& partial, const std::vector<std::string>& names,
-                           const std::vector<double>& truth, double nominal, bool has_permutation,
-                           bool has_unadjusted) {
+std::vector<ReplicateRecord> coefficient_records(const CellPartial& partial, std::size_t coefficient,
+                                                 const CellDecisions& decisions, bool unadjusted) {
+  const std::vector<double>& se = unadjusted ? partial.std_errors_unadjusted : partial.std_errors;
+  std::vector<ReplicateRecord> records;
+  records.reserve(partial.fits.size());
+  for (std::size_t r = 0; r < partial.fits.size(); ++r) {
+    const ReplicateFit& fit = partial.fits[r];
+    ReplicateRecord record;
+    record.replicate = fit.replicate;
+    record.status = fit.status;
+    record.estimate = partial.estimates[r * partial.dim + coefficient];
+    record.se = se[r * partial.dim + coefficient];
+    record.df = decisions.interval_df(fit.n_eff, coefficient);
+    record.reject = unadjusted ? fit.reject_unadjusted : fit.reject;
+    // No interval without residual degrees of freedom: the coefficient has no fit to measure.
+    if (record.status == static_cast<int>(FitStatus::kOk) && !(record.df > 0.0))
+      record.status = static_cast<int>(FitStatus::kNoData);
+    records.push_back(record);
+  }
+  return records;
+}
+
+namespace {
+
+// The joint test's rejections (with the adjusted or the unadjusted variance) among the successful fits.
+RejectionSummary joint_rejections(const CellPartial& partial, const CellTargets& targets, bool unadjusted,
+                                  long long fitted) {
+  long long rejections = 0;
+  for (const ReplicateFit& fit : partial.fits) rejections += unadjusted ? fit.reject_unadjusted : fit.reject;
+  return summarize_rejections(rejections, fitted, targets.nominal, targets.under_null);
+}
+
+RejectionSummary permutation_rejections(const CellPartial& partial, const CellTargets& targets, double alpha) {
+  long long tested = 0, rejections = 0;
+  for (const ReplicateFit& fit : partial.fits) {
+    if (std::isnan(fit.permutation_p)) continue;
+    ++tested;
+    rejections += fit.permutation_p <= alpha;
+  }
+  return summarize_rejections(rejections, tested, targets.nominal, targets.under_null);
+}
+
+CoefficientSummary coefficient_summary(const CellPartial& partial, std::size_t j, const CellTargets& targets,
+                                       const CellDecisions& decisions) {
+  MeasureSettings settings;
+  settings.truth = targets.truth[j];
+  settings.level = decisions.ci_level();
+  settings.rejection = RejectionRule::kWaldTest;
+  settings.nominal_rejection = decisions.alpha();  // the Wald test of coefficient = 0 at the study's alpha
+  settings.under_null = settings.truth == 0.0;
+  CoefficientSummary c{targets.names[j], targets.truth[j],
+                       summarize_performance(coefficient_records(partial, j, decisions), settings), std::nullopt};
+  if (targets.has_unadjusted)
+    c.unadjusted = summarize_performance(coefficient_records(partial, j, decisions, /*unadjusted=*/true), settings);
+  return c;
+}
+
+}  // namespace
+
+CellSummary summarize_cell(const CellPartial& partial, const CellTargets& targets, const CellDecisions& decisions) {
   CellSummary s;
-  s.replicates = partial.replicates;
-  s.failures_by_status = partial.failures;
-  for (long long f : partial.failures) s.failed += f;
-  const long long fitted = s.fitted();
-  s.rejections = partial.rejections;
-  s.nominal = nominal;
-  if (fitted > 0) {
-    s.rejection_rate = static_cast<double>(partial.rejections) / fitted;
-    s.rejection_mc_se = std::sqrt(s.rejection_rate * (1.0 - s.rejection_rate) / fitted);
-    s.rejection_rate_unadjusted = static_cast<double>(partial.rejections_unadjusted) / fitted;
-    s.rejection_mc_se_unadjusted =
-        std::sqrt(s.rejection_rate_unadjusted * (1.0 - s.rejection_rate_unadjusted) / fitted);
-    s.nominal_p_value = binomial_two_sided_p(partial.rejections, fitted, nominal);
-    if (s.nominal_p_value < kFlagLevel) s.flag = s.rejection_rate > nominal ? "high" : "low";
-  } else {
-    s.rejection_rate = s.rejection_mc_se = s.nominal_p_value = kUndefined;
-    s.rejection_rate_unadjusted = s.rejection_mc_se_unadjusted = kUndefined;
-    s.flag = "no_fits";
-  }
-  for (size_t j = 0; j < partial.coefficients.size(); ++j) {
-    const CoefficientMoments& m = partial.coefficients[j];
-    CoefficientSummary c;
-    c.name = names[j];
-    c.truth = truth[j];
-    c.covered = m.covered;
-    if (m.n > 0) {
-      c.mean_estimate = m.mean;
-      c.bias = m.mean - truth[j];
-      c.empirical_sd = m.n > 1 ? std::sqrt(m.m2 / (m.n - 1)) : kUndefined;
-      c.mean_se = m.se_sum / m.n;
-      c.rmse = std::sqrt(m.squared_error_sum / m.n);
-      c.coverage = static_cast<double>(m.covered) / m.n;
-      c.mean_se_unadjusted = m.se_sum_unadjusted / m.n;
-      c.coverage_unadjusted = static_cast<double>(m.covered_unadjusted) / m.n;
-    } else {
-      c.mean_estimate = c.bias = c.empirical_sd = c.mean_se = c.rmse = c.coverage = kUndefined;
-      c.mean_se_unadjusted = c.coverage_unadjusted = kUndefined;
+  s.replicates = partial.replicates();
+  s.failures_by_status.assign(kFitStatusCount, 0);
+  for (const ReplicateFit& fit : partial.fits)
+    if (fit.status != static_cast<int>(FitStatus::kOk)) {
+      ++s.failures_by_status[fit.status];
+      ++s.failed;
     }
-    s.coefficients.push_back(c);
+  s.rejection = joint_rejections(partial, targets, /*unadjusted=*/false, s.fitted());
+  if (s.fitted() == 0) s.flag = "no_fits";
+  else if (s.rejection.binomial_p_value < kFlagLevel) s.flag = s.rejection.rate.value > targets.nominal ? "high" : "low";
+  for (std::size_t j = 0; j < partial.dim; ++j) s.coefficients.push_back(coefficient_summary(partial, j, targets, decisions));
+  s.has_permutation = targets.has_permutation;
+  if (s.has_permutation) {
+    s.permutation = permutation_rejections(partial, targets, decisions.alpha());
+    for (const ReplicateFit& fit : partial.fits) s.failed_reshuffles += fit.failed_reshuffles;
   }
-  s.has_permutation = has_permutation;
-  s.has_unadjusted = has_unadjusted;
-  s.rejections_unadjusted = partial.rejections_unadjusted;
-  s.permutation_tested = partial.permutation_tested;
-  s.permutation_rejections = partial.permutation_rejections;
-  s.failed_reshuffles = partial.failed_reshuffles;
-  if (partial.permutation_tested > 0) {
-    const double n = static_cast<double>(partial.permutation_tested);
-    s.permutation_rejection_rate = partial.permutation_rejections / n;
-    s.permutation_mc_se = std::sqrt(s.permutation_rejection_rate * (1.0 - s.permutation_rejection_rate) / n);
-  } else if (has_permutation) {
-    s.permutation_rejection_rate = s.permutation_mc_se = kUndefined;
-  }
+  s.has_unadjusted = targets.has_unadjusted;
+  if (s.has_unadjusted) s.rejection_unadjusted = joint_rejections(partial, targets, /*unadjusted=*/true, s.fitted());
   return s;
 }
 

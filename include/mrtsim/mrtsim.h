@@ -76,15 +76,21 @@ struct StudyRequest {
   std::optional<uint64_t> seed;  // the study's seed unless given
 };
 
+// A coefficient's performance measures over the cell's successful fits (docs/performance_measures.md;
+// the tables have every measure with its Monte Carlo SE).
 struct CoefficientSummary {
   std::string name;
   double truth = 0.0;
+  long long n_sim = 0;  // replicates whose fit succeeded with a finite estimate and SE
   double mean_estimate = 0.0;
   double bias = 0.0;
-  double empirical_sd = 0.0;
-  double mean_se = 0.0;
+  double bias_mc_se = 0.0;
+  double empirical_se = 0.0;
+  double model_se = 0.0;  // root mean square of the SEs
   double rmse = 0.0;
   double coverage = 0.0;
+  double coverage_mc_se = 0.0;
+  double bias_eliminated_coverage = 0.0;
 };
 
 struct CellSummary {
@@ -95,7 +101,7 @@ struct CellSummary {
   long long replicates = 0;
   long long failed = 0;
   // The rate, its MC SE and the coefficients' measures are NaN where no fit succeeded
-  // (failed == replicates), never an invented 0; the empirical SD needs two fits.
+  // (failed == replicates), never an invented 0; the empirical SE and every MC SE need two fits.
   double rejection_rate = 0.0;
   double rejection_mc_se = 0.0;
   std::optional<double> formula_power;  // when the sample-size formula chose the sample size

@@ -43,50 +43,28 @@ degrade <- function(d) {
   d
 }
 
-# The measures of one method from the formulas. `d` holds that method's rows, `ref` the reference
+source("tests/data/performance_formulas.R")
+
+# The measures of one method from the formulas, with the binomial test of its Wald rejections and its
+# relative precision against the reference. `d` holds that method's rows, `ref` the reference
 # method's rows; replicates whose estimate or SE is missing are dropped from every measure.
 formula_measures <- function(d, ref, use_df) {
   ok <- !is.na(d$b) & !is.na(d$se)
   th <- d$b[ok]; s <- d$se[ok]; n <- length(th)
   crit <- if (use_df) qt(1 - (1 - level) / 2, d$df[ok]) else rep(qnorm(1 - (1 - level) / 2), n)
-  thbar <- mean(th)
+  out <- measures_from_formulas(th, s, crit, truth)
   empse <- sd(th)
-  mse <- mean((th - truth)^2)
-  mse_mcse <- sqrt(sum(((th - truth)^2 - mse)^2) / (n * (n - 1)))
-  modse <- sqrt(mean(s^2))
-  var_s2 <- var(s^2)
-  cover <- mean(truth >= th - crit * s & truth <= th + crit * s)
-  becover <- mean(thbar >= th - crit * s & thbar <= th + crit * s)
-  rejections <- sum(abs(th) >= crit * s)
-  power <- rejections / n
   ref_ok <- !is.na(ref$b) & !is.na(ref$se)
   empse_ref <- sd(ref$b[ref_ok])
   paired <- merge(data.frame(dataset = ref$dataset[ref_ok], ref = ref$b[ref_ok]),
                   data.frame(dataset = d$dataset[ok], b = th), by = "dataset")
   rho <- cor(paired$ref, paired$b)
   if (identical(d$method[1], reference)) rho <- 1
-  row <- function(measure, estimate, mcse) {
-    data.frame(measure = measure, estimate = estimate, mcse = mcse, stringsAsFactors = FALSE)
-  }
-  out <- rbind(
-    row("n_sim", n, NA),
-    row("mean_estimate", thbar, sd(th) / sqrt(n)),
-    row("median_estimate", median(th), NA),
-    row("median_se", median(s), NA),
-    row("bias", mean(th - truth), sqrt(sum((th - thbar)^2) / (n * (n - 1)))),
-    row("relative_bias", mean((th - truth) / truth), sd((th - truth) / truth) / sqrt(n)),
-    row("empirical_se", empse, empse / sqrt(2 * (n - 1))),
-    row("mse", mse, mse_mcse),
-    row("rmse", sqrt(mse), mse_mcse / (2 * sqrt(mse))),  # delta method
-    row("model_se", modse, sqrt(var_s2 / (4 * n * modse^2))),
-    row("relative_error_model_se", 100 * (modse / empse - 1),
-      100 * (modse / empse) * sqrt(var_s2 / (4 * n * modse^4) + 1 / (2 * (n - 1)))),
-    row("coverage", cover, sqrt(cover * (1 - cover) / n)),
-    row("bias_eliminated_coverage", becover, sqrt(becover * (1 - becover) / n)),
-    row("rejection_rate", power, sqrt(power * (1 - power) / n)),
-    row("rejection_p_value", binom.test(rejections, n, nominal)$p.value, NA),
-    row("relative_precision", 100 * ((empse_ref / empse)^2 - 1),
-      200 * (empse_ref / empse)^2 * sqrt((1 - rho^2) / (n - 1))))
+  rejections <- sum(abs(th) >= crit * s)
+  out <- rbind(out,
+    data.frame(measure = "rejection_p_value", estimate = binom.test(rejections, n, nominal)$p.value, mcse = NA),
+    data.frame(measure = "relative_precision", estimate = 100 * ((empse_ref / empse)^2 - 1),
+               mcse = 200 * (empse_ref / empse)^2 * sqrt((1 - rho^2) / (n - 1))))
   out$source <- "formula"
   out
 }

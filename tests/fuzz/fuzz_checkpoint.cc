@@ -60,8 +60,14 @@ void write_seeds(const std::string& dir) {
     for (size_t u = 0; u < records; ++u) {
       const mrtsim::WorkUnit unit = f.plan->units().unit(u);
       mrtsim::UnitRecord record{u, "cpu", mrtsim::CellPartial(f.plan->coefficients_per_cell()[unit.cell])};
-      record.partial.replicates = unit.count;
-      record.partial.rejections = static_cast<long long>(u % 2);
+      mrtsim::CellPartial& p = record.partial;
+      for (long long r = 0; r < unit.count; ++r) {
+        p.fits.push_back(mrtsim::ReplicateFit{unit.first + r, 0, 10, (u + r) % 2 == 0});
+        for (size_t j = 0; j < p.dim; ++j) {
+          p.estimates.push_back(0.1 * static_cast<double>(r));
+          p.std_errors.push_back(0.2);
+        }
+      }
       batch.push_back(record);
     }
     writer.append(batch);

@@ -144,9 +144,11 @@ stop_background <- function(pid_file) {
 #'   of scenario x hypothesis: the number of replicates, fitted and failed fits,
 #'   rejections, the rejection rate with its Monte Carlo SE, the nominal rate,
 #'   and the formula's power where the study has one), `coefficients` (per cell
-#'   and coefficient: the true value, mean estimate, bias, empirical SD, mean
-#'   estimated SE, RMSE and confidence interval coverage), further tables of the
-#'   folder by file name, and `dir`.
+#'   and coefficient: the true value, the performance measures of Morris et al.
+#'   (2019) with their Monte Carlo SEs: mean estimate, bias, relative bias,
+#'   empirical SE, MSE, RMSE, model SE (root mean square of the SEs), relative
+#'   error in model SE, coverage and bias-eliminated coverage), further tables
+#'   of the folder by file name, and `dir`.
 #' @examples
 #' if (mrtsim_available()) {
 #'   result <- run_study(

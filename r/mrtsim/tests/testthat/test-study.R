@@ -26,7 +26,7 @@ test_that("a study file runs and its tables come back as data.frames", {
   expect_identical(result$rejection$hypothesis, c("null", "alternative"))
   expect_identical(result$rejection$replicates, c(20L, 20L))
   expect_true(all(result$rejection$formula_power > 0.5))
-  expect_true(all(c("coefficient", "truth", "bias", "ci_coverage") %in% names(result$coefficients)))
+  expect_true(all(c("coefficient", "truth", "bias", "bias_mc_se", "coverage", "coverage_mc_se") %in% names(result$coefficients)))
   expect_identical(read_study(out)$rejection, result$rejection)
   expect_output(print(result), "Simulation study 'small_liao'")
 })

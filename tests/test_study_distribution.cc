@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
+#include "host/engine/progress_report.h"
 #include "host/engine/work_plan.h"
 #include "host/stats/cell_summary.h"
 #include "core/user_error.h"
@@ -307,8 +308,9 @@ TEST_F(StudyDistribution, RerunningACompleteRunRewritesTheSameTablesWithoutRecom
   EXPECT_EQ(read(reference + "/rejection.csv"), before);
 }
 
-// Progress goes to stderr only on a terminal, unless --progress asks for it (front ends such as the
-// R package read it from a pipe); it changes nothing else.
+// Progress: on a terminal one updating line; elsewhere a line every 30 s, so that a short run stays
+// silent, unless --progress asks for a line after every batch (front ends such as the R package read
+// them from a pipe); it changes nothing else.
 TEST_F(StudyDistribution, ProgressFlagWritesProgressWhenStderrIsNotATerminal) {
   const std::string common = "run '" + study_ + "' --backend cpu --threads 1 --out ";
   const CommandResult plain = run_mrtsim(common + "'" + dir("plain") + "'");
@@ -321,6 +323,22 @@ TEST_F(StudyDistribution, ProgressFlagWritesProgressWhenStderrIsNotATerminal) {
   const CommandResult quiet = run_mrtsim(common + "'" + dir("quiet") + "' --progress --quiet");
   ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_EQ(quiet.err, "");
+}
+
+// A progress line: cells, work units, replicates and their rate, elapsed time and the time left from
+// the share of the simulated cost done (elapsed x (1 - f) / f).
+TEST(ProgressLine, SaysUnitsRateElapsedAndTimeLeft) {
+  ProgressSnapshot p{"study", 3, 8, 12, 40, 12000, 4.0, 0.3};
+  EXPECT_EQ(progress_line(p),
+            "mrtsim: study: cell 3/8, 12/40 work units, 12000 replicates (3000/s), 0:00:04 elapsed, about 0:00:09 left");
+  p.fraction_done = 1.0;  // done: no estimate
+  EXPECT_EQ(progress_line(p), "mrtsim: study: cell 3/8, 12/40 work units, 12000 replicates (3000/s), 0:00:04 elapsed");
+  p.replicates_done = 0;
+  p.seconds = 0.0;
+  p.fraction_done = 0.0;  // nothing measured yet: no rate, no estimate
+  EXPECT_EQ(progress_line(p), "mrtsim: study: cell 3/8, 12/40 work units, 0 replicates, 0:00:00 elapsed");
+  EXPECT_EQ(clock_time(3725.4), "1:02:05");
+  EXPECT_EQ(clock_time(360000.0), "100:00:00");
 }
 
 TEST_F(StudyDistribution, ChangedStudySeedOrReplicatesAreRefusedAndRestartStartsOver) {

@@ -36,7 +36,7 @@ struct RunArguments {
   std::string shard;
   RunOptions options;
   bool quiet = false;
-  bool progress = false;  // progress lines even when stderr is not a terminal (front ends read them)
+  bool progress = false;  // a progress line after every batch (front ends read them)
 };
 
 void print_result(const RunArguments& args, const StudyResult& result, const std::string& out_dir) {
@@ -71,7 +71,12 @@ void run(const RunArguments& args, const ProcessGroup& group) {
   if (!args.shard.empty()) options.shard = parse_shard(args.shard);
   options.checkpoint_dir = args.out_dir.empty() ? "results/" + study.name : args.out_dir;
   if (group.is_root()) prepare_run_folder(options.checkpoint_dir, args.out_dir.empty() ? "the run folder" : "--out");
-  options.progress = !args.quiet && group.is_root() && (args.progress || isatty(STDERR_FILENO));
+  // A terminal gets one updating line; a log (Slurm) a line every 30 s; a front end (--progress) a
+  // line after every batch.
+  if (!args.quiet && group.is_root()) {
+    options.progress = isatty(STDERR_FILENO) && !args.progress ? ProgressStyle::kTerminal : ProgressStyle::kLines;
+    options.progress_interval = args.progress ? 0.0 : 30.0;
+  }
   const RunReport report = run_study(study, options, group);
   if (!group.is_root()) return;
   for (const std::string& warning : report.warnings) std::fprintf(stderr, "mrtsim: warning: %s\n", warning.c_str());
@@ -117,7 +122,7 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::IsMember({"table", "json"}));
   cmd->add_flag("--quiet", args->quiet, "No progress or timing on stderr");
   cmd->add_flag("--progress", args->progress,
-                "Progress lines on stderr even when it is not a terminal (for front ends such as the R package)");
+                "A progress line on stderr after every batch (for front ends such as the R package); otherwise a terminal gets one updating line and a log a line every 30 s");
   cmd->callback([args] {
     const ProcessGroup group;
     if (group.size() == 1) return run(*args, group);

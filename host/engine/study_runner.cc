@@ -64,16 +64,27 @@ class UnitComputer {
           RunState{CellAccumulator(cell.decisions(), cell.coefficient_names().size()), first_unit});
     }
     const size_t total = unit_count(units);
+    double total_cost = 0.0;
+    for (const UnitRange& r : units) total_cost += layout.cost_before(r.end) - layout.cost_before(r.begin);
+    ProgressReporter progress(options_.progress, options_.progress_interval,
+                              ProgressSnapshot{plan_.study().name, 0, plan_.cell_count(), 0, total});
     size_t finished = 0;
+    long long replicates = 0;
+    double cost = 0.0;
     for (const std::vector<Piece>& call : backend_calls()) {
       run_call(call, [&](std::vector<UnitRecord> records, size_t cell) {
         finished += records.size();
+        for (const UnitRecord& r : records) {
+          const WorkUnit unit = layout.unit(r.unit);
+          replicates += unit.count;
+          cost += unit.cost;
+        }
         sink(std::move(records));
-        if (options_.progress) report_progress(cell, finished, total);
+        progress.update(cell, finished, replicates, total_cost > 0.0 ? cost / total_cost : 1.0);
         if (options_.keep_going && !options_.keep_going(finished, total)) throw RunCancelled();
       });
     }
-    if (options_.progress && total > 0) std::fprintf(stderr, "\n");
+    progress.finish();
   }
 
  private:
@@ -166,12 +177,6 @@ class UnitComputer {
 
   // The backend that really computes the cell's replicates.
   Backend cell_backend(const CellPlan& cell) const { return cell.runs_on_cpu_only() ? Backend::kCpu : backend_; }
-
-  void report_progress(size_t cell, size_t finished, size_t total) const {
-    std::fprintf(stderr, "\rmrtsim: %s: cell %zu/%zu, %zu/%zu work units   ", plan_.study().name.c_str(), cell + 1,
-                 plan_.cell_count(), finished, total);
-    std::fflush(stderr);
-  }
 
   const StudyPlan& plan_;
   const RunOptions& options_;

@@ -15,6 +15,7 @@
 #include "host/results/study_result.h"
 #include "host/engine/cell_plan.h"
 #include "host/engine/process_group.h"
+#include "host/engine/progress_report.h"
 #include "host/engine/work_plan.h"
 #include "host/io/checkpoint_store.h"
 #include "host/stats/cell_summary.h"
@@ -32,7 +33,8 @@ struct RunOptions {
   std::string backend = "auto";
   int threads = 0;            // 0: all cores (shared among the MPI ranks of a node)
   long long batch_size = 8192;  // replicates per backend call (memory bound; results do not depend on it)
-  bool progress = false;      // progress lines on stderr
+  ProgressStyle progress = ProgressStyle::kNone;  // on stderr (host/engine/progress_report.h)
+  double progress_interval = 30.0;  // seconds between ProgressStyle::kLines lines
   ShardSpec shard;            // the part of the study this run computes (--shard i/n)
   std::string checkpoint_dir;  // run folder whose checkpoint records finished units; empty: none
   bool restart = false;       // discard the folder's checkpoint before starting

@@ -8,6 +8,7 @@ namespace mrtsim::cli {
 
 void add_run_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
+void add_replicate_command(CLI::App& app);
 void add_samplesize_commands(CLI::App& app);
 void add_wcls_command(CLI::App& app);
 void add_emee_command(CLI::App& app);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   mrtsim::cli::add_run_command(app);
   mrtsim::cli::add_merge_command(app);
+  mrtsim::cli::add_replicate_command(app);
   mrtsim::cli::add_samplesize_commands(app);
   mrtsim::cli::add_wcls_command(app);
   mrtsim::cli::add_emee_command(app);

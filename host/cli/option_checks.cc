@@ -1,8 +1,12 @@
 #include "host/cli/option_checks.h"
 
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 #include "core/user_error.h"
 
@@ -61,6 +65,17 @@ CLI::Validator integer_range(long long min, long long max) {
 CLI::Option* add_threads_option(CLI::App* command, int& threads, const std::string& help) {
   return command->add_option("--threads", threads, help + " (at most " + std::to_string(kMaxThreads) + ")")
       ->check(integer_range(0, kMaxThreads));
+}
+
+void prepare_output_folder(const std::string& dir, const std::string& option) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::exists(dir, error) && !fs::is_directory(dir, error))
+    throw UserError(option + " '" + dir + "' is a file; give a folder for what this command writes");
+  fs::create_directories(dir, error);
+  if (error) throw UserError(option + " '" + dir + "': cannot create the folder (" + error.message() + ")");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw UserError(option + " '" + dir + "': this folder is not writable (" + std::strerror(errno) + ")");
 }
 
 }  // namespace mrtsim::cli

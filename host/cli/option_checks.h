@@ -25,6 +25,10 @@ CLI::Validator seed_text();
 // maximum for unbounded ones).
 CLI::Validator integer_range(long long min, long long max);
 
+// Creates `dir` (named `option` in errors) where it does not exist; a file there, a folder that cannot
+// be created or one this process cannot write is a UserError.
+void prepare_output_folder(const std::string& dir, const std::string& option);
+
 // --threads N: 0 (all cores) to kMaxThreads.
 CLI::Option* add_threads_option(CLI::App* command, int& threads, const std::string& help);
 

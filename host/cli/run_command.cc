@@ -52,17 +52,6 @@ void print_result(const RunArguments& args, const StudyResult& result, const std
                  result.subject_decisions / result.seconds, result.backend.c_str());
 }
 
-// The run folder must be a folder this process can write (tables and checkpoint go there).
-void prepare_run_folder(const std::string& dir, const std::string& option) {
-  std::error_code error;
-  if (fs::exists(dir, error) && !fs::is_directory(dir, error))
-    throw UserError(option + " '" + dir + "' is a file; give a folder for the tables and the checkpoint");
-  fs::create_directories(dir, error);
-  if (error) throw UserError(option + " '" + dir + "': cannot create the folder (" + error.message() + ")");
-  if (::access(dir.c_str(), W_OK | X_OK) != 0)
-    throw UserError(option + " '" + dir + "': this folder is not writable (" + std::strerror(errno) + ")");
-}
-
 void run(const RunArguments& args, const ProcessGroup& group) {
   StudyConfig study = load_study(args.study_path);
   if (args.replicates_given) study.replicates = args.replicates;
@@ -70,7 +59,7 @@ void run(const RunArguments& args, const ProcessGroup& group) {
   RunOptions options = args.options;
   if (!args.shard.empty()) options.shard = parse_shard(args.shard);
   options.checkpoint_dir = args.out_dir.empty() ? "results/" + study.name : args.out_dir;
-  if (group.is_root()) prepare_run_folder(options.checkpoint_dir, args.out_dir.empty() ? "the run folder" : "--out");
+  if (group.is_root()) prepare_output_folder(options.checkpoint_dir, args.out_dir.empty() ? "the run folder" : "--out");
   // A terminal gets one updating line; a log (Slurm) a line every 30 s; a front end (--progress) a
   // line after every batch.
   if (!args.quiet && group.is_root()) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,11 @@ class CellPlan {
   // True when the cell's replicates run on CPU threads whatever the backend (estimators that fit
   // learners on the host: host/engine/distal_learner_plan.h).
   virtual bool runs_on_cpu_only() const { return false; }
+  // Writes replicate `replicate`'s simulated cohort to `csv` as an MRT data set in long format (one
+  // row per subject and decision point, the cohort the study's fit of that replicate saw) and returns
+  // the arguments of the mrtsim command that analyses it as the study does, for data at `csv_path`
+  // (`mrtsim replicate`). A model that cannot write its cohorts yet throws a UserError saying so.
+  virtual std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const;
 };
 
 // Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (core/philox.h).

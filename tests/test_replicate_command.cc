@@ -1,0 +1,161 @@
+// `mrtsim replicate`: a study's replicate on its own. Its cohort, analysed by `mrtsim wcls`, gives the
+// estimates and SEs of the study's per-replicate table for that replicate; bad arguments are named.
+#include <zlib.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+
+namespace mrtsim {
+namespace {
+
+using testing_support::CommandResult;
+using testing_support::run_mrtsim;
+
+const char* const kStudy = R"(study: {name: dumped, seed: 99, replicates: 6, replicates_per_unit: 4}
+model:
+  type: liao2016
+  days: 10
+  decisions_per_day: 3
+  rand_prob: 0.4
+  availability: {shape: constant, mean: 0.7}
+  effect: {shape: linear, mean: 0.3, initial: 0.1}
+  error: {type: ar1, phi: 0.4}
+sample_size: 25
+grid:
+  - key: model.effect.mean
+    values: [0.3, 0.5]
+analysis: {controls: [day], moderators: [day]}
+output: {replicates: true}
+)";
+
+std::string folder(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / ("replicate_command_" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+std::string read_gzip(const std::string& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  EXPECT_NE(file, nullptr) << path;
+  std::string text;
+  char buffer[1 << 16];
+  for (int n; file && (n = gzread(file, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+  if (file) gzclose(file);
+  return text;
+}
+
+std::vector<std::string> fields(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream in(line);
+  for (std::string field; std::getline(in, field, ',');) out.push_back(field);
+  return out;
+}
+
+// est and se of the per-replicate table's rows of one replicate, by coefficient.
+std::map<std::string, std::pair<double, double>> table_fit(const std::string& table, const std::string& scenario,
+                                                           const std::string& hypothesis, const std::string& replicate) {
+  std::stringstream lines(table);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "scenario,model.effect.mean,hypothesis,n_subjects,replicate,estimator,coefficient,est,se,df,truth,reject,status");
+  std::map<std::string, std::pair<double, double>> fit;
+  while (std::getline(lines, line)) {
+    const std::vector<std::string> f = fields(line);
+    if (f[0] == scenario && f[2] == hypothesis && f[4] == replicate) fit[f[6]] = {std::stod(f[7]), std::stod(f[8])};
+  }
+  return fit;
+}
+
+std::string write_study(const std::string& dir, const std::string& text) {
+  const std::string path = dir + "/study.yaml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ReplicateCommand, TheCohortReproducesTheStudysFitOfThatReplicate) {
+  const std::string dir = folder("cohort");
+  const std::string study = write_study(dir, kStudy);
+  const CommandResult run = run_mrtsim("run '" + study + "' --out '" + dir + "/run' --threads 2 --quiet");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string table = read_gzip(dir + "/run/replicates.csv.gz");
+
+  const CommandResult dump = run_mrtsim("replicate '" + study + "' --scenario 1 --hypothesis alternative --replicate 4 --dump '" +
+                                        dir + "/dump'");
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  std::ifstream record_file(dir + "/dump/replicate.json");
+  const nlohmann::json record = nlohmann::json::parse(record_file);
+  EXPECT_EQ(record["study_fit"]["status"], "ok");
+  const std::string command = record["analysis_command"].get<std::string>();
+  ASSERT_EQ(command.rfind("mrtsim wcls ", 0), 0u) << command;
+  EXPECT_NE(dump.out.find(command), std::string::npos) << dump.out;  // printed for the user
+
+  const CommandResult analysis = run_mrtsim(command.substr(7) + " --format json");
+  ASSERT_EQ(analysis.exit_code, 0) << analysis.err;
+  const nlohmann::json fit = nlohmann::json::parse(analysis.out);
+  std::map<std::string, std::pair<double, double>> from_cohort;
+  for (const nlohmann::json& c : fit["control"]) from_cohort[c["term"]] = {c["estimate"], c["se"]};
+  for (const nlohmann::json& c : fit["effect"]) from_cohort["effect:" + c["term"].get<std::string>()] = {c["estimate"], c["se"]};
+
+  const auto expected = table_fit(table, "1", "alternative", "4");
+  ASSERT_EQ(expected.size(), 4u);  // (Intercept), day, effect:(Intercept), effect:day
+  for (const auto& [name, value] : expected) {
+    ASSERT_TRUE(from_cohort.count(name)) << name;
+    EXPECT_NEAR(from_cohort[name].first, value.first, 1e-11 * std::fabs(value.first)) << name;
+    EXPECT_NEAR(from_cohort[name].second, value.second, 1e-11 * value.second) << name;
+  }
+  for (const nlohmann::json& c : record["study_fit"]["coefficients"]) {  // the record is the table's row
+    EXPECT_EQ(c["estimate"].get<double>(), expected.at(c["coefficient"]).first);
+    EXPECT_EQ(c["se"].get<double>(), expected.at(c["coefficient"]).second);
+  }
+  // 25 subjects x 30 decision points, and no outcome where a subject was unavailable.
+  std::ifstream cohort(dir + "/dump/cohort.csv");
+  std::string line;
+  std::getline(cohort, line);
+  EXPECT_EQ(line, "id,decision,day,rand_prob,numerator_prob,availability,treatment,outcome");
+  int rows = 0;
+  while (std::getline(cohort, line)) {
+    ++rows;
+    const std::vector<std::string> f = fields(line + (line.back() == ',' ? " " : ""));
+    if (f[5] == "0") {
+      EXPECT_EQ(f[7], " ") << line;
+    }
+  }
+  EXPECT_EQ(rows, 25 * 30);
+}
+
+TEST(ReplicateCommand, BadArgumentsAreNamed) {
+  const std::string dir = folder("errors");
+  const std::string study = write_study(dir, kStudy);
+  const auto error_of = [&](const std::string& arguments) {
+    const CommandResult r = run_mrtsim("replicate '" + study + "' " + arguments + " --dump '" + dir + "/out'");
+    EXPECT_EQ(r.exit_code, 2) << arguments;
+    return r.err;
+  };
+  EXPECT_NE(error_of("--scenario 2 --hypothesis null --replicate 0").find("--scenario 2: the study has scenarios 0 to 1"),
+            std::string::npos);
+  EXPECT_NE(error_of("--scenario 0 --hypothesis maybe --replicate 0").find("maybe"), std::string::npos);
+  EXPECT_NE(error_of("--scenario 0 --hypothesis null --replicate 6").find("replicates are 0 to 5"), std::string::npos);
+  const std::string binary = write_study(folder("binary"), R"(study: {name: b, seed: 1, replicates: 2}
+model: {type: cohn2023, decisions: 10, availability: 1, rand_prob: 0.5, spnc: 0.2, effect: 1.2}
+sample_size: 20
+analysis: {estimator: emee2, controls: [], moderators: []}
+)");
+  const CommandResult r = run_mrtsim("replicate '" + binary + "' --scenario 0 --hypothesis null --replicate 0 --dump '" +
+                                     dir + "/binary_out'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot write its cohorts yet"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace mrtsim

@@ -1,5 +1,6 @@
-// `mrtsim replicate`: a study's replicate on its own. Its cohort, analysed by `mrtsim wcls`, gives the
-// estimates and SEs of the study's per-replicate table for that replicate; bad arguments are named.
+// `mrtsim replicate`: a study's replicate on its own. Its cohort, analysed by the printed command
+// (`mrtsim wcls` for liao2016, `mrtsim emee` for cohn2023), gives the estimates and SEs of the study's
+// per-replicate table for that replicate; bad arguments and models without cohorts are named.
 #include <zlib.h>
 
 #include <cmath>
@@ -63,16 +64,20 @@ std::vector<std::string> fields(const std::string& line) {
 }
 
 // est and se of the per-replicate table's rows of one replicate, by coefficient.
-std::map<std::string, std::pair<double, double>> table_fit(const std::string& table, const std::string& scenario,
-                                                           const std::string& hypothesis, const std::string& replicate) {
+// The table's columns start with `labels` (scenario and the grid's axes); the adjusted-variance rows only.
+std::map<std::string, std::pair<double, double>> table_fit(const std::string& table, const std::string& labels,
+                                                           const std::string& scenario, const std::string& replicate) {
   std::stringstream lines(table);
   std::string line;
   std::getline(lines, line);
-  EXPECT_EQ(line, "scenario,model.effect.mean,hypothesis,n_subjects,replicate,estimator,coefficient,est,se,df,truth,reject,status");
+  EXPECT_EQ(line, labels + "hypothesis,n_subjects,replicate,estimator,coefficient,est,se,df,truth,reject,status");
+  const size_t first = fields(labels).size();  // the hypothesis column
   std::map<std::string, std::pair<double, double>> fit;
   while (std::getline(lines, line)) {
     const std::vector<std::string> f = fields(line);
-    if (f[0] == scenario && f[2] == hypothesis && f[4] == replicate) fit[f[6]] = {std::stod(f[7]), std::stod(f[8])};
+    if (f[0] == scenario && f[first] == "alternative" && f[first + 2] == replicate &&
+        f[first + 3].find("unadjusted") == std::string::npos)
+      fit[f[first + 4]] = {std::stod(f[first + 5]), std::stod(f[first + 6])};
   }
   return fit;
 }
@@ -83,21 +88,23 @@ std::string write_study(const std::string& dir, const std::string& text) {
   return path;
 }
 
-TEST(ReplicateCommand, TheCohortReproducesTheStudysFitOfThatReplicate) {
-  const std::string dir = folder("cohort");
-  const std::string study = write_study(dir, kStudy);
+// The cohort analysed by the printed command reproduces the study's estimates and SEs of that replicate.
+void expect_cohort_reproduces_fit(const std::string& name, const std::string& study_text, const std::string& estimator,
+                                  const std::string& labels, const std::string& scenario) {
+  const std::string dir = folder(name);
+  const std::string study = write_study(dir, study_text);
   const CommandResult run = run_mrtsim("run '" + study + "' --out '" + dir + "/run' --threads 2 --quiet");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string table = read_gzip(dir + "/run/replicates.csv.gz");
 
-  const CommandResult dump = run_mrtsim("replicate '" + study + "' --scenario 1 --hypothesis alternative --replicate 4 --dump '" +
-                                        dir + "/dump'");
+  const CommandResult dump = run_mrtsim("replicate '" + study + "' --scenario " + scenario +
+                                        " --hypothesis alternative --replicate 4 --dump '" + dir + "/dump'");
   ASSERT_EQ(dump.exit_code, 0) << dump.err;
   std::ifstream record_file(dir + "/dump/replicate.json");
   const nlohmann::json record = nlohmann::json::parse(record_file);
   EXPECT_EQ(record["study_fit"]["status"], "ok");
   const std::string command = record["analysis_command"].get<std::string>();
-  ASSERT_EQ(command.rfind("mrtsim wcls ", 0), 0u) << command;
+  ASSERT_EQ(command.rfind("mrtsim " + estimator + " ", 0), 0u) << command;
   EXPECT_NE(dump.out.find(command), std::string::npos) << dump.out;  // printed for the user
 
   const CommandResult analysis = run_mrtsim(command.substr(7) + " --format json");
@@ -107,19 +114,23 @@ TEST(ReplicateCommand, TheCohortReproducesTheStudysFitOfThatReplicate) {
   for (const nlohmann::json& c : fit["control"]) from_cohort[c["term"]] = {c["estimate"], c["se"]};
   for (const nlohmann::json& c : fit["effect"]) from_cohort["effect:" + c["term"].get<std::string>()] = {c["estimate"], c["se"]};
 
-  const auto expected = table_fit(table, "1", "alternative", "4");
-  ASSERT_EQ(expected.size(), 4u);  // (Intercept), day, effect:(Intercept), effect:day
-  for (const auto& [name, value] : expected) {
-    ASSERT_TRUE(from_cohort.count(name)) << name;
-    EXPECT_NEAR(from_cohort[name].first, value.first, 1e-11 * std::fabs(value.first)) << name;
-    EXPECT_NEAR(from_cohort[name].second, value.second, 1e-11 * value.second) << name;
+  const auto expected = table_fit(table, labels, scenario, "4");
+  ASSERT_EQ(expected.size(), 4u);  // (Intercept), the covariate, effect:(Intercept), effect:covariate
+  for (const auto& [coefficient, value] : expected) {
+    ASSERT_TRUE(from_cohort.count(coefficient)) << coefficient;
+    EXPECT_NEAR(from_cohort[coefficient].first, value.first, 1e-11 * std::fabs(value.first)) << coefficient;
+    EXPECT_NEAR(from_cohort[coefficient].second, value.second, 1e-11 * value.second) << coefficient;
   }
   for (const nlohmann::json& c : record["study_fit"]["coefficients"]) {  // the record is the table's row
     EXPECT_EQ(c["estimate"].get<double>(), expected.at(c["coefficient"]).first);
     EXPECT_EQ(c["se"].get<double>(), expected.at(c["coefficient"]).second);
   }
+}
+
+TEST(ReplicateCommand, Liao2016CohortReproducesTheStudysWclsFit) {
+  expect_cohort_reproduces_fit("liao", kStudy, "wcls", "scenario,model.effect.mean,", "1");
   // 25 subjects x 30 decision points, and no outcome where a subject was unavailable.
-  std::ifstream cohort(dir + "/dump/cohort.csv");
+  std::ifstream cohort(::testing::TempDir() + "/replicate_command_liao/dump/cohort.csv");
   std::string line;
   std::getline(cohort, line);
   EXPECT_EQ(line, "id,decision,day,rand_prob,numerator_prob,availability,treatment,outcome");
@@ -134,6 +145,22 @@ TEST(ReplicateCommand, TheCohortReproducesTheStudysFitOfThatReplicate) {
   EXPECT_EQ(rows, 25 * 30);
 }
 
+TEST(ReplicateCommand, Cohn2023CohortReproducesTheStudysEmeeFit) {
+  expect_cohort_reproduces_fit("cohn", R"(study: {name: binary, seed: 5, replicates: 6}
+model:
+  type: cohn2023
+  decisions: 30
+  availability: {shape: constant, mean: 0.7}
+  rand_prob: 0.5
+  spnc: {shape: linear_theta, theta: -0.3, average: 0.2}
+  effect: {shape: linear_theta, theta: 0.5, average: 1.3}
+sample_size: 40
+hypotheses: [alternative]
+analysis: {estimator: emee2, controls: [t], moderators: [t]}
+output: {replicates: true}
+)", "emee", "scenario,", "0");
+}
+
 TEST(ReplicateCommand, BadArgumentsAreNamed) {
   const std::string dir = folder("errors");
   const std::string study = write_study(dir, kStudy);
@@ -146,13 +173,15 @@ TEST(ReplicateCommand, BadArgumentsAreNamed) {
             std::string::npos);
   EXPECT_NE(error_of("--scenario 0 --hypothesis maybe --replicate 0").find("maybe"), std::string::npos);
   EXPECT_NE(error_of("--scenario 0 --hypothesis null --replicate 6").find("replicates are 0 to 5"), std::string::npos);
-  const std::string binary = write_study(folder("binary"), R"(study: {name: b, seed: 1, replicates: 2}
-model: {type: cohn2023, decisions: 10, availability: 1, rand_prob: 0.5, spnc: 0.2, effect: 1.2}
-sample_size: 20
-analysis: {estimator: emee2, controls: [], moderators: []}
+  const std::string distal = write_study(folder("distal"), R"(study: {name: d, seed: 1, replicates: 2}
+model: {type: qian2025}
+sample_size: 30
+hypotheses: [alternative]
+analysis: {estimator: dcee, controls: [X, Z], moderators: []}
+truth: {method: monte_carlo, subjects: 2000}
 )");
-  const CommandResult r = run_mrtsim("replicate '" + binary + "' --scenario 0 --hypothesis null --replicate 0 --dump '" +
-                                     dir + "/binary_out'");
+  const CommandResult r = run_mrtsim("replicate '" + distal + "' --scenario 0 --hypothesis alternative --replicate 0 --dump '" +
+                                     dir + "/distal_out'");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot write its cohorts yet"), std::string::npos) << r.err;
 }

@@ -13,7 +13,7 @@ void CellPlan::run_segments(Backend backend, int threads, const std::vector<Cell
 }
 
 std::string CellPlan::write_cohort(uint32_t, std::ostream&, const std::string&) const {
-  throw UserError("mrtsim replicate writes the cohorts of liao2016 studies; this study's model cannot write its "
+  throw UserError("mrtsim replicate writes the cohorts of liao2016 and cohn2023 studies; this study's model cannot write its "
                   "cohorts yet (its replicates can still be rerun alone: mrtsim run --replicates)");
 }
 

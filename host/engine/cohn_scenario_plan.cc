@@ -5,6 +5,7 @@
 
 #include "core/user_error.h"
 #include "host/engine/cohn_truth.h"
+#include "host/engine/cohort_csv.h"
 #include "kernels/emee_backend.h"
 
 namespace mrtsim {
@@ -93,6 +94,18 @@ EmeeSimulationTask CohnScenarioPlan::task() const {
 void CohnScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
                                       const ReplicateBatchOutput& out) const {
   run_emee_replicates(backend, threads, dim(), task(), arena_, first, count, out.fits);
+}
+
+std::string CohnScenarioPlan::write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const {
+  CohortCsv table(csv, CohortDesign{analysis_.control_terms(), &controls_, analysis_.moderators, &moderators_,
+                                    &rand_prob_, &numerator_prob_});
+  const EmeeSimulationTask simulation = task();
+  for (int subject = 0; subject < sample_size_; ++subject) {
+    auto write_row = [&](const CohnRow& row) { table.row(subject, row.t, row.available, row.treated, row.outcome); };
+    simulate_cohn_subject(model_view_, emee_subject_key(simulation, replicate, subject), write_row);
+  }
+  return cohort_analysis_command(std::string("emee --variant ") + kEstimatorNames.name(analysis_.estimator), analysis_,
+                                 csv_path);
 }
 
 }  // namespace mrtsim

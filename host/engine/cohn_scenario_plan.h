@@ -36,6 +36,9 @@ class CohnScenarioPlan : public CellPlan {
   void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
                       const ReplicateBatchOutput& out) const override;
   double replicate_cost() const override { return double(sample_size_) * model_view_.num_decisions; }
+  // The cohort with the outcome on every row (EMEE2's small-sample correction uses the unavailable
+  // rows too), analysed by mrtsim emee with the study's variant.
+  std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const override;
 
   // The model's per-decision curves (under this cell's hypothesis: log RR = 0 under the null).
   const CohnCurves& curves() const { return curves_; }

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include <Eigen/Dense>
 
 #include "core/user_error.h"
+#include "host/engine/cohort_csv.h"
 
 namespace mrtsim {
 
@@ -249,49 +249,18 @@ void ScenarioPlan::run_segments(Backend backend, int threads, const std::vector<
   run_wcls_segments(backend, threads, dim(), refs, replicate_segments, out.fits);
 }
 
-namespace {
-
-// A double that reads back as the same double.
-std::string exact(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
-}
-
-// The non-intercept terms' names, comma separated (mrtsim wcls's --controls / --moderators).
-std::string term_list(const std::vector<Term>& terms) {
-  std::string list;
-  for (const Term& term : terms)
-    if (term.variable != Term::Variable::kOne) list += (list.empty() ? "" : ",") + term.name;
-  return list;
-}
-
-}  // namespace
-
 std::string ScenarioPlan::write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const {
-  // The control terms include every moderator (MRTAnalysis adds them as controls): one column each.
-  const std::vector<Term> controls = analysis_.control_terms();
-  csv << "id,decision";
-  for (const Term& term : controls)
-    if (term.variable != Term::Variable::kOne) csv << ',' << term.name;
-  csv << ",rand_prob,numerator_prob,availability,treatment,outcome\n";
+  CohortCsv table(csv, CohortDesign{analysis_.control_terms(), &controls_, analysis_.moderators, &moderators_,
+                                    &rand_prob_, &numerator_prob_});
   for (int subject = 0; subject < sample_size_; ++subject) {
     const StreamKey key{seed_, stream_, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
-    auto write_row = [&](const DecisionRow& row) {
-      csv << subject + 1 << ',' << row.t + 1;
-      for (int j = 0; j < q_; ++j)
-        if (controls[j].variable != Term::Variable::kOne) csv << ',' << exact(controls_[size_t(row.t) * q_ + j]);
-      csv << ',' << exact(rand_prob_[row.t]) << ',' << exact(numerator_prob_[row.t]) << ',' << row.available << ','
-          << row.treated << ',' << (row.available ? exact(row.outcome) : std::string()) << '\n';
+    auto write_row = [&](const DecisionRow& row) {  // Y_{t+1} is observed only where available
+      table.row(subject, row.t, row.available, row.treated,
+                row.available ? std::optional<double>(row.outcome) : std::nullopt);
     };
     simulate_liao_subject(model_view_, key, write_row);
   }
-  std::string command = "wcls --data '" + csv_path +
-                        "' --id id --outcome outcome --treatment treatment --rand-prob rand_prob "
-                        "--availability availability --numerator-prob numerator_prob";
-  if (!term_list(analysis_.controls).empty()) command += " --controls '" + term_list(analysis_.controls) + "'";
-  if (!term_list(analysis_.moderators).empty()) command += " --moderators '" + term_list(analysis_.moderators) + "'";
-  return command;
+  return cohort_analysis_command("wcls", analysis_, csv_path);
 }
 
 }  // namespace mrtsim

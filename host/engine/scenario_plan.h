@@ -52,8 +52,8 @@ class ScenarioPlan : public CellPlan {
   std::string batch_key() const override;
   void run_segments(Backend backend, int threads, const std::vector<CellSegment>& segments,
                     const ReplicateBatchOutput& out) const override;
-  // Columns: id, decision, the analysis' control and moderator terms, rand_prob, numerator_prob,
-  // availability, treatment, outcome (empty where unavailable: never observed); analysed by mrtsim wcls.
+  // The cohort (host/engine/cohort_csv.h) with no outcome where unavailable (never observed),
+  // analysed by mrtsim wcls.
   std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const override;
 
  private:

@@ -414,6 +414,22 @@ TEST(BadInput, SecondYamlDocumentIsAnError) {
   EXPECT_EQ(study_error("---\n" + kStudy), "no error");
 }
 
+// yaml-cpp 0.7 never returns from a document whose first token is ',' (found by the study-YAML
+// fuzzer): such files are refused, naming the line, before yaml-cpp reads them. A comma anywhere
+// else is YAML as usual.
+TEST(BadInput, DocumentStartingWithACommaIsAnErrorNotAHang) {
+  for (const std::string& text : {std::string(", 0.5],\n") + kStudy, "# comment\n\n  , x\n" + kStudy,
+                                  "%YAML 1.2\n---\n, x\n" + kStudy, kStudy + "...\n, x\n", "--- , x\n" + kStudy}) {
+    const std::string message = study_error(text);
+    EXPECT_NE(message.find("cannot start with ','"), std::string::npos) << text << "\n" << message;
+    EXPECT_NE(message.find("study.yaml:"), std::string::npos) << message;
+  }
+  EXPECT_NE(study_error(", 0.5],\n" + kStudy).find("study.yaml:1:"), std::string::npos);
+  EXPECT_NE(study_error(kStudy + "...\n, x\n").find("study.yaml:15:"), std::string::npos);
+  EXPECT_EQ(study_error("---\n" + kStudy), "no error");
+  EXPECT_EQ(study_error("---x: 1\n" + kStudy).find("cannot start with"), std::string::npos);  // not a marker
+}
+
 TEST(BadInput, GridKeyVariedTwiceIsAnError) {
   const std::string twice = study_error(kStudy + R"(grid:
   - key: model.effect.mean

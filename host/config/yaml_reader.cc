@@ -73,9 +73,37 @@ std::string second_document_position(const std::string& text, const std::string&
   return last_marker > 0 ? file + ":" + std::to_string(last_marker) : file;
 }
 
+// yaml-cpp 0.7 (Debian 12's) never returns from a document whose first token is a flow entry ','
+// (its memory grows until the process is killed; found by tests/fuzz/fuzz_study_yaml.cc): such a
+// document is refused before yaml-cpp sees it. A document starts at the top of the file and after a
+// '---' or '...' marker line; blank lines, comments and directives ('%...') come before its first token.
+void refuse_documents_starting_with_a_comma(const std::string& text, const std::string& file) {
+  std::istringstream lines(text);
+  bool at_document_start = true;
+  int line_number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++line_number;
+    std::string content = line;
+    const bool marker = (line.rfind("---", 0) == 0 || line.rfind("...", 0) == 0) &&
+                        (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (marker) {
+      at_document_start = true;
+      content = line.substr(3);  // "--- value" starts the document on the marker's line
+    }
+    if (!at_document_start) continue;
+    const size_t first = content.find_first_not_of(" \t\r");
+    if (first == std::string::npos || content[first] == '#' || (!marker && content[first] == '%')) continue;
+    if (content[first] == ',')
+      throw UserError(file + ":" + std::to_string(line_number) +
+                      ": invalid YAML: a document cannot start with ',' (a list needs [ ] around its entries)");
+    at_document_start = false;
+  }
+}
+
 }  // namespace
 
 YAML::Node load_yaml_document(const std::string& text, const std::string& file) {
+  refuse_documents_starting_with_a_comma(text, file);
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(text);

@@ -11,6 +11,7 @@
 
 #include "core/user_error.h"
 #include "host/config/study_config.h"
+#include "host/config/yaml_reader.h"
 
 namespace {
 
@@ -19,7 +20,7 @@ constexpr double kMaxFuzzedScenarios = 1e4;
 // The product of the grid axes' value counts as written (before any check of the schema).
 double written_grid_size(const std::string& text) {
   try {
-    const YAML::Node grid = YAML::Load(text)["grid"];
+    const YAML::Node grid = mrtsim::load_yaml_document(text, "fuzz.yaml")["grid"];
     double scenarios = 1.0;
     if (grid.IsSequence())
       for (const YAML::Node& axis : grid)
@@ -27,6 +28,8 @@ double written_grid_size(const std::string& text) {
     return scenarios;
   } catch (const YAML::Exception&) {
     return 1.0;  // not a YAML map: the study reader names the problem
+  } catch (const mrtsim::UserError&) {
+    return 1.0;  // not a study's YAML: the same
   }
 }
 

@@ -21,6 +21,9 @@
 #include "host/cli/commands.h"
 #include "host/cli/option_checks.h"
 #include "host/cli/sizing_output.h"
+#include "host/config/study_config.h"
+#include "host/engine/study_runner.h"
+#include "host/io/study_tables.h"
 #include "host/samplesize/liao_formula.h"
 #include "core/user_error.h"
 
@@ -72,6 +75,7 @@ struct SampleSizeArguments {
   DesignArguments design;
   double target_power = 0.8;
   int max_n = 1000;
+  std::string simulate_study;  // --simulate: a study file whose sample sizes are found by simulation
 };
 
 struct PowerArguments {
@@ -279,7 +283,21 @@ void print_power_rows(const PowerAtN& at_n) {
   print_row("power", number_text(at_n.power));
 }
 
+// --simulate STUDY.yaml: plans the study, which finds the N of its `sample_size: {method:
+// simulation}` scenarios (host/engine/simulated_sample_size.h), and prints them without running it.
+void run_simulated_samplesize(const SampleSizeArguments& args) {
+  const StudyPlan plan(load_study(args.simulate_study));
+  if (plan.sample_size_searches().empty())
+    throw UserError("--simulate " + args.simulate_study +
+                    ": no scenario has sample_size: {method: simulation, power, interval: [lowest, highest]}");
+  if (args.design.format == "json")
+    std::cout << sample_size_json(plan.sample_size_searches()).dump(2) << "\n";
+  else
+    std::cout << sample_size_markdown(plan.sample_size_searches());
+}
+
 void run_samplesize(const SampleSizeArguments& args) {
+  if (!args.simulate_study.empty()) return run_simulated_samplesize(args);
   check_outcome_options(args.design);
   if (is_binary(args.design)) {
     run_binary_samplesize(args.design.binary, shared_values(args.design), args.target_power);
@@ -371,6 +389,9 @@ void add_samplesize_command(CLI::App& app) {
                   command->add_option("--max-n", args->max_n, "largest N scanned")
                       ->check(integer_range(1, kMaxParticipants))
                       ->capture_default_str());
+  command->add_option("--simulate", args->simulate_study,
+                      "a study file (YAML): the N of its scenarios with sample_size: {method: simulation} by "
+                      "simulation under the study's model (the design options are then not used)");
   command->callback([args] { run_samplesize(*args); });
 }
 

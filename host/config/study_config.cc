@@ -529,7 +529,8 @@ FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const ScenarioC
   if (root.child("sample_size").IsMap()) {
     const YamlMap m = root.map("sample_size");
     const std::string method = m.get_string("method");
-    if (method != "formula") throw UserError(m.where("method") + ": unknown method '" + method + "' (expected formula)");
+    if (method != "formula")
+      throw UserError(m.where("method") + ": unknown method '" + method + "' (expected formula or simulation)");
     f.target_power = m.get_double("power", 0.01, 0.9999, default_target_power);
     if (s.model_type == ModelType::kCohn2023) {
       f.binary_design = parse_cohn_formula_design(m, s.binary_model.design);
@@ -544,10 +545,35 @@ FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const ScenarioC
   return f;
 }
 
-// `sample_size: N`, or the formula.
+// `sample_size: {method: simulation, ...}` (liao2016 and cohn2023, whose formula comes along for comparison).
+SimulatedSampleSize parse_simulated_sample_size(const YamlMap& m, double default_target_power) {
+  SimulatedSampleSize search;
+  search.where = m.where();
+  search.target_power = m.get_double("power", 0.01, 0.9999, default_target_power);
+  const std::vector<double> interval = m.get_double_list("interval", 2, kMaxSampleSize);
+  if (interval.size() != 2 || interval[0] != std::floor(interval[0]) || interval[1] != std::floor(interval[1]) ||
+      !(interval[0] < interval[1]))
+    throw UserError(m.where("interval") + ": give two whole numbers [lowest, highest] with lowest < highest, e.g. [10, 400]");
+  search.lowest = static_cast<int>(interval[0]);
+  search.highest = static_cast<int>(interval[1]);
+  search.max_replicates = m.get_int("max_replicates", 1, kMaxReplicates, 0);
+  m.reject_unknown_keys({"method", "power", "interval", "max_replicates"});
+  return search;
+}
+
+// `sample_size: N`, the formula, or a search by simulation.
 void parse_sample_size(const YamlMap& root, ScenarioConfig& s, double target_power) {
   const YAML::Node size = root.child("sample_size");
-  if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
+  if (size.IsMap() && root.map("sample_size").get_string("method", "") == "simulation") {
+    s.simulated = parse_simulated_sample_size(root.map("sample_size"), target_power);
+    s.formula = FormulaSampleSize{};  // the model's formula with the model's own inputs, for comparison
+    s.formula->where = s.simulated->where;
+    s.formula->effect = s.model.effect;
+    s.formula->availability = s.model.availability;
+    s.formula->binary_design = s.binary_model.design;
+    s.formula->target_power = s.simulated->target_power;
+    s.formula->max_n = 100000;
+  } else if (size.IsMap() || (size.IsScalar() && size.Scalar() == "formula"))
     s.formula = parse_formula_sample_size(root, s, target_power);
   else
     s.sample_size = static_cast<int>(root.get_int("sample_size", 2, kMaxSampleSize));

@@ -189,6 +189,16 @@ struct FormulaSampleSize {
   double predicted_power = 0.0;  // the formula's power at the chosen N, once chosen
 };
 
+// `sample_size: {method: simulation, power, interval: [lo, hi], max_replicates}`: N is the smallest in
+// [lo, hi] whose simulated power reaches `power` (host/engine/simulated_sample_size.h), found when the
+// study is planned; the model's formula (where it has one) is reported next to it.
+struct SimulatedSampleSize {
+  std::string where;  // "FILE:LINE: key 'sample_size'"
+  double target_power = 0.8;
+  int lowest = 10, highest = 1000;
+  long long max_replicates = 0;  // per N evaluated; 0: 16 x study.replicates
+};
+
 struct ScenarioConfig {
   int index = 0;
   std::vector<GridValue> labels;
@@ -207,7 +217,8 @@ struct ScenarioConfig {
     return model.num_decisions();
   }
   int sample_size = 0;  // 0 until planned when `formula` is set
-  std::optional<FormulaSampleSize> formula;  // set when sample_size comes from the formula
+  std::optional<FormulaSampleSize> formula;  // set when sample_size comes from the formula (or for comparison)
+  std::optional<SimulatedSampleSize> simulated;  // set when sample_size is found by simulation
 };
 
 struct StudyConfig {

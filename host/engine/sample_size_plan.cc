@@ -9,36 +9,41 @@ namespace mrtsim {
 
 namespace {
 
-// N by the Liao formula with q = the analysis' control terms and its alpha.
-void apply_liao_formula(ScenarioConfig& s) {
-  FormulaSampleSize& f = *s.formula;
+// The Liao formula's inputs for the scenario's design, with q = the analysis' control terms and its alpha.
+LiaoInputs liao_inputs(const ScenarioConfig& s, const ShapeSpec& effect, const ShapeSpec& availability) {
   LiaoInputs inputs;
   inputs.days = s.model.days;
   inputs.decisions_per_day = s.model.decisions_per_day;
   inputs.rand_prob = s.model.rand_prob_per_decision();
-  inputs.effect = f.effect;
-  inputs.availability = f.availability;
+  inputs.effect = effect;
+  inputs.availability = availability;
   inputs.q = static_cast<int>(s.analysis.control_terms().size());
   inputs.alpha = s.analysis.rules.alpha;
-  const SampleSizeResult result = liao_sample_size(inputs, f.target_power, f.max_n);
+  return inputs;
+}
+
+// The Cohn formula's inputs for `design` with the analysis' working model (g_t, f_t: its control and
+// moderator terms), as the paper's Section 6 does.
+CohnInputs cohn_inputs(const ScenarioConfig& s, const CohnDesignConfig& design) {
+  const int m = s.binary_model.decisions;
+  return cohn_formula_inputs(resolve_cohn_design(design, m), decision_term_matrix(s.analysis.control_terms(), m),
+                             decision_term_matrix(s.analysis.moderators, m), s.analysis.rules.alpha);
+}
+
+void apply_liao_formula(ScenarioConfig& s) {
+  FormulaSampleSize& f = *s.formula;
+  const SampleSizeResult result = liao_sample_size(liao_inputs(s, f.effect, f.availability), f.target_power, f.max_n);
   s.sample_size = result.at_n.n;
   f.predicted_power = result.at_n.power;
 }
 
-// N by the Cohn formula for the formula's design with the analysis' working model (g_t, f_t: its
-// control and moderator terms), as the paper's Section 6 does: N = ceiling(n_exact), with N <= 10
-// allowed (the package's less_than_10_possible = TRUE).
+// N = ceiling(n_exact), with N <= 10 allowed (the package's less_than_10_possible = TRUE).
 void apply_cohn_formula(ScenarioConfig& s) {
   FormulaSampleSize& f = *s.formula;
-  const int m = s.binary_model.decisions;
-  const CohnCurves curves = resolve_cohn_design(f.binary_design, m);
-  const CohnInputs inputs =
-      cohn_formula_inputs(curves, decision_term_matrix(s.analysis.control_terms(), m),
-                          decision_term_matrix(s.analysis.moderators, m), s.analysis.rules.alpha);
   CohnSampleSizeOptions options;
   options.power = f.target_power;
   options.allow_n_at_most_10 = true;
-  const CohnSampleSize result = cohn_sample_size(inputs, options);
+  const CohnSampleSize result = cohn_sample_size(cohn_inputs(s, f.binary_design), options);
   s.sample_size = static_cast<int>(result.n);
   f.predicted_power = result.at_n.power;
 }
@@ -54,10 +59,25 @@ StudyConfig with_planned_sample_sizes(StudyConfig study) {
       else
         apply_liao_formula(scenario);
     } catch (const UserError& e) {
+      if (scenario.simulated) {  // the formula is only a comparison there: its failure is reported, not fatal
+        scenario.formula.reset();
+        continue;
+      }
       throw UserError(scenario.formula->where + ": the sample-size formula failed: " + e.what());
     }
   }
   return study;
+}
+
+std::optional<double> formula_power_at(const ScenarioConfig& s, int n) {
+  try {
+    if (s.model_type == ModelType::kCohn2023)
+      return cohn_power(cohn_inputs(s, s.binary_model.design), n, /*allow_n_at_most_10=*/true).at_n.power;
+    if (s.model_type == ModelType::kLiao2016) return liao_power(liao_inputs(s, s.model.effect, s.model.availability), n).power;
+  } catch (const UserError&) {
+    // no formula power at this N (e.g. too few subjects for its degrees of freedom)
+  }
+  return std::nullopt;
 }
 
 }  // namespace mrtsim

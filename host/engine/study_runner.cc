@@ -13,6 +13,7 @@
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
 #include "host/engine/sample_size_plan.h"
+#include "host/engine/simulated_sample_size.h"
 #include "host/engine/scenario_plan.h"
 #include "core/user_error.h"
 #include "mrtsim_fingerprint.h"
@@ -225,6 +226,7 @@ const StudyConfig& checked_study(const StudyConfig& study) {
 }  // namespace
 
 StudyPlan::StudyPlan(const StudyConfig& study) : study_(with_planned_sample_sizes(checked_study(study))) {
+  searches_ = search_simulated_sample_sizes(study_);
   validate_learner_cells(study_);
   std::vector<double> replicate_costs;
   std::map<std::string, TruthValues> truths;
@@ -274,6 +276,7 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
   if (by_unit.size() != units_.size()) throw std::logic_error("assemble: records of units beyond the study");
   StudyResult result;
   result.study = study_;
+  result.sample_size_searches = searches_;
   for (const std::string& b : backends) result.backend += (result.backend.empty() ? "" : "+") + b;
   std::vector<CellPartial> partials;
   for (size_t c = 0; c < cells_.size(); ++c) partials.emplace_back(coefficients_per_cell_[c]);

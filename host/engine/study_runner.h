@@ -46,12 +46,15 @@ struct RunOptions {
 class CellPlan;
 
 // The study's cells and work units, and what identifies its results (seed, replicates, text).
+// Planning chooses the sample sizes: by formula, or by simulation (host/engine/simulated_sample_size.h;
+// deterministic, so every process that plans the study, and a later merge, finds the same N).
 class StudyPlan {
  public:
   explicit StudyPlan(const StudyConfig& study);
   ~StudyPlan();
 
   const StudyConfig& study() const { return study_; }
+  const std::vector<SampleSizeSearch>& sample_size_searches() const { return searches_; }
   const UnitLayout& units() const { return units_; }
   const std::vector<size_t>& coefficients_per_cell() const { return coefficients_per_cell_; }
   size_t cell_count() const { return cell_plans_.size(); }
@@ -63,6 +66,7 @@ class StudyPlan {
 
  private:
   StudyConfig study_;
+  std::vector<SampleSizeSearch> searches_;  // found when planned (sample_size: {method: simulation})
   std::vector<std::unique_ptr<CellPlan>> cell_plans_;
   std::vector<CellResult> cells_;  // without summaries
   std::vector<double> nominal_;    // per cell: alpha under H0, target power under H1

@@ -191,6 +191,24 @@ std::string coefficients_csv(const StudyResult& result) {
   return out.str();
 }
 
+// Every N a sample-size search by simulation evaluated, with its simulated power and MC SE and the
+// formula's power there; `chosen` marks the N found.
+std::string sample_size_csv(const StudyResult& result) {
+  std::ostringstream out;
+  out << "scenario" << labels_header(result)
+      << ",n,replicates,fitted,rejections,simulated_power,mc_se,formula_power,target_power,chosen,formula_n\n";
+  for (const SampleSizeSearch& search : result.sample_size_searches) {
+    std::string labels;
+    for (const GridValue& v : search.labels) labels += "," + csv_field(v.label);
+    for (const PowerEstimate& e : search.curve)
+      out << search.scenario << labels << "," << e.n << "," << e.replicates << "," << e.fitted << "," << e.rejections << ","
+          << number(e.power) << "," << number(e.mc_se) << "," << (e.formula_power ? number(*e.formula_power) : "") << ","
+          << number(search.target_power) << "," << (e.n == search.n ? "yes" : "no") << ","
+          << (search.formula_n ? std::to_string(*search.formula_n) : "") << "\n";
+  }
+  return out.str();
+}
+
 std::string markdown_stamp(const StudyResult& result) {
   const StudyConfig& s = result.study;
   return "Study `" + s.name + "` (" + s.file + "): seed " + std::to_string(s.seed) + ", mrtsim " MRTSIM_VERSION
@@ -326,6 +344,38 @@ nlohmann::json json_coefficient(const CoefficientSummary& c, const TruthValues& 
 
 }  // namespace
 
+std::string sample_size_markdown(const std::vector<SampleSizeSearch>& searches) {
+  if (searches.empty()) return "";
+  std::ostringstream out;
+  out << "\n## Sample size by simulation\n\n| scenario | target power | N found | simulated power (MC SE) | formula N | "
+         "formula power at N found |\n|---|---|---|---|---|---|\n";
+  for (const SampleSizeSearch& search : searches)
+    for (const PowerEstimate& e : search.curve)
+      if (e.n == search.n)
+        out << "| " << search.scenario << " | " << number(search.target_power) << " | " << e.n << " | "
+            << number(e.power, 4) << " (" << number(e.mc_se, 2) << ") | "
+            << (search.formula_n ? std::to_string(*search.formula_n) : "NA") << " | "
+            << (e.formula_power ? number(*e.formula_power, 4) : "NA") << " |\n";
+  return out.str();
+}
+
+nlohmann::json sample_size_json(const std::vector<SampleSizeSearch>& searches) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SampleSizeSearch& search : searches) {
+    nlohmann::json curve = nlohmann::json::array();
+    for (const PowerEstimate& e : search.curve)
+      curve.push_back({{"n", e.n}, {"replicates", e.replicates}, {"fitted", e.fitted}, {"rejections", e.rejections},
+                       {"simulated_power", e.power}, {"mc_se", e.mc_se},
+                       {"formula_power", e.formula_power ? nlohmann::json(*e.formula_power) : nlohmann::json()}});
+    nlohmann::json labels = nlohmann::json::object();
+    for (const GridValue& v : search.labels) labels[v.axis] = v.label;
+    out.push_back({{"scenario", search.scenario}, {"labels", labels}, {"target_power", search.target_power},
+                   {"n", search.n}, {"formula_n", search.formula_n ? nlohmann::json(*search.formula_n) : nlohmann::json()},
+                   {"curve", curve}});
+  }
+  return out;
+}
+
 nlohmann::json study_json(const StudyResult& result) {
   nlohmann::json cells = nlohmann::json::array();
   for (const CellResult& cell : result.cells) {
@@ -353,6 +403,7 @@ nlohmann::json study_json(const StudyResult& result) {
           {"backend", result.backend}, {"replicates", study.replicates},
           {"test", kJointTestNames.name(study.analysis.rules.test)}, {"alpha", study.analysis.rules.alpha}, {"cells", cells}};
   if (study.target_mcse) out["target_mcse"] = *study.target_mcse;
+  if (!result.sample_size_searches.empty()) out["sample_size_searches"] = sample_size_json(result.sample_size_searches);
   return out;
 }
 
@@ -383,10 +434,17 @@ void write_study_tables(const StudyResult& result, const std::string& directory)
     write_file_atomically((dir / "rejection.csv").string(), rejection_csv(result));
     write_file_atomically((dir / "coefficients.csv").string(), coefficients_csv(result));
   }
+  if (wants("csv") && !result.sample_size_searches.empty())
+    write_file_atomically((dir / "sample_size.csv").string(), sample_size_csv(result));
   if (wants("markdown"))
     write_file_atomically((dir / "summary.md").string(), "# " + result.study.name + "\n\n" +
                                                              rejection_markdown(result) + "\n" +
-                                                             coefficients_markdown(result));
+                                                             coefficients_markdown(result) +
+                                                             sample_size_markdown(result.sample_size_searches) +
+                                                             (result.sample_size_searches.empty()
+                                                                  ? ""
+                                                                  : "\nEvery N evaluated, with its power and MC SE: "
+                                                                    "sample_size.csv.\n"));
   if (wants("json")) write_file_atomically((dir / "results.json").string(), study_json(result).dump(2) + "\n");
   if (result.study.write_replicates) write_replicate_table(result, (dir / "replicates.csv.gz").string());
 }

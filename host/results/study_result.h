@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/results/sample_size_search.h"
 #include "host/stats/cell_summary.h"
 
 namespace mrtsim {
@@ -39,6 +40,7 @@ struct StudyResult {
   StudyConfig study;
   std::string backend;  // backend(s) that computed the units, e.g. "cpu" or "cpu+cuda"
   std::vector<CellResult> cells;
+  std::vector<SampleSizeSearch> sample_size_searches;  // scenarios with sample_size: {method: simulation}
   double seconds = 0.0;            // of this run
   double subject_decisions = 0.0;  // simulated by this run (throughput numerator)
 };

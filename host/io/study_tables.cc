@@ -10,6 +10,7 @@
 #include "core/user_error.h"
 #include "host/io/csv_text.h"
 #include "host/io/replicate_table.h"
+#include "host/io/study_charts.h"
 #include "mrtsim_version.h"
 
 namespace mrtsim {
@@ -434,8 +435,18 @@ void write_study_tables(const StudyResult& result, const std::string& directory)
     write_file_atomically((dir / "rejection.csv").string(), rejection_csv(result));
     write_file_atomically((dir / "coefficients.csv").string(), coefficients_csv(result));
   }
-  if (wants("csv") && !result.sample_size_searches.empty())
+  if (wants("csv")) {  // the charts of the CSV tables, next to them
+    for (const auto& [hypothesis, file] : {std::pair{Hypothesis::kNull, "type1.svg"}, std::pair{Hypothesis::kAlternative, "power.svg"}}) {
+      const std::string chart = rejection_chart_svg(result, hypothesis);
+      if (!chart.empty()) write_file_atomically((dir / file).string(), chart);
+    }
+  }
+  if (wants("csv") && !result.sample_size_searches.empty()) {
     write_file_atomically((dir / "sample_size.csv").string(), sample_size_csv(result));
+    for (const SampleSizeSearch& search : result.sample_size_searches)
+      write_file_atomically((dir / ("sample_size_" + std::to_string(search.scenario) + ".svg")).string(),
+                            sample_size_chart_svg(search));
+  }
   if (wants("markdown"))
     write_file_atomically((dir / "summary.md").string(), "# " + result.study.name + "\n\n" +
                                                              rejection_markdown(result) + "\n" +

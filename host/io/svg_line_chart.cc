@@ -43,14 +43,17 @@ std::string number_text(double value) {
   return text;
 }
 
-// The data's range over every series, or [value - 1, value + 1] for a single value.
+// The data's range over every series (error bars included), or [value - 1, value + 1] for a single value.
 Range data_range(const std::vector<ChartSeries>& series, bool x_axis) {
   Range range{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
   for (const ChartSeries& s : series) {
-    for (double v : x_axis ? s.x : s.y) {
+    const std::vector<double>& values = x_axis ? s.x : s.y;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const double v = values[i];
       if (!std::isfinite(v)) continue;
-      range.low = std::min(range.low, v);
-      range.high = std::max(range.high, v);
+      const double bar = !x_axis && i < s.error.size() && std::isfinite(s.error[i]) ? s.error[i] : 0.0;
+      range.low = std::min(range.low, v - bar);
+      range.high = std::max(range.high, v + bar);
     }
   }
   if (!(range.low <= range.high)) return {0.0, 1.0};
@@ -77,6 +80,8 @@ void check_series(const std::vector<ChartSeries>& series) {
   bool any_point = false;
   for (const ChartSeries& s : series) {
     if (s.x.size() != s.y.size()) throw std::invalid_argument("line_chart_svg: a series' x and y differ in length");
+    if (!s.error.empty() && s.error.size() != s.y.size())
+      throw std::invalid_argument("line_chart_svg: a series' error bars and points differ in number");
     any_point = any_point || !s.x.empty();
   }
   if (!any_point) throw std::invalid_argument("line_chart_svg: no series has a point");
@@ -141,9 +146,16 @@ std::string line_chart_svg(const LineChart& chart) {
   }
   double legend_y = kTop + 14;
   for (const ChartSeries& s : chart.series) {
-    if (s.x.size() == 1) {
-      svg << "<circle cx=\"" << x_of(s.x[0]) << "\" cy=\"" << y_of(s.y[0]) << "\" r=\"3\" fill=\"" << s.color
-          << "\"/>\n";
+    for (size_t i = 0; i < s.error.size(); ++i) {  // bars clipped to the plot
+      const double top = y_of(std::min(y.high, s.y[i] + s.error[i])), bottom = y_of(std::max(y.low, s.y[i] - s.error[i]));
+      const double at = x_of(s.x[i]);
+      svg << "<path fill=\"none\" stroke=\"" << s.color << "\" d=\"M" << at << "," << top << "V" << bottom << "M"
+          << at - 3 << "," << top << "H" << at + 3 << "M" << at - 3 << "," << bottom << "H" << at + 3 << "\"/>\n";
+    }
+    if (s.x.size() == 1 || s.points) {
+      for (size_t i = 0; i < s.x.size(); ++i)
+        svg << "<circle cx=\"" << x_of(s.x[i]) << "\" cy=\"" << y_of(s.y[i]) << "\" r=\"3\" fill=\"" << s.color
+            << "\"/>\n";
     } else if (!s.x.empty()) {
       svg << "<polyline fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"2\" points=\"";
       for (size_t i = 0; i < s.x.size(); ++i) svg << x_of(s.x[i]) << "," << y_of(s.y[i]) << " ";

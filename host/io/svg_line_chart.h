@@ -14,6 +14,8 @@ struct ChartSeries {
   std::string label;  // legend entry; a chart whose series all have empty labels has no legend
   std::vector<double> x, y;
   std::string color = "#1f5fa8";
+  std::vector<double> error;  // half-widths of vertical error bars at each point (empty: none)
+  bool points = false;        // a dot per point instead of a line through them
 };
 
 struct LineChart {
@@ -26,8 +28,8 @@ struct LineChart {
 };
 
 // The chart as an <svg> element with role="img". Series with one point are drawn as a dot; text is
-// escaped. Throws std::invalid_argument when a series' x and y differ in length or no series has a
-// point.
+// escaped. Throws std::invalid_argument when a series' x and y (or its error bars) differ in length
+// or no series has a point.
 std::string line_chart_svg(const LineChart& chart);
 
 // Power against the number of participants (`mrtsim power --out` and the web calculator): power on

@@ -428,6 +428,13 @@ TEST(BadInput, DocumentStartingWithACommaIsAnErrorNotAHang) {
   EXPECT_NE(study_error(kStudy + "...\n, x\n").find("study.yaml:15:"), std::string::npos);
   EXPECT_EQ(study_error("---\n" + kStudy), "no error");
   EXPECT_EQ(study_error("---x: 1\n" + kStudy).find("cannot start with"), std::string::npos);  // not a marker
+  // yaml-cpp skips a byte-order mark and a NUL byte before the comma (the fuzzer's next finds).
+  EXPECT_NE(study_error("\xEF\xBB\xBF, x\n" + kStudy).find("cannot start with ','"), std::string::npos);
+  EXPECT_EQ(study_error("\xEF\xBB\xBF" + kStudy), "no error");
+  const std::string nul = study_error(std::string("\0,", 2));
+  EXPECT_NE(nul.find("study.yaml:1: invalid YAML: control character U+0000"), std::string::npos) << nul;
+  EXPECT_NE(study_error(kStudy + "\x01").find("study.yaml:14: invalid YAML: control character U+0001"),
+            std::string::npos);
 }
 
 TEST(BadInput, GridKeyVariedTwiceIsAnError) {

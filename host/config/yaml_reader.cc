@@ -1,6 +1,7 @@
 #include "host/config/yaml_reader.h"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <unordered_map>
 
@@ -73,24 +74,40 @@ std::string second_document_position(const std::string& text, const std::string&
   return last_marker > 0 ? file + ":" + std::to_string(last_marker) : file;
 }
 
+// YAML text is printable: of the C0 control characters only tab, line feed and carriage return may
+// appear (YAML 1.2, section 5.1). Refused before yaml-cpp sees them: it skips a NUL byte, which then
+// hides the input below from the check that follows.
+void refuse_control_characters(const std::string& text, const std::string& file) {
+  int line_number = 1;
+  for (unsigned char c : text) {
+    if (c == '\n') ++line_number;
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "%02X", c);
+      throw UserError(file + ":" + std::to_string(line_number) + ": invalid YAML: control character U+00" + code +
+                      " (a study file is text)");
+    }
+  }
+}
+
 // yaml-cpp 0.7 (Debian 12's) never returns from a document whose first token is a flow entry ','
 // (its memory grows until the process is killed; found by tests/fuzz/fuzz_study_yaml.cc): such a
 // document is refused before yaml-cpp sees it. A document starts at the top of the file and after a
-// '---' or '...' marker line; blank lines, comments and directives ('%...') come before its first token.
+// '---' or '...' marker line; byte-order marks, blank lines, comments and directives ('%...') come
+// before its first token.
 void refuse_documents_starting_with_a_comma(const std::string& text, const std::string& file) {
+  static const std::string kByteOrderMark = "\xEF\xBB\xBF";
   std::istringstream lines(text);
   bool at_document_start = true;
   int line_number = 0;
   for (std::string line; std::getline(lines, line);) {
     ++line_number;
-    std::string content = line;
     const bool marker = (line.rfind("---", 0) == 0 || line.rfind("...", 0) == 0) &&
                         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-    if (marker) {
-      at_document_start = true;
-      content = line.substr(3);  // "--- value" starts the document on the marker's line
-    }
+    if (marker) at_document_start = true;
     if (!at_document_start) continue;
+    std::string content = marker ? line.substr(3) : line;  // "--- value" starts the document on the marker's line
+    while (content.rfind(kByteOrderMark, 0) == 0) content.erase(0, kByteOrderMark.size());
     const size_t first = content.find_first_not_of(" \t\r");
     if (first == std::string::npos || content[first] == '#' || (!marker && content[first] == '%')) continue;
     if (content[first] == ',')
@@ -103,6 +120,7 @@ void refuse_documents_starting_with_a_comma(const std::string& text, const std::
 }  // namespace
 
 YAML::Node load_yaml_document(const std::string& text, const std::string& file) {
+  refuse_control_characters(text, file);
   refuse_documents_starting_with_a_comma(text, file);
   std::vector<YAML::Node> documents;
   try {

@@ -414,21 +414,27 @@ TEST(BadInput, SecondYamlDocumentIsAnError) {
   EXPECT_EQ(study_error("---\n" + kStudy), "no error");
 }
 
-// yaml-cpp 0.7 never returns from a document whose first token is ',' (found by the study-YAML
-// fuzzer): such files are refused, naming the line, before yaml-cpp reads them. A comma anywhere
-// else is YAML as usual.
-TEST(BadInput, DocumentStartingWithACommaIsAnErrorNotAHang) {
-  for (const std::string& text : {std::string(", 0.5],\n") + kStudy, "# comment\n\n  , x\n" + kStudy,
-                                  "%YAML 1.2\n---\n, x\n" + kStudy, kStudy + "...\n, x\n", "--- , x\n" + kStudy}) {
+// yaml-cpp 0.7 never returns from a document whose first token is ',', or whose root is a quoted
+// scalar or a flow collection followed by ',' (found by the study-YAML fuzzer): a study file's root is
+// a block map of plain keys, and anything else is refused, naming the line, before yaml-cpp reads it.
+TEST(BadInput, DocumentNotStartingWithAPlainKeyIsAnErrorNotAHang) {
+  for (const std::string& text :
+       {std::string(", 0.5],\n") + kStudy, "# comment\n\n  , x\n" + kStudy, "%YAML 1.2\n---\n, x\n" + kStudy,
+        kStudy + "...\n, x\n", "--- , x\n" + kStudy, std::string("\"a\",\n"), std::string("[a],\n"),
+        std::string("{study: 1},\n"), std::string("&x 'a',\n"), std::string("!t \"a\",\n"),
+        kStudy + "---  \"b\",\n"}) {
     const std::string message = study_error(text);
-    EXPECT_NE(message.find("cannot start with ','"), std::string::npos) << text << "\n" << message;
+    EXPECT_NE(message.find("a document cannot start with"), std::string::npos) << text << "\n" << message;
     EXPECT_NE(message.find("study.yaml:"), std::string::npos) << message;
   }
-  EXPECT_NE(study_error(", 0.5],\n" + kStudy).find("study.yaml:1:"), std::string::npos);
+  EXPECT_NE(study_error(", 0.5],\n" + kStudy).find("study.yaml:1: invalid YAML for a study: a document cannot start with ','"),
+            std::string::npos);
   EXPECT_NE(study_error(kStudy + "...\n, x\n").find("study.yaml:15:"), std::string::npos);
   EXPECT_EQ(study_error("---\n" + kStudy), "no error");
   EXPECT_EQ(study_error("---x: 1\n" + kStudy).find("cannot start with"), std::string::npos);  // not a marker
-  // yaml-cpp skips a byte-order mark and a NUL byte before the comma (the fuzzer's next finds).
+  // A quoted scalar or ',' inside the map is YAML's own error, at once.
+  EXPECT_NE(study_error(kStudy + "\"b\",\n").find("invalid YAML"), std::string::npos);
+  // yaml-cpp skips a byte-order mark and a NUL byte before the first token (the fuzzer's next finds).
   EXPECT_NE(study_error("\xEF\xBB\xBF, x\n" + kStudy).find("cannot start with ','"), std::string::npos);
   EXPECT_EQ(study_error("\xEF\xBB\xBF" + kStudy), "no error");
   const std::string nul = study_error(std::string("\0,", 2));

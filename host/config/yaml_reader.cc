@@ -75,8 +75,8 @@ std::string second_document_position(const std::string& text, const std::string&
 }
 
 // YAML text is printable: of the C0 control characters only tab, line feed and carriage return may
-// appear (YAML 1.2, section 5.1). Refused before yaml-cpp sees them: it skips a NUL byte, which then
-// hides the input below from the check that follows.
+// appear (YAML 1.2, section 5.1). Refused before yaml-cpp sees them: it skips a NUL byte, which would
+// hide the document's first token from the check below.
 void refuse_control_characters(const std::string& text, const std::string& file) {
   int line_number = 1;
   for (unsigned char c : text) {
@@ -90,13 +90,16 @@ void refuse_control_characters(const std::string& text, const std::string& file)
   }
 }
 
-// yaml-cpp 0.7 (Debian 12's) never returns from a document whose first token is a flow entry ','
-// (its memory grows until the process is killed; found by tests/fuzz/fuzz_study_yaml.cc): such a
-// document is refused before yaml-cpp sees it. A document starts at the top of the file and after a
-// '---' or '...' marker line; byte-order marks, blank lines, comments and directives ('%...') come
-// before its first token.
-void refuse_documents_starting_with_a_comma(const std::string& text, const std::string& file) {
+// yaml-cpp 0.7 (Debian 12's) never returns (its memory grows until the process is killed) from a
+// document whose first token is a flow entry ',', or whose root is a quoted scalar or a flow
+// collection (possibly with an anchor or tag) followed by ',': found by tests/fuzz/fuzz_study_yaml.cc.
+// A study file's root is a block map of plain keys (study:, model:, ...), so a document that starts
+// with anything else is refused before yaml-cpp sees it, naming the line. A document starts at the top
+// of the file and after a '---' or '...' marker line; byte-order marks, blank lines, comments and
+// directives ('%...') come before its first token.
+void refuse_documents_not_starting_with_a_plain_key(const std::string& text, const std::string& file) {
   static const std::string kByteOrderMark = "\xEF\xBB\xBF";
+  static const std::string kNotAPlainKey = ",\"'[{&!*|>@`";
   std::istringstream lines(text);
   bool at_document_start = true;
   int line_number = 0;
@@ -110,9 +113,9 @@ void refuse_documents_starting_with_a_comma(const std::string& text, const std::
     while (content.rfind(kByteOrderMark, 0) == 0) content.erase(0, kByteOrderMark.size());
     const size_t first = content.find_first_not_of(" \t\r");
     if (first == std::string::npos || content[first] == '#' || (!marker && content[first] == '%')) continue;
-    if (content[first] == ',')
-      throw UserError(file + ":" + std::to_string(line_number) +
-                      ": invalid YAML: a document cannot start with ',' (a list needs [ ] around its entries)");
+    if (kNotAPlainKey.find(content[first]) != std::string::npos)
+      throw UserError(file + ":" + std::to_string(line_number) + ": invalid YAML for a study: a document cannot start with '" +
+                      content[first] + "' (a study file is a map of plain keys: study:, model:, ...)");
     at_document_start = false;
   }
 }
@@ -121,7 +124,7 @@ void refuse_documents_starting_with_a_comma(const std::string& text, const std::
 
 YAML::Node load_yaml_document(const std::string& text, const std::string& file) {
   refuse_control_characters(text, file);
-  refuse_documents_starting_with_a_comma(text, file);
+  refuse_documents_not_starting_with_a_plain_key(text, file);
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(text);

@@ -1,5 +1,8 @@
 #include "host/config/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -62,21 +65,55 @@ class KeyChecker {
   size_t visited_ = 0;
 };
 
-// The line of the second document's `---` marker, for the error (an empty document has no mark).
-std::string second_document_position(const std::string& text, const std::string& file, const YAML::Node& second) {
-  if (!second.Mark().is_null() && second.Mark().line >= 0) return mark_position(file, second.Mark());
-  std::istringstream lines(text);
-  int line_number = 0, last_marker = 0;
-  for (std::string line; std::getline(lines, line);) {
-    ++line_number;
-    if (line.rfind("---", 0) == 0) last_marker = line_number;
+// Where each document of `text` starts, up to the second: yaml-cpp's events, without building nodes.
+// yaml-cpp 0.7's YAML::LoadAll never returns when its parser stops consuming input at some token (a
+// stray ',' after a document's root, for example: its memory grows until the process is killed;
+// yaml-cpp issue 1040, found here by tests/fuzz/fuzz_study_yaml.cc): such input reads as one document
+// after another starting at the same place, so counting stops at two and never loops.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  static std::vector<YAML::Mark> of(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    while (starts.marks_.size() < 2 && parser.HandleNextDocument(starts)) {
+    }
+    return starts.marks_;
   }
-  return last_marker > 0 ? file + ":" + std::to_string(last_marker) : file;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks_.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  std::vector<YAML::Mark> marks_;
+};
+
+// Line `line` (0-based) of `text`.
+std::string line_of(const std::string& text, int line) {
+  std::istringstream lines(text);
+  std::string content;
+  for (int k = 0; k <= line && std::getline(lines, content); ++k) {
+  }
+  return content;
+}
+
+// The error for a second document starting at `mark`: a `---` marker on that line starts a real one;
+// anything else is text the parser could not place in the first document.
+std::string second_document_error(const std::string& text, const std::string& file, const YAML::Mark& mark) {
+  if (line_of(text, mark.line).rfind("---", 0) == 0)
+    return mark_position(file, mark) + ": a second YAML document starts here ('---'); a study file holds exactly one";
+  return mark_position(file, mark) + ": invalid YAML: unexpected text at column " + std::to_string(mark.column + 1) +
+         " (a stray ',' or ']', or text after the document's end)";
 }
 
 // YAML text is printable: of the C0 control characters only tab, line feed and carriage return may
-// appear (YAML 1.2, section 5.1). Refused before yaml-cpp sees them: it skips a NUL byte, which would
-// hide the document's first token from the check below.
+// appear (YAML 1.2, section 5.1); yaml-cpp skips a NUL byte. Refused, naming the line.
 void refuse_control_characters(const std::string& text, const std::string& file) {
   int line_number = 1;
   for (unsigned char c : text) {
@@ -90,54 +127,22 @@ void refuse_control_characters(const std::string& text, const std::string& file)
   }
 }
 
-// yaml-cpp 0.7 (Debian 12's) never returns (its memory grows until the process is killed) from a
-// document whose first token is a flow entry ',', or whose root is a quoted scalar or a flow
-// collection (possibly with an anchor or tag) followed by ',': found by tests/fuzz/fuzz_study_yaml.cc.
-// A study file's root is a block map of plain keys (study:, model:, ...), so a document that starts
-// with anything else is refused before yaml-cpp sees it, naming the line. A document starts at the top
-// of the file and after a '---' or '...' marker line; byte-order marks, blank lines, comments and
-// directives ('%...') come before its first token.
-void refuse_documents_not_starting_with_a_plain_key(const std::string& text, const std::string& file) {
-  static const std::string kByteOrderMark = "\xEF\xBB\xBF";
-  static const std::string kNotAPlainKey = ",\"'[{&!*|>@`";
-  std::istringstream lines(text);
-  bool at_document_start = true;
-  int line_number = 0;
-  for (std::string line; std::getline(lines, line);) {
-    ++line_number;
-    const bool marker = (line.rfind("---", 0) == 0 || line.rfind("...", 0) == 0) &&
-                        (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-    if (marker) at_document_start = true;
-    if (!at_document_start) continue;
-    std::string content = marker ? line.substr(3) : line;  // "--- value" starts the document on the marker's line
-    while (content.rfind(kByteOrderMark, 0) == 0) content.erase(0, kByteOrderMark.size());
-    const size_t first = content.find_first_not_of(" \t\r");
-    if (first == std::string::npos || content[first] == '#' || (!marker && content[first] == '%')) continue;
-    if (kNotAPlainKey.find(content[first]) != std::string::npos)
-      throw UserError(file + ":" + std::to_string(line_number) + ": invalid YAML for a study: a document cannot start with '" +
-                      content[first] + "' (a study file is a map of plain keys: study:, model:, ...)");
-    at_document_start = false;
-  }
-}
-
 }  // namespace
 
 YAML::Node load_yaml_document(const std::string& text, const std::string& file) {
   refuse_control_characters(text, file);
-  refuse_documents_not_starting_with_a_plain_key(text, file);
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(text);
+    const std::vector<YAML::Mark> starts = DocumentStarts::of(text);
+    if (starts.size() > 1) throw UserError(second_document_error(text, file, starts[1]));
+    if (starts.empty()) return YAML::Node();
+    document = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw UserError(mark_position(file, e.mark) + ": invalid YAML: " + e.msg);
   }
-  if (documents.empty()) return YAML::Node();
-  if (documents.size() > 1)
-    throw UserError(second_document_position(text, file, documents[1]) +
-                    ": a second YAML document starts here ('---'); a study file holds exactly one");
   // Without aliases a document has fewer values than its text has bytes; allow generous reuse.
-  KeyChecker(file, 8 * text.size() + 10000).check(documents.front(), "");
-  return documents.front();
+  KeyChecker(file, 8 * text.size() + 10000).check(document, "");
+  return document;
 }
 
 std::string yaml_position(const std::string& file, const YAML::Node& node) {

@@ -16,8 +16,8 @@ namespace mrtsim {
 
 // Parses `text` as one YAML document: a second document (after `---`), a key given twice in one map
 // (block or flow style, at any depth), a key that is not a plain scalar, anchors and aliases that
-// expand the document far beyond its text, control characters, and a document that does not start
-// with a plain key (which yaml-cpp 0.7 may never return from) are UserErrors naming FILE:LINE.
+// expand the document far beyond its text, control characters, and text the parser cannot place
+// (on which yaml-cpp 0.7's own LoadAll never returns) are UserErrors naming FILE:LINE.
 YAML::Node load_yaml_document(const std::string& text, const std::string& file);
 
 // Values that replace or add entries of a document at dotted paths ("model.effect.mean" -> node):

@@ -147,6 +147,18 @@ TEST(StudyConfig, BadGridsAreRejected) {
   EXPECT_NE(analysis_value.find("analysis.alpha"), std::string::npos) << analysis_value;
 }
 
+// A study written as one flow map (as the R package writes it, JSON-like) is a study like any other.
+TEST(StudyConfig, FlowMapDocumentIsAStudy) {
+  const StudyConfig study = parse_study(
+      R"({"study": {"name": "t", "seed": 7, "replicates": 10}, "model": {"type": "liao2016", "days": 42,
+          "decisions_per_day": 5, "rand_prob": 0.4, "availability": {"shape": "constant", "mean": 0.5},
+          "effect": {"shape": "quadratic", "mean": 0.1, "initial": 0.0, "day_max": 29}, "error": {"type": "normal"}},
+          "sample_size": 42, "analysis": {"controls": ["day", "day^2"], "moderators": ["day", "day^2"]}})",
+      "study.yaml");
+  EXPECT_EQ(study.replicates, 10);
+  EXPECT_EQ(study.scenarios.at(0).sample_size, 42);
+}
+
 TEST(StudyConfig, MissingFileAndInvalidYamlAreUserErrors) {
   EXPECT_THROW(load_study("/nonexistent/study.yaml"), UserError);
   EXPECT_NE(error_of("study: [unclosed\n").find("invalid YAML"), std::string::npos);

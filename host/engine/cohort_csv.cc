@@ -1,17 +1,10 @@
 #include "host/engine/cohort_csv.h"
 
-#include <cstdio>
+#include "host/io/csv_text.h"
 
 namespace mrtsim {
 
 namespace {
-
-// A double that reads back as the same double.
-std::string exact(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
-}
 
 // The non-intercept terms' names, comma separated (the analysis commands' --controls / --moderators).
 std::string term_list(const std::vector<Term>& terms) {
@@ -51,10 +44,11 @@ CohortCsv::CohortCsv(std::ostream& csv, CohortDesign design) : csv_(csv), design
 void CohortCsv::row(int subject, int t, bool available, int treated, std::optional<double> outcome) {
   const size_t q = design_.control_terms.size(), p = design_.moderators.size(), row = static_cast<size_t>(t);
   csv_ << subject + 1 << ',' << t + 1;
-  for (int j : control_columns_) csv_ << ',' << exact((*design_.controls)[row * q + static_cast<size_t>(j)]);
-  for (int j : moderator_columns_) csv_ << ',' << exact((*design_.moderator_values)[row * p + static_cast<size_t>(j)]);
-  csv_ << ',' << exact((*design_.rand_prob)[row]) << ',' << exact((*design_.numerator_prob)[row]) << ','
-       << (available ? 1 : 0) << ',' << treated << ',' << (outcome ? exact(*outcome) : std::string()) << '\n';
+  for (int j : control_columns_) csv_ << ',' << exact_number((*design_.controls)[row * q + static_cast<size_t>(j)]);
+  for (int j : moderator_columns_)
+    csv_ << ',' << exact_number((*design_.moderator_values)[row * p + static_cast<size_t>(j)]);
+  csv_ << ',' << exact_number((*design_.rand_prob)[row]) << ',' << exact_number((*design_.numerator_prob)[row]) << ','
+       << (available ? 1 : 0) << ',' << treated << ',' << (outcome ? exact_number(*outcome) : std::string()) << '\n';
 }
 
 std::string cohort_analysis_command(const std::string& estimator, const AnalysisConfig& analysis,

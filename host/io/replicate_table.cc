@@ -2,8 +2,6 @@
 
 #include <zlib.h>
 
-#include <cmath>
-#include <cstdio>
 #include <filesystem>
 
 #include "core/user_error.h"
@@ -13,15 +11,6 @@
 namespace mrtsim {
 
 namespace {
-
-// A double that reads back as the same double ("" for NaN: R's NA; "Inf" for the normal df).
-std::string exact_number(double value) {
-  if (std::isnan(value)) return "";
-  if (std::isinf(value)) return value > 0 ? "Inf" : "-Inf";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
-}
 
 // A gzip file written in large pieces; throws a UserError naming the file on any failure.
 class GzipWriter {

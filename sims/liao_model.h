@@ -29,6 +29,10 @@
 //       two pairs per block (words 0-1, then 2-3), the last sine half unused when df is even.
 // AR errors take their stationary start from the subject-init stream: the pair of words 0-1 at draw
 // index k gives the standard normals 2k and 2k + 1 of the start.
+// Dropout: word 0 at draw index 0 of the subject's dropout stream is its uniform U; the subject takes
+// part at t while U < S_t (so the decision points it takes part in are a prefix) and is unavailable,
+// with no row, after; every other draw is unchanged, so a model with dropout draws the same cohort
+// as without, truncated.
 // Every variate is computed by core/fast_math.h and every sum with explicit fma, so every backend and
 // instruction set gives the same bits (mrtsim 0.1 used libm's log and sincos, whose last bits differ
 // between libraries and backends). The code is written once over lane policies (core/simd_lanes.h):
@@ -46,8 +50,8 @@ namespace mrtsim {
 
 enum class ErrorKind : int {
   kNormal = 0,
-  kStudentT = 1,     // Student t with integer df >= 3, scaled to variance 1
-  kExponential = 2,  // Exp(1) - 1
+  kStudentT = 1,        // Student t with integer df >= 3, scaled to variance 1
+  kExponential = 2,     // Exp(1) - 1
   kAutoregressive = 3,  // Gaussian AR(order), stationary, variance 1
 };
 
@@ -57,10 +61,10 @@ constexpr int kMaxFeedbackLags = 10;
 
 struct ErrorSpecView {
   ErrorKind kind;
-  int student_df;                             // kStudentT
-  double student_scale;                       // sqrt((df - 2) / df)
-  int ar_order;                               // kAutoregressive
-  double ar_coef[kMaxArOrder];                // eps_t = sum_j ar_coef[j] eps_{t-1-j} + sd * v_t
+  int student_df;               // kStudentT
+  double student_scale;         // sqrt((df - 2) / df)
+  int ar_order;                 // kAutoregressive
+  double ar_coef[kMaxArOrder];  // eps_t = sum_j ar_coef[j] eps_{t-1-j} + sd * v_t
   double innovation_sd;
   double stationary_chol[kMaxArOrder * kMaxArOrder];  // lower Cholesky of the stationary covariance
 };
@@ -68,21 +72,23 @@ struct ErrorSpecView {
 // The model's per decision point arrays, of length num_decisions (host or device memory; an array
 // group of kernels/task_arena.h: pointers only).
 struct LiaoModelArrays {
-  const double* availability;  // tau_t = E[I_t]
-  const double* rand_prob;     // rho_t
-  const double* baseline;      // alpha(t)
-  const double* effect;        // beta(t): 0 under the null hypothesis
+  const double* availability;    // tau_t = E[I_t]
+  const double* rand_prob;       // rho_t
+  const double* baseline;        // alpha(t)
+  const double* effect;          // beta(t): 0 under the null hypothesis
   const double* exposure_shift;  // shift_t = E[C_t | I_t = 1] - E[C_t]; null: no carryover in Y (Section 6.2.4)
   // Section 6.2.3: error SD sigma_{0,t} (A_t = 0) and sigma_{1,t} (A_t = 1); null: both 1.
   const double* error_sd_control;
   const double* error_sd_treated;
+  // Dropout: S_t, the probability of still taking part at t (non-increasing); null: nobody leaves.
+  const double* survival;
 };
 
 // Plain data: the arrays and the model's scalar parameters.
 struct LiaoModelView : LiaoModelArrays {
   int num_decisions;
-  double feedback_eta;         // eta: 0 = availability does not depend on past treatment
-  int feedback_lags;           // L of S_t (and of the error average); 0 = no feedback at all
+  double feedback_eta;  // eta: 0 = availability does not depend on past treatment
+  int feedback_lags;    // L of S_t (and of the error average); 0 = no feedback at all
   // Section 6.2.4 (C_t model); zero when off.
   double feedback_eta_relative;  // eta_1 (multiplied by tau_t, unlike eta)
   double feedback_eta_noise;     // eta_2: availability follows the recent errors
@@ -219,6 +225,7 @@ struct LiaoLanes {
   const LiaoModelView& model;
   ErrorLanes<L> errors;
   RecentSum<V> feedback, recent_errors;
+  V stay;  // dropout: the lanes' uniforms U (unused without dropout)
 
   // Decision point t with uniforms u_available, u_treated and standard error variate `standard`:
   // calls visit(t, available, treated, outcome) with the masks I_t, A_t and Y_{t+1} of every lane
@@ -241,6 +248,7 @@ struct LiaoLanes {
     } else if (has_feedback) {
       tau = clip01(mul_add(V(model.feedback_eta), exposure, tau));
     }
+    if (model.survival != nullptr) tau = select(stay < V(model.survival[t]), tau, V(0.0));
     const auto available = u_available < tau;
     const auto treated = u_treated < V(rho);
     const V eps = errors.next(model.error, standard);
@@ -271,7 +279,12 @@ template <class L, class Visitor>
 MRTSIM_HD MRTSIM_INLINE void simulate_liao_lanes(const LiaoModelView& model, const StreamKey& key, Visitor& visit) {
   using V = typename L::V;
   constexpr int K = L::kLanes;
-  detail::LiaoLanes<L> state{model, {}, {}, {}};
+  detail::LiaoLanes<L> state{model, {}, {}, {}, V(0.0)};
+  if (model.survival != nullptr) {
+    uint32_t w[4][2 * K];
+    L::words(key.with_purpose(StreamPurpose::kDropout), 0, 0, w);
+    state.stay = L::uniform(w[0]);
+  }
   state.errors.start(model.error, key);
   state.feedback.start();
   state.recent_errors.start();
@@ -285,6 +298,18 @@ MRTSIM_HD MRTSIM_INLINE void simulate_liao_lanes(const LiaoModelView& model, con
   }
 }
 
+// The number of decision points the subject of `key` takes part in (all of them without dropout):
+// the rows it has in a data set; simulate_liao_lanes makes it unavailable after them.
+MRTSIM_HD MRTSIM_INLINE int liao_decisions_taken_part(const LiaoModelView& model, const StreamKey& key) {
+  if (model.survival == nullptr) return model.num_decisions;
+  uint32_t w[4][2];
+  ScalarLanes::words(key.with_purpose(StreamPurpose::kDropout), 0, 0, w);
+  const double stay = ScalarLanes::uniform(w[0]);
+  int t = 0;
+  while (t < model.num_decisions && stay < model.survival[t]) ++t;
+  return t;
+}
+
 // One decision point of a simulated subject, as the analysis sees it.
 struct DecisionRow {
   int t;           // 0-based decision index
@@ -295,8 +320,7 @@ struct DecisionRow {
 
 // Simulates one subject and calls visit(const DecisionRow&) for every decision point in order.
 template <class Visitor>
-MRTSIM_HD MRTSIM_INLINE void simulate_liao_subject(const LiaoModelView& model, const StreamKey& key,
-                                                   Visitor& visit) {
+MRTSIM_HD MRTSIM_INLINE void simulate_liao_subject(const LiaoModelView& model, const StreamKey& key, Visitor& visit) {
   auto to_row = [&](int t, bool available, bool treated, double outcome) {
     const DecisionRow row{t, available, treated ? 1 : 0, outcome};
     visit(row);

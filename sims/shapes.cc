@@ -21,8 +21,8 @@ std::vector<double> shape_coefficients(const ShapeSpec& spec, int days) {
       const double s2 = (d - 1.0) * d * (2.0 * d - 1.0) / 6.0;
       const double denominator = s2 - 2.0 * k_star * s1;
       if (denominator == 0.0)
-        throw UserError("quadratic shape: day_max " + std::to_string(spec.day_max) + " with " +
-                        std::to_string(days) + " days gives no quadratic with that mean (degenerate vertex)");
+        throw UserError("quadratic shape: day_max " + std::to_string(spec.day_max) + " with " + std::to_string(days) +
+                        " days gives no quadratic with that mean (degenerate vertex)");
       const double c = (spec.mean - spec.initial) * d / denominator;
       return {spec.initial, -2.0 * k_star * c, c};
     }
@@ -42,6 +42,16 @@ std::vector<double> expand_per_decision(const std::vector<double>& per_day, int 
   values.reserve(per_day.size() * decisions_per_day);
   for (double v : per_day) values.insert(values.end(), decisions_per_day, v);
   return values;
+}
+
+std::vector<double> per_decision_from_days_or_decisions(const std::vector<double>& values, int days,
+                                                        int decisions_per_day, const std::string& what) {
+  const std::size_t total = static_cast<std::size_t>(days) * decisions_per_day;
+  if (values.size() == total) return values;
+  require_input(values.size() == static_cast<std::size_t>(days),
+                what + ": " + std::to_string(values.size()) + " values; expected one per day (" + std::to_string(days) +
+                    ") or one per decision point (" + std::to_string(total) + ")");
+  return expand_per_decision(values, decisions_per_day);
 }
 
 bool is_weekend_day(int day_index) { return day_index % 7 >= 5; }

@@ -38,4 +38,9 @@ bool is_weekend_day(int day_index);
 // Repeats a per-day vector for each of the `per_day` decision points of that day.
 std::vector<double> expand_per_decision(const std::vector<double>& per_day, int decisions_per_day);
 
+// One value per decision point from `values` holding one per decision point or one per day (each
+// repeated for the day's decision points); UserError starting with `what` for any other length.
+std::vector<double> per_decision_from_days_or_decisions(const std::vector<double>& values, int days,
+                                                        int decisions_per_day, const std::string& what);
+
 }  // namespace mrtsim

@@ -420,7 +420,7 @@ TEST(CohnConfig, BadModelInputsNameFileLineAndKey) {
                "cohn.yaml:5: key 'model.availability'", "outside [0, 1]");
   expect_error(with_model_line("availability", "1.5"), "cohn.yaml:5: key 'model.availability'", "out of range");
   expect_error(with_model_line("availability", "[0.5, 0.6]"), "cohn.yaml:5: key 'model.availability'",
-               "2 availability values for m = 12");
+               "2 availability values; expected 12, one per decision point");
   expect_error(with_model_line("availability", "[0.5, 1.6]"), "key 'model.availability'", "out of range");
   expect_error(with_model_line("availability", "{file: no_such_file.csv}"), "key 'model.availability'",
                "no_such_file.csv");

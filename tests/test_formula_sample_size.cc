@@ -70,8 +70,8 @@ TEST(FormulaSampleSize, FormulaInputsMayDifferFromTheTrueModel) {
   const StudyConfig study = planned_study(
       study_yaml(42, "{method: formula, effect: {shape: quadratic, mean: 0.06, initial: 0.0, day_max: 22}}"),
       "formula.yaml");
-  EXPECT_DOUBLE_EQ(study.scenarios[0].model.effect.mean, 0.1);
-  EXPECT_DOUBLE_EQ(study.scenarios[0].formula->effect.mean, 0.06);
+  EXPECT_DOUBLE_EQ(study.scenarios[0].model.effect.shape.mean, 0.1);
+  EXPECT_DOUBLE_EQ(study.scenarios[0].formula->effect.shape.mean, 0.06);
   const StudyConfig reference = planned_study(
       study_yaml(42, "formula").replace(study_yaml(42, "formula").find("mean: 0.1,"), 10, "mean: 0.06,"), "f.yaml");
   EXPECT_EQ(study.scenarios[0].sample_size, reference.scenarios[0].sample_size);

@@ -58,16 +58,17 @@ TEST(LiaoTables, NormalErrorsPatternOneMatchPaper) {
   for (const CellResult& cell : result.cells) {
     const ScenarioConfig& s = study.scenarios[cell.scenario];
     const bool null = cell.hypothesis == Hypothesis::kNull;
-    const CellKey key{null ? "2B" : "3B", s.model.effect.day_max, s.model.availability.mean, s.model.effect.mean};
+    const CellKey key{null ? "2B" : "3B", s.model.effect.shape.day_max, s.model.availability.shape.mean,
+                      s.model.effect.shape.mean};
     const auto found = published.find(key);
     ASSERT_NE(found, published.end()) << "no published value for scenario " << cell.scenario;
     const double paper = found->second, ours = cell.summary.rejection.rate.value;
     const double n = static_cast<double>(cell.summary.replicates - cell.summary.failed);
     EXPECT_EQ(cell.summary.failed, 0);
     const double se = std::sqrt(ours * (1 - ours) / n + paper * (1 - paper) / kPaperReplicates);
-    EXPECT_LE(std::fabs(ours - paper), 4.5 * se) << (null ? "2B" : "3B") << " day " << s.model.effect.day_max
-                                                 << " tau " << s.model.availability.mean << " dbar "
-                                                 << s.model.effect.mean << ": paper " << paper << " mrtsim " << ours;
+    EXPECT_LE(std::fabs(ours - paper), 4.5 * se)
+        << (null ? "2B" : "3B") << " day " << s.model.effect.shape.day_max << " tau " << s.model.availability.shape.mean
+        << " dbar " << s.model.effect.shape.mean << ": paper " << paper << " mrtsim " << ours;
     sum_paper[null] += paper;
     sum_ours[null] += ours * n;
     fitted[null] += n;
@@ -77,8 +78,8 @@ TEST(LiaoTables, NormalErrorsPatternOneMatchPaper) {
   for (int null = 0; null < 2; ++null) {
     const double paper = sum_paper[null] / 18, ours = sum_ours[null] / fitted[null];
     const double se = std::sqrt(ours * (1 - ours) / fitted[null] + paper * (1 - paper) / (18 * kPaperReplicates));
-    EXPECT_LE(std::fabs(ours - paper), 4 * se) << (null ? "pooled type I error" : "pooled power") << ": paper "
-                                               << paper << " mrtsim " << ours;
+    EXPECT_LE(std::fabs(ours - paper), 4 * se)
+        << (null ? "pooled type I error" : "pooled power") << ": paper " << paper << " mrtsim " << ours;
   }
 }
 

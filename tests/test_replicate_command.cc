@@ -145,6 +145,26 @@ TEST(ReplicateCommand, Liao2016CohortReproducesTheStudysWclsFit) {
   EXPECT_EQ(rows, 25 * 30);
 }
 
+// With dropout a participant has no rows after leaving: the cohort is shorter, each participant's
+// decision points run 1, 2, ... without gaps, and its analysis still gives the study's numbers.
+TEST(ReplicateCommand, Liao2016CohortWithDropoutHasNoRowsAfterLeaving) {
+  std::string study = kStudy;
+  study.replace(study.find("  error: {type: ar1, phi: 0.4}\n"), 31, "  error: {type: ar1, phi: 0.4}\n  dropout: {rate_per_day: 0.1}\n");
+  expect_cohort_reproduces_fit("liao_dropout", study, "wcls", "scenario,model.effect.mean,", "1");
+  std::ifstream cohort(::testing::TempDir() + "/replicate_command_liao_dropout/dump/cohort.csv");
+  std::string line;
+  std::getline(cohort, line);
+  std::map<std::string, int> rows_of;
+  int rows = 0;
+  while (std::getline(cohort, line)) {
+    const std::vector<std::string> f = fields(line);
+    EXPECT_EQ(std::stoi(f[1]), ++rows_of[f[0]]) << line;  // decisions 1, 2, 3, ... per participant
+    ++rows;
+  }
+  EXPECT_EQ(rows_of.size(), 25u);  // everyone takes part on day 1
+  EXPECT_LT(rows, 25 * 30 * 0.8);  // S(day k) = 0.9^k: about 65% of the rows remain
+}
+
 TEST(ReplicateCommand, Cohn2023CohortReproducesTheStudysEmeeFit) {
   expect_cohort_reproduces_fit("cohn", R"(study: {name: binary, seed: 5, replicates: 6}
 model:

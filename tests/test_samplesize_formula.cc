@@ -342,7 +342,7 @@ TEST(SampleSizeValidation, RejectsBadInputsNamingTheOption) {
   inputs.q = 0;
   expect_error_mentions([&] { liao_terms(inputs); }, {"--q"});
   expect_error_mentions([] { rand_prob_per_decision(std::vector<double>(7, 0.4), 42, 5); },
-                        {"--rand-prob-file", "7 probabilities", "(42)", "(210)"});
+                        {"--rand-prob-file", "7 values", "(42)", "(210)"});
   expect_error_mentions([] { rand_prob_per_decision(0.4, 0, 5); }, {"--days"});
   expect_error_mentions([] { rand_prob_per_decision(0.4, 100000, 1000); }, {"--days x --decisions-per-day"});
 }

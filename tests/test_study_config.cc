@@ -5,6 +5,7 @@
 #include <string>
 
 #include "host/config/study_config.h"
+#include "host/engine/liao_design.h"
 #include "core/user_error.h"
 
 namespace mrtsim {
@@ -55,7 +56,7 @@ TEST(StudyConfig, GridIsCrossProductWithLinkedKeys) {
   const ScenarioConfig& last = study.scenarios[5];
   EXPECT_EQ(last.model.error.kind, ErrorKind::kStudentT);
   EXPECT_EQ(last.model.error.student_df, 3);
-  EXPECT_DOUBLE_EQ(last.model.effect.mean, 0.06);
+  EXPECT_DOUBLE_EQ(last.model.effect.shape.mean, 0.06);
   EXPECT_EQ(last.sample_size, 109);
   const ScenarioConfig& second = study.scenarios[1];
   EXPECT_EQ(second.model.error.kind, ErrorKind::kNormal);
@@ -168,23 +169,29 @@ TEST(StudyConfig, MissingFileAndInvalidYamlAreUserErrors) {
 // availability that turns after the last day, as the sample-size formula allows.
 TEST(StudyConfig, RandomizationProbabilityPerDayOrDecisionPoint) {
   const std::string days2 = replace(replace(kBase, "days: 42", "days: 2"), "day_max: 29", "day_max: 2");
-  const StudyConfig per_day = parse_study(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 0.6]"), "study.yaml");
-  EXPECT_EQ(per_day.scenarios[0].model.rand_prob_per_decision(),
+  const auto rho = [](const std::string& yaml) {
+    return resolve_liao_design(parse_study(yaml, "study.yaml").scenarios[0].model).rand_prob;
+  };
+  EXPECT_EQ(rho(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 0.6]")),
             (std::vector<double>{0.3, 0.3, 0.3, 0.3, 0.3, 0.6, 0.6, 0.6, 0.6, 0.6}));
-  const StudyConfig per_decision = parse_study(
-      replace(days2, "rand_prob: 0.4", "rand_prob: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.5]"), "study.yaml");
-  EXPECT_DOUBLE_EQ(per_decision.scenarios[0].model.rand_prob_per_decision()[8], 0.9);
-  EXPECT_EQ(parse_study(kBase, "study.yaml").scenarios[0].model.rand_prob_per_decision(), std::vector<double>(210, 0.4));
-  const std::string wrong_count = error_of(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 0.6, 0.5]"));
-  EXPECT_NE(wrong_count.find("3 probabilities; expected one number, one per day (2) or one per decision point (10)"),
-            std::string::npos)
-      << wrong_count;
+  EXPECT_DOUBLE_EQ(rho(replace(days2, "rand_prob: 0.4", "rand_prob: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.5]"))[8],
+                   0.9);
+  EXPECT_EQ(rho(kBase), std::vector<double>(210, 0.4));
+  try {
+    rho(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 0.6, 0.5]"));
+    ADD_FAILURE() << "a list of 3 probabilities for 2 days of 5 decision points was accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("key 'model.rand_prob': 3 randomization probability values; expected one per "
+                                         "day (2) or one per decision point (10)"),
+              std::string::npos)
+        << e.what();
+  }
   const std::string outside = error_of(replace(days2, "rand_prob: 0.4", "rand_prob: [0.3, 1.0]"));
-  EXPECT_NE(outside.find("entry 2"), std::string::npos) << outside;
+  EXPECT_NE(outside.find("key 'model.rand_prob': value 1 is out of range"), std::string::npos) << outside;
   const StudyConfig turning_late = parse_study(
       replace(kBase, "{shape: constant, mean: 0.5}", "{shape: quadratic, mean: 0.5, initial: 0.7, change_day: 60}"),
       "study.yaml");
-  EXPECT_EQ(turning_late.scenarios[0].model.availability.day_max, 60);
+  EXPECT_EQ(turning_late.scenarios[0].model.availability.shape.day_max, 60);
 }
 
 }  // namespace

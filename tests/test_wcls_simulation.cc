@@ -152,16 +152,16 @@ TEST_P(WclsSimulation, PowerMatchesLiaoFormula) {
   for (const Cell& c : {Cell{29, 0.5, 0.10, 42}, Cell{22, 0.7, 0.08, 45}}) {
     StudyConfig s = study;
     ScenarioConfig& scenario = s.scenarios[0];
-    scenario.model.effect.day_max = c.day_max;
-    scenario.model.effect.mean = c.dbar;
-    scenario.model.availability.mean = c.tau;
+    scenario.model.effect.shape.day_max = c.day_max;
+    scenario.model.effect.shape.mean = c.dbar;
+    scenario.model.availability.shape.mean = c.tau;
     scenario.sample_size = c.n;
     LiaoInputs inputs;
     inputs.days = 42;
     inputs.decisions_per_day = 5;
     inputs.rand_prob = std::vector<double>(210, 0.4);
-    inputs.effect = scenario.model.effect;
-    inputs.availability = scenario.model.availability;
+    inputs.effect = scenario.model.effect.shape;
+    inputs.availability = scenario.model.availability.shape;
     const double formula_power = liao_power(inputs, c.n).power;
     ASSERT_GE(formula_power, 0.80);
     const CellSummary cell = run_study(s, options()).cells[0].summary;

@@ -95,33 +95,6 @@ void require_shape_for_values(const CalculatorCurveArguments& curve) {
     if (option->count() > 0) throw UserError(option->get_name() + " needs " + curve.option + " SHAPE");
 }
 
-// A per-decision CSV file: a header row, then one row per decision point.
-struct DecisionFile {
-  std::string option;
-  std::string path;
-  std::vector<std::vector<double>> columns;
-  int rows() const { return columns.empty() ? 0 : static_cast<int>(columns.front().size()); }
-};
-
-std::optional<DecisionFile> read_decision_file(const std::string& option, const std::string& path, bool single_column) {
-  if (path.empty()) return std::nullopt;
-  const CsvTable table = [&] {
-    try {
-      return CsvTable::read(path);
-    } catch (const UserError& error) {
-      throw UserError(option + ": " + error.what());
-    }
-  }();
-  DecisionFile file{option, path, read_numeric_columns(table, option)};
-  require_input(file.rows() >= 1, option + " " + path + ": no data rows after the header");
-  if (single_column)
-    require_input(file.columns.size() == 1, option + " " + path +
-                                                ": expected one column (one value per decision "
-                                                "point), found " +
-                                                std::to_string(file.columns.size()));
-  return file;
-}
-
 Eigen::VectorXd column_vector(const DecisionFile& file) {
   return Eigen::Map<const Eigen::VectorXd>(file.columns[0].data(), file.rows());
 }
@@ -140,7 +113,7 @@ struct DecisionFiles {
 
 DecisionFiles read_decision_files(const BinaryDesignArguments& args, const SharedSizingValues& shared) {
   DecisionFiles files;
-  files.availability = read_decision_file("--avail-file", args.avail_file, true);
+  files.availability = read_decision_file("--avail-file", shared.avail_file, true);
   files.rand_prob = read_decision_file("--rand-prob-file", shared.rand_prob_file, true);
   files.f = read_decision_file("--f-file", args.f_file, false);
   files.g = read_decision_file("--g-file", args.g_file, false);
@@ -405,10 +378,6 @@ void add_binary_design_options(CLI::App* command, BinaryDesignArguments& args, b
   args.decision_points_given = add_binary_option(
       args, command->add_option("--decision-points", args.decision_points,
                                 "number of decision points m (or --days x --decisions-per-day, or the files' rows)"));
-  add_binary_option(args,
-                    command->add_option("--avail-file", args.avail_file,
-                                        "expected availability tau_t in (0, 1]: CSV with a header row and one column "
-                                        "of m values (instead of --avail-mean)"));
   add_binary_option(args, command->add_option("--f-file", args.f_file,
                                               "effect design f_t: CSV with a header row, m rows x p columns; "
                                               "log RR(t) = f_t' beta"));

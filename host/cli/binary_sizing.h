@@ -22,6 +22,7 @@ struct SharedSizingValues {
   bool rand_prob_given = false;
   double rand_prob = 0.0;
   std::string rand_prob_file;
+  std::string avail_file;  // binary: a header row and one column of m values
   bool avail_mean_given = false;
   double avail_mean = 0.0;
   std::string format = "table";
@@ -45,7 +46,6 @@ struct CalculatorCurveArguments {
 struct BinaryDesignArguments {
   int decision_points = 0;
   CLI::Option* decision_points_given = nullptr;
-  std::string avail_file;
   std::string f_file;
   std::string g_file;
   std::vector<double> beta;

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/user_error.h"
 #include "host/cli/binary_sizing.h"
 #include "host/cli/commands.h"
 #include "host/cli/option_checks.h"
@@ -25,7 +26,6 @@
 #include "host/engine/study_runner.h"
 #include "host/io/study_tables.h"
 #include "host/samplesize/liao_formula.h"
-#include "core/user_error.h"
 
 namespace mrtsim::cli {
 namespace {
@@ -64,6 +64,9 @@ struct DesignArguments {
   CLI::Option* rand_prob_given = nullptr;
   ShapeArguments effect{{"--effect", "--effect-mean", "--effect-initial", "--effect-max-day"}};
   ShapeArguments availability{{"--availability", "--avail-mean", "--avail-initial", "--avail-change-day"}};
+  std::string avail_file;   // instead of the availability shape (both outcomes)
+  std::string effect_file;  // continuous: d(t) itself; --effect then names the effect model
+  double dropout_per_day = 0.0;
   int q = 3;
   double alpha = 0.05;
   std::string format = "table";
@@ -109,8 +112,9 @@ void add_shape_options(CLI::App* command, DesignArguments& design, ShapeArgument
 }
 
 void add_design_options(CLI::App* command, DesignArguments& design, bool sample_size) {
-  command->add_option("--outcome", design.outcome,
-                      "continuous (Liao et al. 2016) or binary (Cohn et al. 2023, MRTSampleSizeBinary)")
+  command
+      ->add_option("--outcome", design.outcome,
+                   "continuous (Liao et al. 2016) or binary (Cohn et al. 2023, MRTSampleSizeBinary)")
       ->check(CLI::IsMember({"continuous", "binary"}))
       ->capture_default_str();
   design.days_given =
@@ -118,16 +122,28 @@ void add_design_options(CLI::App* command, DesignArguments& design, bool sample_
   design.decisions_per_day_given =
       command->add_option("--decisions-per-day", design.decisions_per_day, "decision points per day");
   design.rand_prob_given = command->add_option("--rand-prob", design.rand_prob, "randomization probability, in (0, 1)");
-  command->add_option("--rand-prob-file", design.rand_prob_file,
-                      "randomization probabilities: continuous, one per line, one per day or per decision point; "
-                      "binary, CSV with a header row and one column of m values")
+  command
+      ->add_option("--rand-prob-file", design.rand_prob_file,
+                   "randomization probabilities: continuous, one per line, one per day or per decision point; "
+                   "binary, CSV with a header row and one column of m values")
       ->excludes(design.rand_prob_given);
-  add_shape_options(command, design, design.effect, "standardized proximal effect",
-                    "1-based day of the maximal effect", false);
+  add_shape_options(command, design, design.effect, "standardized proximal effect", "1-based day of the maximal effect",
+                    false);
   add_shape_options(command, design, design.availability, "expected availability",
                     "1-based day where the availability turns (its minimum or maximum), may lie after the study", true);
-  continuous_only(design, command->add_option("--q", design.q, "number of parameters in the control part B_t")
-                              ->capture_default_str());
+  command->add_option("--avail-file", design.avail_file,
+                      "expected availability instead of its shape: CSV with a header row and one column; continuous, "
+                      "one value per day or per decision point; binary, m values in (0, 1]");
+  continuous_only(design, command->add_option("--effect-file", design.effect_file,
+                                              "standardized effect d(t) instead of its shape: CSV with a header row "
+                                              "and one column, one value per day or per decision point; --effect "
+                                              "then names only the effect model tested (p = 1, 2, 3)"));
+  continuous_only(design, command->add_option("--dropout-per-day", design.dropout_per_day,
+                                              "participants leave at this daily rate r: on day k (0-based) a share "
+                                              "(1 - r)^k still takes part, and the availability is multiplied by it"));
+  continuous_only(
+      design,
+      command->add_option("--q", design.q, "number of parameters in the control part B_t")->capture_default_str());
   continuous_only(design, command->add_option("--alpha", design.alpha, "significance level")->capture_default_str());
   command->add_option("--format", design.format, "output: table or json")
       ->check(CLI::IsMember({"table", "json"}))
@@ -148,10 +164,15 @@ void check_outcome_options(const DesignArguments& design) {
   }
   for (const CLI::Option* option : design.binary.options)
     if (option->count() > 0) throw UserError(option->get_name() + " applies only to --outcome binary");
-  for (const CLI::Option* option : {design.days_given, design.decisions_per_day_given, design.effect.kind_given,
-                                    design.effect.mean_given, design.availability.kind_given,
-                                    design.availability.mean_given})
+  for (const CLI::Option* option : {design.days_given, design.decisions_per_day_given, design.effect.kind_given})
     if (option->count() == 0) throw UserError(option->get_name() + " is required (continuous outcome)");
+  if (design.effect_file.empty() && design.effect.mean_given->count() == 0)
+    throw UserError("--effect-mean is required (continuous outcome), or give the effect itself with --effect-file");
+  if (design.avail_file.empty())
+    for (const CLI::Option* option : {design.availability.kind_given, design.availability.mean_given})
+      if (option->count() == 0)
+        throw UserError(option->get_name() +
+                        " is required (continuous outcome), or give the availability with --avail-file");
 }
 
 SharedSizingValues shared_values(const DesignArguments& design) {
@@ -163,6 +184,7 @@ SharedSizingValues shared_values(const DesignArguments& design) {
   shared.rand_prob_given = design.rand_prob_given->count() > 0;
   shared.rand_prob = design.rand_prob;
   shared.rand_prob_file = design.rand_prob_file;
+  shared.avail_file = design.avail_file;
   shared.avail_mean_given = design.availability.mean_given->count() > 0;
   shared.avail_mean = design.availability.mean;
   shared.format = design.format;
@@ -197,13 +219,44 @@ std::vector<double> rand_prob_vector(const DesignArguments& design) {
   return rand_prob_per_decision(read_rand_prob_file(design.rand_prob_file), design.days, design.decisions_per_day);
 }
 
+// Values given as a file replace a shape: none of the shape's own options may come with it.
+void refuse_shape_options(std::initializer_list<const CLI::Option*> options, const std::string& file_option) {
+  for (const CLI::Option* option : options)
+    if (option->count() > 0) throw UserError(option->get_name() + " does not apply with " + file_option);
+}
+
+// One value per decision point from a one-column file of one value per day or per decision point.
+std::vector<double> per_decision_file(const std::string& option, const std::string& path,
+                                      const DesignArguments& design) {
+  const DecisionFile file = *read_decision_file(option, path, true);
+  return per_decision_from_days_or_decisions(file.columns[0], design.days, design.decisions_per_day,
+                                             option + " " + path);
+}
+
 LiaoInputs liao_inputs(const DesignArguments& design) {
   LiaoInputs inputs;
   inputs.days = design.days;
   inputs.decisions_per_day = design.decisions_per_day;
-  inputs.effect = shape_spec(design.effect);
-  inputs.availability = shape_spec(design.availability);
   inputs.rand_prob = rand_prob_vector(design);
+  if (design.effect_file.empty()) {
+    inputs.effect = shape_spec(design.effect);
+  } else {
+    const ShapeArguments& effect = design.effect;
+    refuse_shape_options({effect.mean_given, effect.initial_given, effect.day_given}, "--effect-file");
+    inputs.effect.kind = kShapeKindNames.parse(effect.kind, effect.names.kind, "shape");
+    inputs.effect_values = per_decision_file("--effect-file", design.effect_file, design);
+  }
+  if (design.avail_file.empty()) {
+    inputs.availability = shape_spec(design.availability);
+  } else {
+    const ShapeArguments& availability = design.availability;
+    refuse_shape_options(
+        {availability.kind_given, availability.mean_given, availability.initial_given, availability.day_given},
+        "--avail-file");
+    inputs.availability_values = per_decision_file("--avail-file", design.avail_file, design);
+  }
+  if (design.dropout_per_day != 0.0)
+    inputs.survival = survival_per_decision(design.dropout_per_day, design.days, design.decisions_per_day);
   inputs.q = design.q;
   inputs.alpha = design.alpha;
   return inputs;
@@ -222,17 +275,23 @@ double mean_of(const std::vector<double>& values) {
 
 // The inputs and the N-free terms of the formula, echoed with every result.
 nlohmann::json design_json(const DesignArguments& design, const LiaoInputs& inputs, const LiaoTerms& terms) {
-  nlohmann::json echo = {{"days", inputs.days},
-                         {"decisions_per_day", inputs.decisions_per_day},
-                         {"total_decisions", inputs.days * inputs.decisions_per_day},
-                         {"rand_prob_mean", mean_of(inputs.rand_prob)},
-                         {"effect", shape_json(inputs.effect)},
-                         {"availability", shape_json(inputs.availability)},
-                         {"p", terms.p},
-                         {"q", inputs.q},
-                         {"alpha", inputs.alpha},
-                         {"d", std::vector<double>(terms.d.data(), terms.d.data() + terms.d.size())},
-                         {"ncp_per_participant", terms.ncp_per_participant}};
+  nlohmann::json echo = {
+      {"days", inputs.days},
+      {"decisions_per_day", inputs.decisions_per_day},
+      {"total_decisions", inputs.days * inputs.decisions_per_day},
+      {"rand_prob_mean", mean_of(inputs.rand_prob)},
+      {"effect", design.effect_file.empty()
+                     ? shape_json(inputs.effect)
+                     : nlohmann::json{{"file", design.effect_file},
+                                      {"model", std::string(kShapeKindNames.name(inputs.effect.kind))}}},
+      {"availability",
+       design.avail_file.empty() ? shape_json(inputs.availability) : nlohmann::json{{"file", design.avail_file}}},
+      {"dropout_per_day", design.dropout_per_day},
+      {"p", terms.p},
+      {"q", inputs.q},
+      {"alpha", inputs.alpha},
+      {"d", std::vector<double>(terms.d.data(), terms.d.data() + terms.d.size())},
+      {"ncp_per_participant", terms.ncp_per_participant}};
   if (design.rand_prob_given->count() > 0)
     echo["rand_prob"] = design.rand_prob;
   else
@@ -267,11 +326,17 @@ std::string number_text(double value) {
   return text;
 }
 
-void print_design(const LiaoInputs& inputs, const LiaoTerms& terms) {
+void print_design(const DesignArguments& design, const LiaoInputs& inputs, const LiaoTerms& terms) {
   print_row("days x decisions per day", std::to_string(inputs.days) + " x " + std::to_string(inputs.decisions_per_day));
   print_row("randomization prob. (mean)", number_text(mean_of(inputs.rand_prob)));
-  print_row("proximal effect", shape_text(inputs.effect));
-  print_row("expected availability", shape_text(inputs.availability));
+  print_row("proximal effect", design.effect_file.empty()
+                                   ? shape_text(inputs.effect)
+                                   : "from " + design.effect_file + ", tested as " +
+                                         std::string(kShapeKindNames.name(inputs.effect.kind)) + " in the day");
+  print_row("expected availability",
+            design.avail_file.empty() ? shape_text(inputs.availability) : "from " + design.avail_file);
+  if (design.dropout_per_day != 0.0)
+    print_row("dropout per day", number_text(design.dropout_per_day) + " (availability x survival)");
   print_row("p, q, alpha",
             std::to_string(terms.p) + ", " + std::to_string(inputs.q) + ", " + number_text(inputs.alpha));
 }
@@ -316,7 +381,7 @@ void run_samplesize(const SampleSizeArguments& args) {
     return;
   }
   std::printf("Sample size (Liao et al. 2016)\n");
-  print_design(inputs, terms);
+  print_design(args.design, inputs, terms);
   print_row("target power", number_text(args.target_power));
   const bool at_floor = result.at_n.n == result.scan_start;
   print_row("participants N", std::to_string(result.at_n.n) + (at_floor ? " (the smallest N scanned)" : ""));
@@ -342,7 +407,7 @@ void run_power_curve(const PowerArguments& args, const LiaoInputs& inputs, const
     return;
   }
   std::printf("Power curve (Liao et al. 2016)\n");
-  print_design(inputs, terms);
+  print_design(args.design, inputs, terms);
   std::printf("\n  %6s  %s\n", "N", "power");
   for (const PowerAtN& point : curve) std::printf("  %6d  %.6f\n", point.n, point.power);
   if (write_files) std::printf("\nWrote %s.csv and %s.svg\n", args.out_prefix.c_str(), args.out_prefix.c_str());
@@ -373,22 +438,22 @@ void run_power(const PowerArguments& args) {
     return;
   }
   std::printf("Power (Liao et al. 2016)\n");
-  print_design(inputs, terms);
+  print_design(args.design, inputs, terms);
   print_row("participants N", std::to_string(at_n.n));
   print_power_rows(at_n);
 }
 
 void add_samplesize_command(CLI::App& app) {
   auto args = std::make_shared<SampleSizeArguments>();
-  CLI::App* command = app.add_subcommand(
-      "samplesize", "Smallest number of participants reaching a target power (Liao et al. 2016; --outcome binary: "
-                    "Cohn et al. 2023)");
+  CLI::App* command =
+      app.add_subcommand("samplesize",
+                         "Smallest number of participants reaching a target power (Liao et al. 2016; --outcome binary: "
+                         "Cohn et al. 2023)");
   add_design_options(command, args->design, true);
   command->add_option("--power", args->target_power, "target power")->capture_default_str();
-  continuous_only(args->design,
-                  command->add_option("--max-n", args->max_n, "largest N scanned")
-                      ->check(integer_range(1, kMaxParticipants))
-                      ->capture_default_str());
+  continuous_only(args->design, command->add_option("--max-n", args->max_n, "largest N scanned")
+                                    ->check(integer_range(1, kMaxParticipants))
+                                    ->capture_default_str());
   command->add_option("--simulate", args->simulate_study,
                       "a study file (YAML): the N of its scenarios with sample_size: {method: simulation} by "
                       "simulation under the study's model (the design options are then not used)");

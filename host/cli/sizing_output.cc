@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/user_error.h"
+#include "host/io/mrt_csv.h"
 #include "host/io/svg_line_chart.h"
 
 namespace mrtsim::cli {
@@ -41,6 +42,25 @@ std::vector<double> colon_fields(const std::string& text, std::size_t count) {
 
 }  // namespace
 
+std::optional<DecisionFile> read_decision_file(const std::string& option, const std::string& path, bool single_column) {
+  if (path.empty()) return std::nullopt;
+  const CsvTable table = [&] {
+    try {
+      return CsvTable::read(path);
+    } catch (const UserError& error) {
+      throw UserError(option + ": " + error.what());
+    }
+  }();
+  DecisionFile file{option, path, read_numeric_columns(table, option)};
+  require_input(file.rows() >= 1, option + " " + path + ": no data rows after the header");
+  if (single_column)
+    require_input(file.columns.size() == 1, option + " " + path +
+                                                ": expected one column (one value per decision "
+                                                "point), found " +
+                                                std::to_string(file.columns.size()));
+  return file;
+}
+
 std::pair<int, int> parse_n_range(const std::string& text) {
   const auto colon = text.find(':');
   try {
@@ -51,8 +71,8 @@ std::pair<int, int> parse_n_range(const std::string& text) {
       if (first_used == colon && last_used == text.size() - colon - 1) {
         require_input(first >= 1 && first <= last && last <= kMaxParticipants,
                       "--n-range " + text + ": need 1 <= FIRST <= LAST <= " + std::to_string(kMaxParticipants));
-        require_input(last - first < kMaxCurvePoints, "--n-range " + text + ": a curve has at most " +
-                                                          std::to_string(kMaxCurvePoints) + " points");
+        require_input(last - first < kMaxCurvePoints,
+                      "--n-range " + text + ": a curve has at most " + std::to_string(kMaxCurvePoints) + " points");
         return {first, last};
       }
     }

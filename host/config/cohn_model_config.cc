@@ -1,7 +1,5 @@
 #include "host/config/cohn_model_config.h"
 
-#include <filesystem>
-
 #include "core/user_error.h"
 
 namespace mrtsim {
@@ -9,36 +7,9 @@ namespace {
 
 constexpr int kMaxDecisions = 100000;
 
-// A value given as a list or as {file: PATH, column: NAME}: the per-decision values, checked against
-// [min, max] where they come from YAML (file values are checked when read).
-bool read_decision_values(const YamlMap& parent, const std::string& key, double min, double max,
-                          DecisionValues& out) {
-  const YAML::Node node = parent.child(key);
-  out.where = parent.where(key);
-  if (node.IsSequence()) {
-    out.values = parent.get_double_list(key);
-    if (out.values.empty()) throw UserError(out.where + ": expected a non-empty list of per-decision values");
-    for (double v : out.values)
-      if (v < min || v > max)
-        throw UserError(out.where + ": value " + input_value_text(v) + " is out of range [" + input_value_text(min) +
-                        ", " + input_value_text(max) + "]");
-    return true;
-  }
-  if (node.IsMap() && node["file"].IsDefined()) {
-    const YamlMap file = parent.map(key);
-    std::filesystem::path path = file.get_string("file");
-    if (path.is_relative()) path = std::filesystem::path(parent.file()).parent_path() / path;
-    out.file = path.lexically_normal().string();
-    out.column = file.get_string("column", "");
-    file.reject_unknown_keys({"file", "column"});
-    return true;
-  }
-  return false;
-}
-
 CohnAvailabilityInput parse_availability(const YamlMap& parent, const std::string& key) {
   CohnAvailabilityInput input;
-  if (read_decision_values(parent, key, 0.0, 1.0, input.values)) return input;
+  if (read_decision_values(parent, key, 0.0, 1.0, false, input.values)) return input;
   const YAML::Node node = parent.child(key);
   if (node.IsScalar()) {
     input.shape.mean = yaml_to_double(node, parent.where(key), 0.0, 1.0);
@@ -59,7 +30,7 @@ CohnAvailabilityInput parse_availability(const YamlMap& parent, const std::strin
 CohnRandProbInput parse_rand_prob(const YamlMap& parent, const std::string& key) {
   constexpr double kLow = 1e-9, kHigh = 1.0 - 1e-9;
   CohnRandProbInput input;
-  if (read_decision_values(parent, key, kLow, kHigh, input.values)) return input;
+  if (read_decision_values(parent, key, kLow, kHigh, false, input.values)) return input;
   const YAML::Node node = parent.child(key);
   if (node.IsScalar()) {
     input.shape.first = input.shape.last = yaml_to_double(node, parent.where(key), kLow, kHigh);
@@ -76,7 +47,7 @@ CohnRandProbInput parse_rand_prob(const YamlMap& parent, const std::string& key)
 CohnCurveInput parse_curve(const YamlMap& parent, const std::string& key, double max_value) {
   constexpr double kLow = 1e-12;
   CohnCurveInput input;
-  if (read_decision_values(parent, key, kLow, max_value, input.values)) return input;
+  if (read_decision_values(parent, key, kLow, max_value, false, input.values)) return input;
   const YAML::Node node = parent.child(key);
   if (node.IsScalar()) {
     input.average = yaml_to_double(node, parent.where(key), kLow, max_value);

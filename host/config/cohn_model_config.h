@@ -11,22 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "host/config/decision_values.h"
 #include "host/config/yaml_reader.h"
 #include "sims/binary_shapes.h"
 #include "sims/cohn_model.h"
 
 namespace mrtsim {
-
-// m values of one quantity, from a YAML list or from a CSV file (a header row, then one row per
-// decision point t = 1..m; `column` names the column, or the file has exactly one).
-struct DecisionValues {
-  std::string where;  // "FILE:LINE: key 'model.availability'", for errors found when resolving
-  std::vector<double> values;  // the YAML list
-  std::string file;            // the CSV file, relative paths taken from the study file's folder
-  std::string column;
-
-  bool given() const { return !values.empty() || !file.empty(); }
-};
 
 // A per-decision quantity: its shape unless `values` are given.
 struct CohnAvailabilityInput {

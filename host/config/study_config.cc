@@ -6,10 +6,10 @@
 #include <map>
 #include <sstream>
 
-#include "host/config/yaml_reader.h"
-#include "host/stats/performance_measures.h"
 #include "core/text_file.h"
 #include "core/user_error.h"
+#include "host/config/yaml_reader.h"
+#include "host/stats/performance_measures.h"
 #include "kernels/distal_simulation.h"
 #include "kernels/wcls_permutation.h"
 
@@ -140,37 +140,82 @@ CarryoverConfig parse_carryover(const YamlMap& m) {
   return c;
 }
 
-// `rand_prob: 0.4`, or a list with one probability per day or per decision point.
-std::vector<double> parse_rand_prob(const YamlMap& m, int days, int decisions) {
-  if (!m.child("rand_prob").IsSequence()) return {m.get_double("rand_prob", 1e-9, 1.0 - 1e-9)};
-  const std::vector<double> values = m.get_double_list("rand_prob");
-  const int count = static_cast<int>(values.size());
-  if (count != days && count != decisions)
-    throw UserError(m.where("rand_prob") + ": " + std::to_string(count) + " probabilities; expected one number, one per day (" +
-                    std::to_string(days) + ") or one per decision point (" + std::to_string(decisions) + ")");
-  for (int i = 0; i < count; ++i)
-    if (!(values[i] > 0.0 && values[i] < 1.0))
-      throw UserError(m.where("rand_prob") + ": entry " + std::to_string(i + 1) + " (" + std::to_string(values[i]) +
-                      ") is outside (0, 1)");
-  return values;
+// A per-day curve: values (a list, {values|within_day: list} or {file, column}) or a shape.
+LiaoCurveInput parse_curve(const YamlMap& m, const std::string& key, double min_value, double max_value,
+                           const char* vertex_key) {
+  LiaoCurveInput curve;
+  if (!read_decision_values(m, key, min_value, max_value, true, curve.values))
+    curve.shape = parse_shape(m.map(key), min_value, max_value, vertex_key);
+  return curve;
+}
+
+// `dropout: {rate_per_day: r}` or `dropout: {survival: per-day list or {file, column}}`.
+DropoutConfig parse_dropout(const YamlMap& m) {
+  DropoutConfig d;
+  if (m.has("survival") == m.has("rate_per_day"))
+    throw UserError(m.where() + ": give either rate_per_day (a constant daily rate) or survival (per day)");
+  if (m.has("rate_per_day")) {
+    d.rate_per_day = m.get_double("rate_per_day", 0.0, 0.99);
+  } else if (!read_decision_values(m, "survival", 0.0, 1.0, false, d.survival)) {
+    throw UserError(m.where("survival") +
+                    ": expected a list with the probability of still taking part on each day, "
+                    "or {file: F.csv, column: NAME}");
+  }
+  m.reject_unknown_keys({"rate_per_day", "survival"});
+  return d;
+}
+
+// `baseline`: a list of polynomial coefficients in the day, or alpha(t) itself ({values: [...]},
+// {within_day: [...]} or {file, column}).
+void parse_baseline(const YamlMap& m, LiaoModelConfig& c) {
+  if (!m.has("baseline")) return;
+  if (m.child("baseline").IsSequence()) {
+    c.baseline = m.get_double_list("baseline", -kMaxModelMagnitude, kMaxModelMagnitude);
+    if (c.baseline.empty()) throw UserError(m.where("baseline") + ": needs at least one coefficient");
+    require_moderate_per_day(baseline_per_day(c.baseline, c.days), m.where("baseline"), "baseline");
+  } else if (!read_decision_values(m, "baseline", -kMaxModelMagnitude, kMaxModelMagnitude, true, c.baseline_values)) {
+    throw UserError(m.where("baseline") +
+                    ": expected polynomial coefficients [c0, c1, ...] in the day, or alpha(t) "
+                    "itself as {values: [...]}, {within_day: [...]} or {file: F.csv, column: NAME}");
+  }
+}
+
+// The shapes' checks (the values given instead are checked when the study is planned).
+void check_model_shapes(const YamlMap& m, const LiaoModelConfig& c) {
+  if (!c.effect.values.given()) {
+    // The effect's maximum must lie in the study; the availability's turning point may lie after the
+    // last day, as in the sample-size formula (MRTSampleSize's own examples), and the [0, 1] check
+    // below still covers every day.
+    const ShapeSpec& effect = c.effect.shape;
+    if (effect.kind == ShapeKind::kQuadratic && effect.day_max > c.days)
+      throw UserError(m.map("effect").where("day_max") + ": day " + std::to_string(effect.day_max) +
+                      " is after the last day (" + std::to_string(c.days) + ")");
+    require_moderate_per_day(shape_per_day(effect, c.days), m.map("effect").where(), "effect");
+  }
+  if (c.availability.values.given()) return;
+  const std::vector<double> tau = shape_per_day(c.availability.shape, c.days);
+  for (int k = 0; k < c.days; ++k)
+    if (tau[k] < 0.0 || tau[k] > 1.0)
+      throw UserError(m.map("availability").where() + ": expected availability on day " + std::to_string(k + 1) +
+                      " is " + std::to_string(tau[k]) + ", outside [0, 1]");
 }
 
 LiaoModelConfig parse_model(const YamlMap& m) {
   LiaoModelConfig c;
   c.days = static_cast<int>(m.get_int("days", 1, 3650));
   c.decisions_per_day = static_cast<int>(m.get_int("decisions_per_day", 1, 1000));
-  c.rand_prob = parse_rand_prob(m, c.days, c.num_decisions());
-  c.availability = parse_shape(m.map("availability"), 0.0, 1.0, "change_day");
+  if (!read_decision_values(m, "rand_prob", 1e-9, 1.0 - 1e-9, true, c.rand_prob_values))
+    c.rand_prob = m.get_double("rand_prob", 1e-9, 1.0 - 1e-9);
+  c.availability = parse_curve(m, "availability", 0.0, 1.0, "change_day");
   if (m.has("availability_feedback")) {
     const YamlMap f = m.map("availability_feedback");
     c.feedback_eta = f.get_double("eta", -1.0, 1.0);
     c.feedback_lags = static_cast<int>(f.get_int("lags", 1, kMaxFeedbackLags, 5));
     f.reject_unknown_keys({"eta", "lags"});
   }
-  if (m.has("baseline")) c.baseline = m.get_double_list("baseline", -kMaxModelMagnitude, kMaxModelMagnitude);
-  if (c.baseline.empty()) throw UserError(m.where("baseline") + ": needs at least one coefficient");
+  parse_baseline(m, c);
   c.weekend_effect = m.get_double("weekend_effect", -kMaxModelMagnitude, kMaxModelMagnitude, 0.0);
-  c.effect = parse_shape(m.map("effect"), -kMaxModelMagnitude, kMaxModelMagnitude, "day_max");
+  c.effect = parse_curve(m, "effect", -kMaxModelMagnitude, kMaxModelMagnitude, "day_max");
   c.error = parse_error(m.map("error"));
   if (m.has("error_scale")) c.error_scale = parse_error_scale(m.map("error_scale"));
   if (m.has("treatment_carryover")) {
@@ -180,21 +225,16 @@ LiaoModelConfig parse_model(const YamlMap& m) {
                       ": cannot be combined with availability_feedback or error_scale in one model");
     c.carryover = parse_carryover(m.map("treatment_carryover"));
   }
+  if (m.has("dropout")) {
+    // The C_t model's Monte Carlo moments and sigma* describe participants who stay to the end.
+    if (m.has("treatment_carryover"))
+      throw UserError(m.where("dropout") + ": cannot be combined with treatment_carryover in one model");
+    c.dropout = parse_dropout(m.map("dropout"));
+  }
   m.reject_unknown_keys({"type", "days", "decisions_per_day", "rand_prob", "availability", "availability_feedback",
-                         "baseline", "weekend_effect", "effect", "error", "error_scale", "treatment_carryover"});
-  // The effect's maximum must lie in the study; the availability's turning point may lie after the last
-  // day, as in the sample-size formula (MRTSampleSize's own examples), and the [0, 1] check below
-  // still covers every day.
-  if (c.effect.kind == ShapeKind::kQuadratic && c.effect.day_max > c.days)
-    throw UserError(m.map("effect").where("day_max") + ": day " + std::to_string(c.effect.day_max) +
-                    " is after the last day (" + std::to_string(c.days) + ")");
-  if (m.has("baseline")) require_moderate_per_day(baseline_per_day(c.baseline, c.days), m.where("baseline"), "baseline");
-  require_moderate_per_day(shape_per_day(c.effect, c.days), m.map("effect").where(), "effect");
-  const std::vector<double> tau = shape_per_day(c.availability, c.days);
-  for (int k = 0; k < c.days; ++k)
-    if (tau[k] < 0.0 || tau[k] > 1.0)
-      throw UserError(m.map("availability").where() + ": expected availability on day " + std::to_string(k + 1) +
-                      " is " + std::to_string(tau[k]) + ", outside [0, 1]");
+                         "baseline", "weekend_effect", "effect", "error", "error_scale", "treatment_carryover",
+                         "dropout"});
+  check_model_shapes(m, c);
   return c;
 }
 
@@ -233,8 +273,8 @@ QianModelConfig parse_qian_model(const YamlMap& m) {
     read_numbers(m, key, ends, 2);
     *sequence = LinearSequence{ends[0], ends[1]};
   }
-  m.reject_unknown_keys({"type", "decisions", "availability", "rand_prob", "theta", "zeta", "alpha", "beta", "gamma",
-                         "lambda", "xi"});
+  m.reject_unknown_keys(
+      {"type", "decisions", "availability", "rand_prob", "theta", "zeta", "alpha", "beta", "gamma", "lambda", "xi"});
   return c;
 }
 
@@ -261,8 +301,9 @@ void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m, int sample
   const bool controls_ok = a.controls.size() == 3 && has_term(a.controls, Term::Variable::kCovariateX) &&
                            has_term(a.controls, Term::Variable::kCovariateZ);
   if (!controls_ok)
-    throw UserError(m.where("controls") + ": the qian2025 model's analyses use controls [X, Z], as in the paper "
-                                          "(with nuisance gam, smooth terms of them such as 's(X, bs = \"cr\")')");
+    throw UserError(m.where("controls") +
+                    ": the qian2025 model's analyses use controls [X, Z], as in the paper "
+                    "(with nuisance gam, smooth terms of them such as 's(X, bs = \"cr\")')");
   const std::string moderators_key = m.has("moderator_sets") ? "moderator_sets" : "moderators";
   for (const std::vector<Term>& set : a.moderator_sets) {
     const bool moderators_ok = set.size() == 1 || (set.size() == 2 && has_term(set, Term::Variable::kCovariateZ));
@@ -303,8 +344,10 @@ void check_proximal_analysis(const AnalysisConfig& a, const YamlMap& m) {
 // functions of the decision point (the paper's g_t and f_t: 1, t, t^2).
 void check_binary_analysis(const AnalysisConfig& a, const YamlMap& m) {
   if (!is_emee(a.estimator))
-    throw UserError(m.where("estimator") + ": the cohn2023 model's binary outcome is analysed by estimator emee or "
-                    "emee2 (got " + kEstimatorNames.name(a.estimator) + ")");
+    throw UserError(m.where("estimator") +
+                    ": the cohn2023 model's binary outcome is analysed by estimator emee or "
+                    "emee2 (got " +
+                    kEstimatorNames.name(a.estimator) + ")");
   for (const auto* terms : {&a.controls, &a.moderators})
     for (const Term& t : *terms)
       if (t.is_covariate() || t.variable == Term::Variable::kDay)
@@ -393,12 +436,12 @@ AnalysisConfig parse_analysis(const YamlMap& m) {
       a.numerator_is_rand_prob = true;
     } else {
       a.numerator_is_rand_prob = false;
-      a.numerator_prob = yaml_to_double(n, m.where("numerator_prob") + " (a number in (0,1) or rand_prob)", 1e-9,
-                                        1.0 - 1e-9);
+      a.numerator_prob =
+          yaml_to_double(n, m.where("numerator_prob") + " (a number in (0,1) or rand_prob)", 1e-9, 1.0 - 1e-9);
     }
   }
-  a.correction = m.get_enum("small_sample_correction", kSmallSampleCorrectionNames, "value",
-                             SmallSampleCorrection::kAlways);
+  a.correction =
+      m.get_enum("small_sample_correction", kSmallSampleCorrectionNames, "value", SmallSampleCorrection::kAlways);
   a.rules.test = m.get_enum("test", kJointTestNames, "test", JointTestKind::kHotelling);
   if (m.has("permutation")) {
     const YamlMap pm = m.map("permutation");
@@ -438,8 +481,8 @@ void check_grid_keys(const std::vector<GridAxis>& axes, const YAML::Node& grid, 
                         "' cannot be varied (grid keys are model.KEY..., analysis.KEY... or sample_size...)");
       for (const auto& [other, other_axis] : axis_of) {
         const bool same = other == key;
-        const bool nested = key.compare(0, other.size() + 1, other + ".") == 0 ||
-                            other.compare(0, key.size() + 1, key + ".") == 0;
+        const bool nested =
+            key.compare(0, other.size() + 1, other + ".") == 0 || other.compare(0, key.size() + 1, key + ".") == 0;
         if (same || nested)
           throw UserError(where + ": grid key '" + key + "' " +
                           (same ? "is also varied" : "overlaps '" + other + "', varied") +
@@ -461,9 +504,10 @@ std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file
     axis_map.reject_unknown_keys({"key", "keys", "values"});
     GridAxis axis;
     if (axis_map.has("key") == axis_map.has("keys"))
-      throw UserError(axis_map.where() + ": give exactly one of 'key' (one setting) or 'keys' (settings varied together)");
-    axis.keys = axis_map.has("key") ? std::vector<std::string>{axis_map.get_string("key")}
-                                    : axis_map.get_string_list("keys");
+      throw UserError(axis_map.where() +
+                      ": give exactly one of 'key' (one setting) or 'keys' (settings varied together)");
+    axis.keys =
+        axis_map.has("key") ? std::vector<std::string>{axis_map.get_string("key")} : axis_map.get_string_list("keys");
     const YAML::Node values = axis_map.child("values");
     if (!values.IsSequence() || values.size() == 0)
       throw UserError(axis_map.where("values") + ": expected a non-empty list");
@@ -473,8 +517,8 @@ std::vector<GridAxis> parse_grid(const YAML::Node& grid, const std::string& file
         level.push_back(value);
       } else {
         if (!value.IsSequence() || value.size() != axis.keys.size())
-          throw UserError(yaml_position(file, value) + ": key '" + axis_map.path_of("values") + "': each entry must list " +
-                          std::to_string(axis.keys.size()) + " values, one per key");
+          throw UserError(yaml_position(file, value) + ": key '" + axis_map.path_of("values") +
+                          "': each entry must list " + std::to_string(axis.keys.size()) + " values, one per key");
         for (const auto& v : value) level.push_back(v);
       }
       axis.values.push_back(level);
@@ -537,8 +581,8 @@ FormulaSampleSize parse_formula_sample_size(const YamlMap& root, const ScenarioC
       m.reject_unknown_keys({"method", "power", "availability", "spnc", "effect"});
     } else {
       f.max_n = static_cast<int>(m.get_int("max_n", 10, kMaxSampleSize, 1000));
-      if (m.has("effect")) f.effect = parse_shape(m.map("effect"), -1e6, 1e6, "day_max");
-      if (m.has("availability")) f.availability = parse_shape(m.map("availability"), 0.0, 1.0, "change_day");
+      if (m.has("effect")) f.effect = parse_curve(m, "effect", -kMaxModelMagnitude, kMaxModelMagnitude, "day_max");
+      if (m.has("availability")) f.availability = parse_curve(m, "availability", 0.0, 1.0, "change_day");
       m.reject_unknown_keys({"method", "power", "max_n", "effect", "availability"});
     }
   }
@@ -553,7 +597,8 @@ SimulatedSampleSize parse_simulated_sample_size(const YamlMap& m, double default
   const std::vector<double> interval = m.get_double_list("interval", 2, kMaxSampleSize);
   if (interval.size() != 2 || interval[0] != std::floor(interval[0]) || interval[1] != std::floor(interval[1]) ||
       !(interval[0] < interval[1]))
-    throw UserError(m.where("interval") + ": give two whole numbers [lowest, highest] with lowest < highest, e.g. [10, 400]");
+    throw UserError(m.where("interval") +
+                    ": give two whole numbers [lowest, highest] with lowest < highest, e.g. [10, 400]");
   search.lowest = static_cast<int>(interval[0]);
   search.highest = static_cast<int>(interval[1]);
   search.max_replicates = m.get_int("max_replicates", 1, kMaxReplicates, 0);
@@ -613,7 +658,8 @@ ScenarioConfig parse_scenario(const YAML::Node& document, const YamlOverrides& g
 long long parse_truth(const YamlMap& root) {
   const YamlMap m = root.map("truth");
   const std::string method = m.get_string("method");
-  if (method != "monte_carlo") throw UserError(m.where("method") + ": unknown method '" + method + "' (expected monte_carlo)");
+  if (method != "monte_carlo")
+    throw UserError(m.where("method") + ": unknown method '" + method + "' (expected monte_carlo)");
   const long long subjects = m.get_int("subjects", 1000, 1LL << 32, 200000);
   m.reject_unknown_keys({"method", "subjects"});
   return subjects;
@@ -623,9 +669,12 @@ long long parse_truth(const YamlMap& root) {
 
 std::string ErrorConfig::label() const {
   switch (kind) {
-    case ErrorKind::kNormal: return "normal";
-    case ErrorKind::kExponential: return "exponential";
-    case ErrorKind::kStudentT: return "t" + std::to_string(student_df);
+    case ErrorKind::kNormal:
+      return "normal";
+    case ErrorKind::kExponential:
+      return "exponential";
+    case ErrorKind::kStudentT:
+      return "t" + std::to_string(student_df);
     case ErrorKind::kAutoregressive: {
       std::ostringstream out;
       out << "ar" << ar_order << ":" << phi;
@@ -635,20 +684,19 @@ std::string ErrorConfig::label() const {
   return "?";
 }
 
-std::vector<double> LiaoModelConfig::rand_prob_per_decision() const {
-  if (rand_prob.size() == 1) return std::vector<double>(num_decisions(), rand_prob.front());
-  if (static_cast<int>(rand_prob.size()) == days) return expand_per_decision(rand_prob, decisions_per_day);
-  return rand_prob;
-}
-
 double Term::value(int t, int decisions_per_day) const {
   switch (variable) {
-    case Variable::kOne: return 1.0;
-    case Variable::kDay: return std::pow(static_cast<double>(t / decisions_per_day), power);
-    case Variable::kDecision: return std::pow(static_cast<double>(t), power);
-    case Variable::kDecisionPoint: return std::pow(static_cast<double>(t + 1), power);
+    case Variable::kOne:
+      return 1.0;
+    case Variable::kDay:
+      return std::pow(static_cast<double>(t / decisions_per_day), power);
+    case Variable::kDecision:
+      return std::pow(static_cast<double>(t), power);
+    case Variable::kDecisionPoint:
+      return std::pow(static_cast<double>(t + 1), power);
     case Variable::kCovariateX:
-    case Variable::kCovariateZ: break;  // simulated per row, not a function of t
+    case Variable::kCovariateZ:
+      break;  // simulated per row, not a function of t
   }
   throw std::logic_error("Term::value: '" + name + "' is a model covariate");
 }
@@ -696,9 +744,12 @@ Term parse_term(const std::string& text, const std::string& where) {
       throw UserError(where + ": term '" + text + "' needs a power between 1 and 9 after '^'");
     term.power = exponent[0] - '0';
   }
-  if (variable == "day") term.variable = Term::Variable::kDay;
-  else if (variable == "decision") term.variable = Term::Variable::kDecision;
-  else if (variable == "t") term.variable = Term::Variable::kDecisionPoint;
+  if (variable == "day")
+    term.variable = Term::Variable::kDay;
+  else if (variable == "decision")
+    term.variable = Term::Variable::kDecision;
+  else if (variable == "t")
+    term.variable = Term::Variable::kDecisionPoint;
   else
     throw UserError(where + ": unknown term '" + text +
                     "' (expected 1, day, day^k, decision or decision^k, 0-based indices; t or t^k, the decision "
@@ -712,7 +763,8 @@ long long planned_replicates(const YamlMap& meta, const StudyConfig& study) {
   if (!meta.has("replicates") || meta.child("replicates").Scalar() != "auto")
     return meta.get_int("replicates", 1, kMaxReplicates);
   if (!study.target_mcse)
-    throw UserError(meta.where("replicates") + ": 'auto' needs study.target_mcse (the MC SE wanted on the rejection rates)");
+    throw UserError(meta.where("replicates") +
+                    ": 'auto' needs study.target_mcse (the MC SE wanted on the rejection rates)");
   long long replicates = 1;
   for (Hypothesis h : study.hypotheses) {
     const double nominal = h == Hypothesis::kNull ? study.analysis.rules.alpha : study.target_power;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/config/cohn_model_config.h"
+#include "host/config/decision_values.h"
 #include "host/stats/cell_decisions.h"
 #include "kernels/reshuffle.h"
 #include "kernels/wcls.h"
@@ -48,25 +49,44 @@ struct CarryoverConfig {
   long long monte_carlo_subjects = 200000;
 };
 
+// A per-day curve of the liao2016 model (availability tau_t, standardized effect d(t)): a shape over
+// days (sims/shapes.h) unless `values` are given (one per day, per decision point, per decision point
+// of a day, or a CSV column; host/engine/liao_design.h resolves them).
+struct LiaoCurveInput {
+  ShapeSpec shape;
+  DecisionValues values;
+};
+
+// Attrition: participant i stays in the study while U_i < S(day), U_i uniform per participant and
+// S(day) the probability of still taking part on that day (1 on day 1, non-increasing); once out, a
+// participant has no rows (host/engine/liao_design.h, sims/liao_model.h).
+struct DropoutConfig {
+  double rate_per_day = 0.0;  // S(day k) = (1 - rate)^k, k = 0-based day; used when `survival` is not given
+  DecisionValues survival;    // S per day, as a list or a CSV column
+};
+
 // Liao et al. (2016) Section 6 / Appendix A generative model.
 struct LiaoModelConfig {
   int days = 42;
   int decisions_per_day = 5;
-  // rho: one value for every decision point, or one per day, or one per decision point (a list).
-  std::vector<double> rand_prob{0.4};
-  ShapeSpec availability{ShapeKind::kConstant, 0.5, 0.5, 1};
+  // rho: one value for every decision point, unless rand_prob_values are given (one per day, per
+  // decision point, per decision point of a day, or a CSV column).
+  double rand_prob = 0.4;
+  DecisionValues rand_prob_values;
+  LiaoCurveInput availability{{ShapeKind::kConstant, 0.5, 0.5, 1}, {}};
   double feedback_eta = 0.0;  // availability feedback on recent treatment (Appendix A.1, 2nd simulation)
   int feedback_lags = 0;
-  std::vector<double> baseline{2.5, 0.727, -8.66e-4};  // alpha(t) = sum_j baseline[j] day^j
+  // alpha(t) = sum_j baseline[j] day^j, unless baseline_values (alpha(t) itself) are given.
+  std::vector<double> baseline{2.5, 0.727, -8.66e-4};
+  DecisionValues baseline_values;
   double weekend_effect = 0.0;  // theta: alpha(t) += theta W_t, W_t = 1 on Saturdays and Sundays (Section 6.2.1)
-  ShapeSpec effect{ShapeKind::kQuadratic, 0.1, 0.0, 29};  // standardized effect d(t) under H1
+  LiaoCurveInput effect{{ShapeKind::kQuadratic, 0.1, 0.0, 29}, {}};  // standardized effect d(t) under H1
   ErrorConfig error;
   std::optional<ErrorScaleConfig> error_scale;
   std::optional<CarryoverConfig> carryover;
+  std::optional<DropoutConfig> dropout;
 
   int num_decisions() const { return days * decisions_per_day; }
-  // rho_t at every decision point t = 1..num_decisions(), from rand_prob.
-  std::vector<double> rand_prob_per_decision() const;
 };
 
 // Qian et al. (2025) Section 4.1 model (sims/qian_model.h); the defaults are the paper's.
@@ -181,8 +201,8 @@ struct GridValue {
 // availability, Liao 2016 Section 6.3; Cohn 2023 Sections 6.5-6.7).
 struct FormulaSampleSize {
   std::string where;  // "FILE:LINE: key 'sample_size'", for errors of the formula
-  ShapeSpec effect;        // liao2016
-  ShapeSpec availability;  // liao2016
+  LiaoCurveInput effect;        // liao2016
+  LiaoCurveInput availability;  // liao2016 (multiplied by the model's dropout survival, host/engine/liao_design.h)
   CohnDesignConfig binary_design;  // cohn2023: availability, SPNC and relative risk of the formula
   double target_power = 0.8;
   int max_n = 1000;

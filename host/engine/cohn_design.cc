@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "core/user_error.h"
-#include "host/io/mrt_csv.h"
+#include "host/engine/resolved_decision_values.h"
 
 namespace mrtsim {
 namespace {
@@ -18,41 +18,10 @@ auto at_key(const std::string& where, Fn&& solve) {
   }
 }
 
-// The m values of `source` (a YAML list or a CSV column), each checked against (low, high] or
-// [low, high] as `closed_low` says; `what` names the quantity in errors.
-Eigen::VectorXd decision_values(const DecisionValues& source, int m, double low, double high, bool closed_low,
-                                const std::string& what) {
-  std::vector<double> values = source.values;
-  std::string origin = source.where;
-  if (!source.file.empty()) {
-    const CsvTable table = at_key(source.where, [&] { return CsvTable::read(source.file); });
-    const std::vector<std::vector<double>> columns = read_numeric_columns(table, source.where);
-    std::size_t column = 0;
-    if (source.column.empty()) {
-      require_input(columns.size() == 1, source.where + ": " + source.file + " has " +
-                                             std::to_string(columns.size()) +
-                                             " columns; name the one to use with 'column'");
-    } else {
-      while (column < table.header().size() && table.header()[column] != source.column) ++column;
-      require_input(column < table.header().size(),
-                    source.where + ": " + source.file + " has no column '" + source.column + "'");
-    }
-    values = columns[column];
-    origin = source.where + " (" + source.file + ")";
-  }
-  require_input(static_cast<int>(values.size()) == m, origin + ": " + std::to_string(values.size()) + " " + what +
-                                                          " values for m = " + std::to_string(m) +
-                                                          " decision points");
-  Eigen::VectorXd result(m);
-  for (int t = 0; t < m; ++t) {
-    const double v = values[t];
-    require_input((closed_low ? v >= low : v > low) && v <= high,
-                  origin + ": " + what + " " + input_value_text(v) + " at decision point " + std::to_string(t + 1) +
-                      " is outside " + (closed_low ? "[" : "(") + input_value_text(low) + ", " +
-                      input_value_text(high) + "]");
-    result[t] = v;
-  }
-  return result;
+// The m values of `source` (a YAML list or a CSV column) within `range`.
+Eigen::VectorXd decision_values(const DecisionValues& source, int m, ValueRange range, const std::string& what) {
+  const std::vector<double> values = resolve_decision_values(source, DecisionLayout{m, 1}, range, what);
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), m);
 }
 
 Eigen::VectorXd curve_at(const CohnCurveInput& input, int m, const Eigen::VectorXd& weights) {
@@ -67,20 +36,20 @@ Eigen::VectorXd curve_at(const CohnCurveInput& input, int m, const Eigen::Vector
 CohnCurves resolve_cohn_design(const CohnDesignConfig& design, int m) {
   CohnCurves curves;
   const CohnAvailabilityInput& tau = design.availability;
-  curves.availability = tau.values.given() ? decision_values(tau.values, m, 0.0, 1.0, true, "availability")
+  curves.availability = tau.values.given() ? decision_values(tau.values, m, {0.0, 1.0, true}, "availability")
                                            : at_key(tau.values.where, [&] { return binary_availability(tau.shape, m); });
   require_input(curves.availability.sum() > 0.0, tau.values.where + ": availability is 0 at every decision point");
   const CohnRandProbInput& p = design.rand_prob;
-  curves.rand_prob = p.values.given() ? decision_values(p.values, m, 0.0, 1.0 - 1e-12, false, "randomization probability")
+  curves.rand_prob = p.values.given() ? decision_values(p.values, m, {0.0, 1.0, false, false}, "randomization probability")
                                       : at_key(p.values.where, [&] { return binary_rand_prob(p.shape, m); });
   const CohnCurveInput& spnc = design.spnc;
   curves.log_spnc = spnc.values.given()
-                        ? Eigen::VectorXd(decision_values(spnc.values, m, 0.0, 1.0, false, "SPNC").array().log())
+                        ? Eigen::VectorXd(decision_values(spnc.values, m, {0.0, 1.0, false}, "SPNC").array().log())
                         : curve_at(spnc, m, curves.availability);
   const CohnCurveInput& effect = design.effect;
   const Eigen::VectorXd control_weight = curves.availability.array() * curves.log_spnc.array().exp();
   curves.log_rr = effect.values.given()
-                      ? Eigen::VectorXd(decision_values(effect.values, m, 0.0, HUGE_VAL, false, "relative risk")
+                      ? Eigen::VectorXd(decision_values(effect.values, m, {0.0, HUGE_VAL, false}, "relative risk")
                                             .array()
                                             .log())
                       : curve_at(effect, m, control_weight);

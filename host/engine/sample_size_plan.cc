@@ -2,25 +2,13 @@
 
 #include "core/user_error.h"
 #include "host/engine/cohn_design.h"
+#include "host/engine/liao_design.h"
 #include "host/samplesize/cohn_formula.h"
 #include "host/samplesize/liao_formula.h"
 
 namespace mrtsim {
 
 namespace {
-
-// The Liao formula's inputs for the scenario's design, with q = the analysis' control terms and its alpha.
-LiaoInputs liao_inputs(const ScenarioConfig& s, const ShapeSpec& effect, const ShapeSpec& availability) {
-  LiaoInputs inputs;
-  inputs.days = s.model.days;
-  inputs.decisions_per_day = s.model.decisions_per_day;
-  inputs.rand_prob = s.model.rand_prob_per_decision();
-  inputs.effect = effect;
-  inputs.availability = availability;
-  inputs.q = static_cast<int>(s.analysis.control_terms().size());
-  inputs.alpha = s.analysis.rules.alpha;
-  return inputs;
-}
 
 // The Cohn formula's inputs for `design` with the analysis' working model (g_t, f_t: its control and
 // moderator terms), as the paper's Section 6 does.
@@ -32,7 +20,7 @@ CohnInputs cohn_inputs(const ScenarioConfig& s, const CohnDesignConfig& design) 
 
 void apply_liao_formula(ScenarioConfig& s) {
   FormulaSampleSize& f = *s.formula;
-  const SampleSizeResult result = liao_sample_size(liao_inputs(s, f.effect, f.availability), f.target_power, f.max_n);
+  const SampleSizeResult result = liao_sample_size(liao_formula_inputs(s, f.effect, f.availability), f.target_power, f.max_n);
   s.sample_size = result.at_n.n;
   f.predicted_power = result.at_n.power;
 }
@@ -73,7 +61,7 @@ std::optional<double> formula_power_at(const ScenarioConfig& s, int n) {
   try {
     if (s.model_type == ModelType::kCohn2023)
       return cohn_power(cohn_inputs(s, s.binary_model.design), n, /*allow_n_at_most_10=*/true).at_n.power;
-    if (s.model_type == ModelType::kLiao2016) return liao_power(liao_inputs(s, s.model.effect, s.model.availability), n).power;
+    if (s.model_type == ModelType::kLiao2016) return liao_power(liao_formula_inputs(s, s.model.effect, s.model.availability), n).power;
   } catch (const UserError&) {
     // no formula power at this N (e.g. too few subjects for its degrees of freedom)
   }

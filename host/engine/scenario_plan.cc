@@ -8,6 +8,7 @@
 
 #include "core/user_error.h"
 #include "host/engine/cohort_csv.h"
+#include "host/engine/liao_design.h"
 
 namespace mrtsim {
 
@@ -60,40 +61,25 @@ ScenarioPlan::ScenarioPlan(const StudyConfig& study, const ScenarioConfig& scena
 
 void ScenarioPlan::build_model(const LiaoModelConfig& model, Hypothesis hypothesis) {
   const int T = model.num_decisions();
-  const int m = model.decisions_per_day;
-  availability_ = expand_per_decision(shape_per_day(model.availability, model.days), m);
-  rand_prob_ = model.rand_prob_per_decision();
-  effect_ = expand_per_decision(shape_per_day(model.effect, model.days), m);
+  LiaoDesign design = resolve_liao_design(model);
+  availability_ = std::move(design.availability);
+  rand_prob_ = std::move(design.rand_prob);
+  baseline_ = std::move(design.baseline);
+  effect_ = std::move(design.effect);
+  survival_ = std::move(design.survival);
   if (hypothesis == Hypothesis::kNull) effect_.assign(T, 0.0);
-  build_baseline(model);
   model_view_ = LiaoModelView{};
   model_view_.availability = arena_.add(availability_);
   model_view_.rand_prob = arena_.add(rand_prob_);
   model_view_.baseline = arena_.add(baseline_);
   model_view_.effect = arena_.add(effect_);
+  model_view_.survival = arena_.add(survival_);
   model_view_.num_decisions = T;
   model_view_.feedback_eta = model.feedback_eta;
   model_view_.feedback_lags = model.feedback_lags;
   model_view_.error = make_error_spec(model.error);
   build_error_scale(model);
   build_carryover(model);
-}
-
-// alpha(t) = sum_j baseline[j] day^j + theta W_t (W_t = 1 on weekend days, Section 6.2.1).
-void ScenarioPlan::build_baseline(const LiaoModelConfig& model) {
-  const int T = model.num_decisions();
-  baseline_.resize(T);
-  for (int t = 0; t < T; ++t) {
-    const int day_index = t / model.decisions_per_day;
-    const double day = day_index;
-    double value = 0.0, power = 1.0;
-    for (double coefficient : model.baseline) {
-      value += coefficient * power;
-      power *= day;
-    }
-    if (model.weekend_effect != 0.0 && is_weekend_day(day_index)) value += model.weekend_effect;
-    baseline_[t] = value;
-  }
 }
 
 // Section 6.2.3: sigma-bar_t from the trend, rescaled to (1/T) sum sigma-bar_t^2 = 1; then
@@ -183,7 +169,9 @@ void ScenarioPlan::build_design(const AnalysisConfig& analysis, const LiaoModelC
 // because E[W (A - ptilde)] = 0, E[W (A - ptilde)^2] = ptilde(1-ptilde) and
 // E[W (A - ptilde)(A - rho)] = ptilde(1-ptilde), E[W (A - rho)] = ptilde - rho. Past treatments
 // may shift availability (feedback model) without changing these, since E[I_t] stays tau_t; the C_t
-// model's carryover terms have mean zero given I_t = 1 and A_t, and error SDs do not enter.
+// model's carryover terms have mean zero given I_t = 1 and A_t, and error SDs do not enter. With
+// dropout, a participant's rows at t exist with probability S_t, independently of everything else:
+// tau_t becomes tau_t S_t.
 void ScenarioPlan::compute_truth() {
   const int T = model_view_.num_decisions;
   Eigen::MatrixXd g_gram = Eigen::MatrixXd::Zero(q_, q_), f_gram = Eigen::MatrixXd::Zero(p_, p_);
@@ -191,7 +179,7 @@ void ScenarioPlan::compute_truth() {
   for (int t = 0; t < T; ++t) {
     const Eigen::Map<const Eigen::VectorXd> g(controls_.data() + size_t(t) * q_, q_);
     const Eigen::Map<const Eigen::VectorXd> f(moderators_.data() + size_t(t) * p_, p_);
-    const double tau = availability_[t], pt = numerator_prob_[t];
+    const double tau = availability_[t] * (survival_.empty() ? 1.0 : survival_[t]), pt = numerator_prob_[t];
     const double mean_outcome = baseline_[t] + (pt - rand_prob_[t]) * effect_[t];
     g_gram += tau * g * g.transpose();
     g_rhs += tau * mean_outcome * g;
@@ -254,7 +242,9 @@ std::string ScenarioPlan::write_cohort(uint32_t replicate, std::ostream& csv, co
                                     &rand_prob_, &numerator_prob_});
   for (int subject = 0; subject < sample_size_; ++subject) {
     const StreamKey key{seed_, stream_, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
+    const int rows = liao_decisions_taken_part(model_view_, key);  // none after dropout
     auto write_row = [&](const DecisionRow& row) {  // Y_{t+1} is observed only where available
+      if (row.t >= rows) return;
       table.row(subject, row.t, row.available, row.treated,
                 row.available ? std::optional<double>(row.outcome) : std::nullopt);
     };

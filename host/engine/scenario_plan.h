@@ -58,7 +58,6 @@ class ScenarioPlan : public CellPlan {
 
  private:
   void build_model(const LiaoModelConfig& model, Hypothesis hypothesis);
-  void build_baseline(const LiaoModelConfig& model);
   void build_error_scale(const LiaoModelConfig& model);
   void build_carryover(const LiaoModelConfig& model);
   void build_design(const AnalysisConfig& analysis, const LiaoModelConfig& model);
@@ -70,7 +69,7 @@ class ScenarioPlan : public CellPlan {
   SmallSampleCorrection correction_;
   int q_ = 0, p_ = 0;
   std::vector<std::string> names_;
-  std::vector<double> availability_, rand_prob_, baseline_, effect_;
+  std::vector<double> availability_, rand_prob_, baseline_, effect_, survival_;
   std::vector<double> error_sd_control_, error_sd_treated_, exposure_shift_;
   ExposureMoments exposure_moments_;
   std::vector<double> controls_, moderators_, numerator_prob_;

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "host/stats/distributions.h"
 #include "core/text_file.h"
 #include "core/user_error.h"
+#include "host/stats/distributions.h"
 
 namespace mrtsim {
 namespace {
@@ -68,19 +68,18 @@ void validate_settings(const LiaoInputs& inputs) {
               std::to_string(total) + " decision points");
   for (int t = 0; t < total; ++t) {
     const double prob = inputs.rand_prob[t];
-    require(is_open_probability(prob), "--rand-prob: probability " + format_value(prob) +
-                                           " at decision point " + std::to_string(t + 1) + " (day " +
-                                           std::to_string(t / inputs.decisions_per_day + 1) +
-                                           ") is outside (0, 1)");
+    require(is_open_probability(prob), "--rand-prob: probability " + format_value(prob) + " at decision point " +
+                                           std::to_string(t + 1) + " (day " +
+                                           std::to_string(t / inputs.decisions_per_day + 1) + ") is outside (0, 1)");
   }
 }
 
 // The day of maximal effect must lie in the study.
 void validate_effect_max_day(const ShapeSpec& effect, int days) {
   if (effect.kind != ShapeKind::kQuadratic) return;
-  require(effect.day_max >= 1 && effect.day_max <= days,
-          "--effect-max-day " + std::to_string(effect.day_max) + " is outside 1.." + std::to_string(days) +
-              " (--days " + std::to_string(days) + ")");
+  require(effect.day_max >= 1 && effect.day_max <= days, "--effect-max-day " + std::to_string(effect.day_max) +
+                                                             " is outside 1.." + std::to_string(days) + " (--days " +
+                                                             std::to_string(days) + ")");
 }
 
 // The availability's changing point may lie after the last day (MRTSampleSize's own example puts it
@@ -101,27 +100,32 @@ std::vector<double> shape_values(const ShapeSpec& spec, int days, const std::str
   }
 }
 
+// The effect dimension p = 1, 2, 3 fits in the study's days.
+void validate_effect_model(const LiaoInputs& inputs) {
+  const int p = effect_dimension(inputs.effect.kind);
+  require(p <= inputs.days, "--effect " + std::string(kShapeKindNames.name(inputs.effect.kind)) + " has " +
+                                std::to_string(p) + " coefficients and needs at least " + std::to_string(p) +
+                                " days (--days " + std::to_string(inputs.days) + ")");
+}
+
 std::vector<double> effect_per_day(const LiaoInputs& inputs) {
   const ShapeSpec& effect = inputs.effect;
   require_finite(effect.mean, "--effect-mean");
   require_finite(effect.initial, "--effect-initial");
   validate_effect_max_day(effect, inputs.days);
-  const int p = effect_dimension(effect.kind);
-  require(p <= inputs.days, "--effect " + std::string(kShapeKindNames.name(effect.kind)) + " has " + std::to_string(p) +
-                                " coefficients and needs at least " + std::to_string(p) + " days (--days " +
-                                std::to_string(inputs.days) + ")");
   const std::vector<double> values = shape_values(effect, inputs.days, "--effect");
   for (int k = 0; k < inputs.days; ++k)
     require(std::fabs(values[k]) <= kMaxStandardizedEffect,
             "--effect " + std::string(kShapeKindNames.name(effect.kind)) + " (--effect-mean " +
-                format_value(effect.mean) + ") gives a standardized effect of " + format_value(values[k]) +
-                " on day " + std::to_string(k + 1) + "; the formula takes effects within +-" +
-                format_value(kMaxStandardizedEffect) + " SDs");
+                format_value(effect.mean) + ") gives a standardized effect of " + format_value(values[k]) + " on day " +
+                std::to_string(k + 1) + "; the formula takes effects within +-" + format_value(kMaxStandardizedEffect) +
+                " SDs");
   return values;
 }
 
 std::string availability_description(const ShapeSpec& spec) {
-  std::string text = "--availability " + std::string(kShapeKindNames.name(spec.kind)) + " (--avail-mean " + format_value(spec.mean);
+  std::string text =
+      "--availability " + std::string(kShapeKindNames.name(spec.kind)) + " (--avail-mean " + format_value(spec.mean);
   if (spec.kind != ShapeKind::kConstant) text += ", --avail-initial " + format_value(spec.initial);
   if (spec.kind == ShapeKind::kQuadratic) text += ", --avail-change-day " + std::to_string(spec.day_max);
   return text + ")";
@@ -138,8 +142,8 @@ std::vector<double> availability_per_day(const LiaoInputs& inputs) {
   std::vector<double> values = shape_values(availability, inputs.days, "--availability");
   for (int k = 0; k < inputs.days; ++k) {
     require(values[k] >= -kAvailabilityTolerance && values[k] <= 1.0 + kAvailabilityTolerance,
-            availability_description(availability) + " gives availability " + format_value(values[k]) +
-                " on day " + std::to_string(k + 1) + "; it must stay within [0, 1] on every day");
+            availability_description(availability) + " gives availability " + format_value(values[k]) + " on day " +
+                std::to_string(k + 1) + "; it must stay within [0, 1] on every day");
     values[k] = std::clamp(values[k], 0.0, 1.0);
   }
   return values;
@@ -150,18 +154,62 @@ Eigen::VectorXd per_decision_vector(const std::vector<double>& per_day, int deci
   return Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
 }
 
+// The effect at each decision point: the values given (checked) or the shape's.
+Eigen::VectorXd effect_per_decision(const LiaoInputs& inputs, int total) {
+  validate_effect_model(inputs);
+  const std::vector<double>& values = inputs.effect_values;
+  if (values.empty()) return per_decision_vector(effect_per_day(inputs), inputs.decisions_per_day);
+  require(static_cast<int>(values.size()) == total, "effect: " + std::to_string(values.size()) + " values given for " +
+                                                        std::to_string(total) + " decision points");
+  for (int t = 0; t < total; ++t)
+    require(std::fabs(values[t]) <= kMaxStandardizedEffect,
+            "effect: " + format_value(values[t]) + " at decision point " + std::to_string(t + 1) + " is outside +-" +
+                format_value(kMaxStandardizedEffect) + " SDs");
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), total);
+}
 }  // namespace
 
-Eigen::VectorXd availability_per_decision(const LiaoInputs& inputs) {
+namespace {
+
+// tau_t before dropout.
+Eigen::VectorXd availability_of_participants(const LiaoInputs& inputs) {
   const std::vector<double>& values = inputs.availability_values;
   if (values.empty()) return per_decision_vector(availability_per_day(inputs), inputs.decisions_per_day);
   const int total = total_decisions(inputs.days, inputs.decisions_per_day);
   require(static_cast<int>(values.size()) == total, "availability: " + std::to_string(values.size()) +
-                                                        " values given for " + std::to_string(total) + " decision points");
+                                                        " values given for " + std::to_string(total) +
+                                                        " decision points");
   for (int t = 0; t < total; ++t)
     require(values[t] >= 0.0 && values[t] <= 1.0, "availability: " + format_value(values[t]) + " at decision point " +
                                                       std::to_string(t + 1) + " is outside [0, 1]");
   return Eigen::Map<const Eigen::VectorXd>(values.data(), total);
+}
+
+}  // namespace
+
+Eigen::VectorXd availability_per_decision(const LiaoInputs& inputs) {
+  Eigen::VectorXd tau = availability_of_participants(inputs);
+  const std::vector<double>& survival = inputs.survival;
+  if (survival.empty()) return tau;
+  require(survival.size() == static_cast<std::size_t>(tau.size()), "dropout: " + std::to_string(survival.size()) +
+                                                                       " survival probabilities for " +
+                                                                       std::to_string(tau.size()) + " decision points");
+  for (Eigen::Index t = 0; t < tau.size(); ++t) {
+    require(survival[t] >= 0.0 && survival[t] <= 1.0, "dropout: survival " + format_value(survival[t]) +
+                                                          " at decision point " + std::to_string(t + 1) +
+                                                          " is outside [0, 1]");
+    tau[t] *= survival[t];
+  }
+  return tau;
+}
+
+std::vector<double> survival_per_decision(double rate_per_day, int days, int decisions_per_day) {
+  require(rate_per_day >= 0.0 && rate_per_day < 1.0,
+          "--dropout-per-day must be in [0, 1) (got " + format_value(rate_per_day) + ")");
+  total_decisions(days, decisions_per_day);
+  std::vector<double> per_day(days);
+  for (int k = 0; k < days; ++k) per_day[k] = std::pow(1.0 - rate_per_day, k);
+  return expand_per_decision(per_day, decisions_per_day);
 }
 
 namespace {
@@ -206,12 +254,8 @@ std::vector<double> rand_prob_per_decision(double prob, int days, int decisions_
 }
 
 std::vector<double> rand_prob_per_decision(const std::vector<double>& values, int days, int decisions_per_day) {
-  const int total = total_decisions(days, decisions_per_day);
-  const int count = static_cast<int>(values.size());
-  if (count == total) return values;
-  if (count == days) return expand_per_decision(values, decisions_per_day);
-  throw UserError("--rand-prob-file: " + std::to_string(count) + " probabilities given; expected one per day (" +
-                  std::to_string(days) + ") or one per decision point (" + std::to_string(total) + ")");
+  total_decisions(days, decisions_per_day);
+  return per_decision_from_days_or_decisions(values, days, decisions_per_day, "--rand-prob-file");
 }
 
 std::vector<double> read_rand_prob_file(const std::string& path) {
@@ -235,9 +279,12 @@ std::vector<double> read_rand_prob_file(const std::string& path) {
 
 int effect_dimension(ShapeKind effect_kind) {
   switch (effect_kind) {
-    case ShapeKind::kConstant: return 1;
-    case ShapeKind::kLinear: return 2;
-    case ShapeKind::kQuadratic: return 3;
+    case ShapeKind::kConstant:
+      return 1;
+    case ShapeKind::kLinear:
+      return 2;
+    case ShapeKind::kQuadratic:
+      return 3;
   }
   throw UserError("--effect: unknown shape");
 }
@@ -246,8 +293,8 @@ LiaoTerms liao_terms(const LiaoInputs& inputs) {
   validate_settings(inputs);
   LiaoTerms terms;
   terms.p = effect_dimension(inputs.effect.kind);
-  const Eigen::VectorXd beta = per_decision_vector(effect_per_day(inputs), inputs.decisions_per_day);
   const Eigen::VectorXd tau = availability_per_decision(inputs);
+  const Eigen::VectorXd beta = effect_per_decision(inputs, static_cast<int>(tau.size()));
   const Eigen::VectorXd rho = Eigen::Map<const Eigen::VectorXd>(inputs.rand_prob.data(), tau.size());
   const Eigen::MatrixXd z = day_polynomial_design(inputs.days, inputs.decisions_per_day, terms.p);
 
@@ -257,8 +304,8 @@ LiaoTerms liao_terms(const LiaoInputs& inputs) {
   const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> weighted_z((sqrt_tau.asDiagonal() * z).eval());
   require(weighted_z.rank() == terms.p,
           (inputs.availability_values.empty() ? availability_description(inputs.availability) : "the availability") +
-              " is zero on too many days to estimate the " +
-              std::to_string(terms.p) + " coefficients of --effect " + std::string(kShapeKindNames.name(inputs.effect.kind)));
+              " is zero on too many days to estimate the " + std::to_string(terms.p) + " coefficients of --effect " +
+              std::string(kShapeKindNames.name(inputs.effect.kind)));
   terms.d = weighted_z.solve(sqrt_tau.cwiseProduct(beta));
 
   const Eigen::VectorXd weight = tau.array() * rho.array() * (1.0 - rho.array());
@@ -267,14 +314,11 @@ LiaoTerms liao_terms(const LiaoInputs& inputs) {
   return terms;
 }
 
-PowerAtN liao_power(const LiaoInputs& inputs, int n) {
-  return power_from_terms(liao_terms(inputs), inputs, n, "--n");
-}
+PowerAtN liao_power(const LiaoInputs& inputs, int n) { return power_from_terms(liao_terms(inputs), inputs, n, "--n"); }
 
 SampleSizeResult liao_sample_size(const LiaoInputs& inputs, double target_power, int max_n) {
   const LiaoTerms terms = liao_terms(inputs);
-  require(is_open_probability(target_power),
-          "--power must be in (0, 1) (got " + format_value(target_power) + ")");
+  require(is_open_probability(target_power), "--power must be in (0, 1) (got " + format_value(target_power) + ")");
   SampleSizeResult result;
   result.scan_start = std::max(kCranFirstN, first_valid_n(terms.p, inputs.q));
   require(max_n >= result.scan_start, "--max-n " + std::to_string(max_n) + " is below the first N scanned, " +
@@ -290,8 +334,8 @@ SampleSizeResult liao_sample_size(const LiaoInputs& inputs, double target_power,
 
 std::vector<PowerAtN> liao_power_curve(const LiaoInputs& inputs, int n_first, int n_last) {
   const LiaoTerms terms = liao_terms(inputs);
-  require(n_first <= n_last, "--n-range: the first N (" + std::to_string(n_first) + ") exceeds the last (" +
-                                 std::to_string(n_last) + ")");
+  require(n_first <= n_last,
+          "--n-range: the first N (" + std::to_string(n_first) + ") exceeds the last (" + std::to_string(n_last) + ")");
   std::vector<PowerAtN> curve;
   curve.reserve(n_last - n_first + 1);
   for (int n = n_first; n <= n_last; ++n) curve.push_back(power_from_terms(terms, inputs, n, "--n-range"));

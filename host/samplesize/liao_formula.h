@@ -23,17 +23,29 @@ struct LiaoInputs {
   // Randomization probability at each decision point t = 1..days*decisions_per_day (build it with
   // rand_prob_per_decision).
   std::vector<double> rand_prob;
-  // Standardized proximal effect per day; a quadratic's day_max must lie in 1..days.
+  // Standardized proximal effect per day; a quadratic's day_max must lie in 1..days. Its kind is also
+  // the effect model Z_t (p = 1, 2, 3 for constant, linear, quadratic).
   ShapeSpec effect;
+  // The effect d(t) at each decision point t = 1..days*decisions_per_day (e.g. a designer's own curve,
+  // within +-100 SDs); when given it replaces the shape's values, and the formula tests its projection
+  // onto the effect model `effect.kind`.
+  std::vector<double> effect_values;
   // Expected availability per day, within [0, 1] on every day; a quadratic's day_max (its changing
   // point) may lie after the last day, as in MRTSampleSize's own examples.
   ShapeSpec availability;
   // Expected availability at each decision point t = 1..days*decisions_per_day, within [0, 1] (e.g. an
   // uploaded column, as MRTSampleSize's calculator accepts); when given it replaces `availability`.
   std::vector<double> availability_values;
+  // Dropout: the probability S_t that a participant still takes part at decision point t (one per
+  // decision point, in [0, 1]); the formula's availability is then tau_t S_t, exact when dropout is
+  // independent of everything else. Empty: nobody leaves.
+  std::vector<double> survival;
   int q = 3;               // number of parameters in the control part B_t; enters only through df2
   double alpha = 0.05;
 };
+
+// S_t at each decision point for a constant daily dropout rate r in [0, 1): (1 - r)^k on day k (0-based).
+std::vector<double> survival_per_decision(double rate_per_day, int days, int decisions_per_day);
 
 // Randomization probabilities per decision point, from one probability for all of them, or from a
 // vector with one value per day (repeated for each decision point of the day) or per decision point.
@@ -46,7 +58,7 @@ std::vector<double> rand_prob_per_decision(const std::vector<double>& values, in
 std::vector<double> read_rand_prob_file(const std::string& path);
 
 // Expected availability tau_t at each decision point: `availability_values` (checked: one per decision
-// point, each in [0, 1]) or the per-day pattern; UserError otherwise.
+// point, each in [0, 1]) or the per-day pattern, times the survival S_t where given; UserError otherwise.
 Eigen::VectorXd availability_per_decision(const LiaoInputs& inputs);
 
 // Number of effect coefficients: 1, 2 or 3 for a constant, linear or quadratic effect.

@@ -217,7 +217,7 @@ BinaryDesign read_binary_design(RequestFields& fields) {
     const std::vector<double> values = read_uploaded_column(fields, "avail", "availabilities", design.availability_file);
     if (layout_ok && !values.empty()) {
       try {
-        in.availability = as_vector(per_decision_column(values, design.days, design.decisions_per_day, "--avail-file"));
+        in.availability = as_vector(per_decision_from_days_or_decisions(values, design.days, design.decisions_per_day, "--avail-file"));
       } catch (const UserError& error) {
         fields.add_problem("avail_file", attribute_engine_message(error.what(), binary_fields()).message);
       }

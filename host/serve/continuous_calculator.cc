@@ -164,7 +164,7 @@ ContinuousDesign read_continuous_design(RequestFields& fields) {
     const std::vector<double> values = read_uploaded_column(fields, "avail", "availabilities", design.availability_file);
     if (layout_ok && !values.empty()) {
       try {
-        in.availability_values = per_decision_column(values, in.days, in.decisions_per_day, "availability");
+        in.availability_values = per_decision_from_days_or_decisions(values, in.days, in.decisions_per_day, "availability");
         availability_per_decision(in);  // the formula's own checks of the values
       } catch (const UserError& error) {
         fields.add_problem("avail_file", design.availability_file + ": " + error.what());

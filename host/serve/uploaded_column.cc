@@ -58,16 +58,6 @@ std::vector<double> parse_uploaded_column(const std::string& text, const std::st
   return values;
 }
 
-std::vector<double> per_decision_column(const std::vector<double>& values, int days, int decisions_per_day,
-                                        const std::string& option) {
-  const std::size_t m = static_cast<std::size_t>(days) * decisions_per_day;
-  if (values.size() == m) return values;
-  require_input(values.size() == static_cast<std::size_t>(days),
-                option + ": " + std::to_string(values.size()) + " values; expected one per day (" +
-                    std::to_string(days) + ") or one per decision point (" + std::to_string(m) + ")");
-  return expand_per_decision(values, decisions_per_day);
-}
-
 std::vector<double> read_uploaded_column(RequestFields& fields, const std::string& name, const std::string& what,
                                          std::string& file_name) {
   file_name = fields.text(name + "_file_name", 200);

@@ -21,9 +21,4 @@ std::vector<double> parse_uploaded_column(const std::string& text, const std::st
 std::vector<double> read_uploaded_column(RequestFields& fields, const std::string& name, const std::string& what,
                                          std::string& file_name);
 
-// A column with one value per day or per decision point, as one per decision point; UserError
-// starting with `option` otherwise.
-std::vector<double> per_decision_column(const std::vector<double>& values, int days, int decisions_per_day,
-                                        const std::string& option);
-
 }  // namespace mrtsim::serve

@@ -1,0 +1,118 @@
+#include "host/engine/liao_design.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/user_error.h"
+#include "sims/shapes.h"
+
+namespace mrtsim {
+namespace {
+
+DecisionLayout layout_of(const LiaoModelConfig& model) { return {model.days, model.decisions_per_day}; }
+
+std::vector<double> rand_prob_values(const LiaoModelConfig& model) {
+  if (!model.rand_prob_values.given()) return std::vector<double>(model.num_decisions(), model.rand_prob);
+  return resolve_decision_values(model.rand_prob_values, layout_of(model), {0.0, 1.0, false, false},
+                                 "randomization probability");
+}
+
+// alpha(t) = sum_j baseline[j] day^j (or the values given) + theta W_t (W_t = 1 on weekend days,
+// Section 6.2.1).
+std::vector<double> baseline_values(const LiaoModelConfig& model) {
+  constexpr double kMaxBaseline = 1e6;  // in error SDs, as the YAML's bound
+  std::vector<double> baseline(model.num_decisions());
+  if (model.baseline_values.given()) {
+    baseline = resolve_decision_values(model.baseline_values, layout_of(model), {-kMaxBaseline, kMaxBaseline, true},
+                                       "baseline");
+  } else {
+    for (int t = 0; t < model.num_decisions(); ++t) {
+      const double day = t / model.decisions_per_day;
+      double value = 0.0, power = 1.0;
+      for (double coefficient : model.baseline) {
+        value += coefficient * power;
+        power *= day;
+      }
+      baseline[t] = value;
+    }
+  }
+  if (model.weekend_effect != 0.0)
+    for (int t = 0; t < model.num_decisions(); ++t)
+      if (is_weekend_day(t / model.decisions_per_day)) baseline[t] += model.weekend_effect;
+  return baseline;
+}
+
+// S per decision point: (1 - rate)^day, or the per-day values given (1 on day 1, never rising).
+std::vector<double> survival_values(const LiaoModelConfig& model) {
+  if (!model.dropout) return {};
+  const DropoutConfig& dropout = *model.dropout;
+  if (!dropout.survival.given())
+    return survival_per_decision(dropout.rate_per_day, model.days, model.decisions_per_day);
+  const std::vector<double> per_day = resolve_decision_values(dropout.survival, DecisionLayout{model.days, 1, "day"},
+                                                              {0.0, 1.0, true}, "survival probability");
+  require_input(per_day[0] == 1.0, dropout.survival.where + ": survival on day 1 is " + input_value_text(per_day[0]) +
+                                       "; it must be 1 (participants are enrolled on day 1)");
+  for (int k = 1; k < model.days; ++k)
+    require_input(per_day[k] <= per_day[k - 1], dropout.survival.where + ": survival rises from " +
+                                                    input_value_text(per_day[k - 1]) + " on day " + std::to_string(k) +
+                                                    " to " + input_value_text(per_day[k]) + " on day " +
+                                                    std::to_string(k + 1) + "; participants who left do not return");
+  return expand_per_decision(per_day, model.decisions_per_day);
+}
+
+// The Liao formula's effect model when the effect is given as values: the analysis' moderators, a
+// polynomial in the day of degree 0, 1 or 2 (the formula's Z_t).
+ShapeKind formula_effect_model(const AnalysisConfig& analysis, const std::string& where) {
+  const std::vector<Term>& moderators = analysis.moderators;
+  bool day_polynomial = moderators.size() <= 3;
+  for (std::size_t j = 1; j < moderators.size() && day_polynomial; ++j)
+    day_polynomial = moderators[j].variable == Term::Variable::kDay && moderators[j].power == static_cast<int>(j);
+  require_input(day_polynomial, where +
+                                    ": with the effect given as values the formula takes the analysis' "
+                                    "moderators as its effect model; they must be [], [day] or [day, day^2]");
+  return moderators.size() == 1   ? ShapeKind::kConstant
+         : moderators.size() == 2 ? ShapeKind::kLinear
+                                  : ShapeKind::kQuadratic;
+}
+
+}  // namespace
+
+std::vector<double> liao_curve_values(const LiaoCurveInput& curve, const LiaoModelConfig& model, ValueRange range,
+                                      const std::string& what) {
+  if (curve.values.given()) return resolve_decision_values(curve.values, layout_of(model), range, what);
+  return expand_per_decision(shape_per_day(curve.shape, model.days), model.decisions_per_day);
+}
+
+LiaoDesign resolve_liao_design(const LiaoModelConfig& model) {
+  constexpr double kMaxEffect = 1e6;
+  LiaoDesign design;
+  design.availability = liao_curve_values(model.availability, model, {0.0, 1.0, true}, "availability");
+  design.rand_prob = rand_prob_values(model);
+  design.baseline = baseline_values(model);
+  design.effect = liao_curve_values(model.effect, model, {-kMaxEffect, kMaxEffect, true}, "effect");
+  design.survival = survival_values(model);
+  return design;
+}
+
+LiaoInputs liao_formula_inputs(const ScenarioConfig& s, const LiaoCurveInput& effect,
+                               const LiaoCurveInput& availability) {
+  const LiaoModelConfig& model = s.model;
+  LiaoInputs inputs;
+  inputs.days = model.days;
+  inputs.decisions_per_day = model.decisions_per_day;
+  inputs.rand_prob = rand_prob_values(model);
+  inputs.q = static_cast<int>(s.analysis.control_terms().size());
+  inputs.alpha = s.analysis.rules.alpha;
+  inputs.effect = effect.shape;
+  if (effect.values.given()) {
+    inputs.effect.kind = formula_effect_model(s.analysis, effect.values.where);
+    inputs.effect_values = liao_curve_values(effect, model, {-1e6, 1e6, true}, "effect");
+  }
+  inputs.availability = availability.shape;
+  if (availability.values.given())
+    inputs.availability_values = liao_curve_values(availability, model, {0.0, 1.0, true}, "availability");
+  inputs.survival = survival_values(model);
+  return inputs;
+}
+
+}  // namespace mrtsim

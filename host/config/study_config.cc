@@ -819,7 +819,8 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
     }
     study.target_power = out.get_double("target_power", 0.0, 1.0, 0.8);
     study.write_replicates = out.get_bool("replicates", false);
-    out.reject_unknown_keys({"formats", "target_power", "replicates"});
+    study.write_zip_plots = out.get_bool("zip_plots", false);
+    out.reject_unknown_keys({"formats", "target_power", "replicates", "zip_plots"});
   }
   study.replicates = planned_replicates(meta, study);
 

@@ -251,6 +251,7 @@ struct StudyConfig {
   long long replicates_per_unit = 1000;  // grain of checkpoints, shards and ranks (host/engine/work_plan.h)
   std::optional<double> target_mcse;     // MC SE wanted on the rejection rates (replicates: auto)
   bool write_replicates = false;         // output.replicates: the per-replicate table
+  bool write_zip_plots = false;          // output.zip_plots: a zip plot of coverage per cell
   std::vector<Hypothesis> hypotheses{Hypothesis::kNull, Hypothesis::kAlternative};
   AnalysisConfig analysis;
   double target_power = 0.8;  // nominal rejection rate under H1 for the flags

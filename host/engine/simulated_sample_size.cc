@@ -24,6 +24,7 @@ class PowerSearch {
     single_.scenarios.clear();
     single_.hypotheses = {Hypothesis::kAlternative};
     single_.write_replicates = false;
+    single_.write_zip_plots = false;
   }
 
   SampleSizeSearch run() {

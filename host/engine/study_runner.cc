@@ -290,7 +290,7 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
                               plan.has_permutation_test(), plan.has_unadjusted_variance()};
     const CellDecisions decisions = plan.decisions();
     cell.summary = summarize_cell(partials[c], targets, decisions);
-    if (study_.write_replicates)
+    if (study_.write_replicates || study_.write_zip_plots)  // the records behind both
       for (size_t j = 0; j < targets.names.size(); ++j) {
         cell.replicates.push_back(coefficient_records(partials[c], j, decisions));
         if (targets.has_unadjusted)

@@ -447,6 +447,18 @@ void write_study_tables(const StudyResult& result, const std::string& directory)
       write_file_atomically((dir / ("sample_size_" + std::to_string(search.scenario) + ".svg")).string(),
                             sample_size_chart_svg(search));
   }
+  if (result.study.write_zip_plots) {
+    const std::string csv = zip_plot_csv(result);
+    if (!csv.empty()) write_file_atomically((dir / "zip.csv").string(), csv);
+    for (const CellResult& cell : result.cells) {
+      const std::string svg = zip_plot_svg(result, cell);
+      if (!svg.empty())
+        write_file_atomically((dir / ("zip_" + std::to_string(cell.scenario) + "_" +
+                                      std::string(kHypothesisNames.name(cell.hypothesis)) + ".svg"))
+                                  .string(),
+                              svg);
+    }
+  }
   if (wants("markdown"))
     write_file_atomically((dir / "summary.md").string(), "# " + result.study.name + "\n\n" +
                                                              rejection_markdown(result) + "\n" +

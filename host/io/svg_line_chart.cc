@@ -12,15 +12,16 @@ namespace {
 
 constexpr double kLeft = 64, kRight = 24, kTop = 40, kBottom = 56;
 constexpr int kMaxTicks = 8;
+constexpr double kMinTickSpacing = 60;  // pixels between x tick labels, so that long labels do not collide
 
 struct Range {
   double low = 0.0, high = 1.0;
 };
 
-// Round tick positions: multiples of 1, 2 or 5 times a power of ten, at most about kMaxTicks of them.
-std::vector<double> ticks(const Range& range) {
+// Round tick positions: multiples of 1, 2 or 5 times a power of ten, at most about max_ticks of them.
+std::vector<double> ticks(const Range& range, int max_ticks = kMaxTicks) {
   const double span = range.high - range.low;
-  const double raw = span / kMaxTicks;
+  const double raw = span / max_ticks;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double step = 10.0 * magnitude;
   for (double factor : {1.0, 2.0, 5.0}) {
@@ -48,6 +49,12 @@ Range data_range(const std::vector<ChartSeries>& series, bool x_axis) {
   Range range{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
   for (const ChartSeries& s : series) {
     const std::vector<double>& values = x_axis ? s.x : s.y;
+    if (x_axis)
+      for (double v : s.x_end)
+        if (std::isfinite(v)) {
+          range.low = std::min(range.low, v);
+          range.high = std::max(range.high, v);
+        }
     for (size_t i = 0; i < values.size(); ++i) {
       const double v = values[i];
       if (!std::isfinite(v)) continue;
@@ -82,6 +89,8 @@ void check_series(const std::vector<ChartSeries>& series) {
     if (s.x.size() != s.y.size()) throw std::invalid_argument("line_chart_svg: a series' x and y differ in length");
     if (!s.error.empty() && s.error.size() != s.y.size())
       throw std::invalid_argument("line_chart_svg: a series' error bars and points differ in number");
+    if (!s.x_end.empty() && s.x_end.size() != s.x.size())
+      throw std::invalid_argument("line_chart_svg: a series' segment ends and points differ in number");
     any_point = any_point || !s.x.empty();
   }
   if (!any_point) throw std::invalid_argument("line_chart_svg: no series has a point");
@@ -127,7 +136,8 @@ std::string line_chart_svg(const LineChart& chart) {
         << "<text x=\"" << kLeft - 8 << "\" y=\"" << y_of(v) + 4 << "\" text-anchor=\"end\">" << number_text(v)
         << "</text>\n";
   }
-  for (double v : ticks(x)) {
+  const int x_ticks = std::max(2, std::min(kMaxTicks, static_cast<int>((plot_right - kLeft) / kMinTickSpacing)));
+  for (double v : ticks(x, x_ticks)) {
     svg << "<line x1=\"" << x_of(v) << "\" y1=\"" << plot_bottom << "\" x2=\"" << x_of(v) << "\" y2=\""
         << plot_bottom + 5 << "\" stroke=\"black\"/>\n"
         << "<text x=\"" << x_of(v) << "\" y=\"" << plot_bottom + 19 << "\" text-anchor=\"middle\">" << number_text(v)
@@ -144,6 +154,11 @@ std::string line_chart_svg(const LineChart& chart) {
     svg << "<line x1=\"" << kLeft << "\" y1=\"" << y_of(v) << "\" x2=\"" << plot_right << "\" y2=\"" << y_of(v)
         << "\" stroke=\"#c0392b\" stroke-dasharray=\"6,4\"/>\n";
   }
+  for (double v : chart.x_reference) {
+    if (v < x.low || v > x.high) continue;
+    svg << "<line x1=\"" << x_of(v) << "\" y1=\"" << kTop << "\" x2=\"" << x_of(v) << "\" y2=\"" << plot_bottom
+        << "\" stroke=\"#c0392b\" stroke-dasharray=\"6,4\"/>\n";
+  }
   double legend_y = kTop + 14;
   for (const ChartSeries& s : chart.series) {
     for (size_t i = 0; i < s.error.size(); ++i) {  // bars clipped to the plot
@@ -152,7 +167,12 @@ std::string line_chart_svg(const LineChart& chart) {
       svg << "<path fill=\"none\" stroke=\"" << s.color << "\" d=\"M" << at << "," << top << "V" << bottom << "M"
           << at - 3 << "," << top << "H" << at + 3 << "M" << at - 3 << "," << bottom << "H" << at + 3 << "\"/>\n";
     }
-    if (s.x.size() == 1 || s.points) {
+    if (!s.x_end.empty()) {  // one path of segments: a few bytes per segment, for thousands of them
+      svg << "<path fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"0.6\" d=\"";
+      for (size_t i = 0; i < s.x.size(); ++i)
+        svg << "M" << x_of(s.x[i]) << "," << y_of(s.y[i]) << "H" << x_of(s.x_end[i]);
+      svg << "\"/>\n";
+    } else if (s.x.size() == 1 || s.points) {
       for (size_t i = 0; i < s.x.size(); ++i)
         svg << "<circle cx=\"" << x_of(s.x[i]) << "\" cy=\"" << y_of(s.y[i]) << "\" r=\"3\" fill=\"" << s.color
             << "\"/>\n";
@@ -166,6 +186,25 @@ std::string line_chart_svg(const LineChart& chart) {
         << "\" y2=\"" << legend_y - 4 << "\" stroke=\"" << s.color << "\" stroke-width=\"2\"/>\n"
         << "<text x=\"" << plot_right - 124 << "\" y=\"" << legend_y << "\">" << xml_escape(s.label) << "</text>\n";
     legend_y += 16;
+  }
+  svg << "</svg>\n";
+  return svg.str();
+}
+
+std::string chart_row_svg(const std::vector<LineChart>& charts, const std::string& title) {
+  double width = 0.0, height = 0.0;
+  for (const LineChart& chart : charts) {
+    width += chart.width;
+    height = std::max(height, chart.height);
+  }
+  std::ostringstream svg;
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\" aria-label=\"" << xml_escape(title)
+      << "\">\n<title>" << xml_escape(title) << "</title>\n";
+  double left = 0.0;
+  for (const LineChart& chart : charts) {
+    svg << "<g transform=\"translate(" << left << ",0)\">\n" << line_chart_svg(chart) << "</g>\n";
+    left += chart.width;
   }
   svg << "</svg>\n";
   return svg.str();

@@ -16,6 +16,7 @@ struct ChartSeries {
   std::string color = "#1f5fa8";
   std::vector<double> error;  // half-widths of vertical error bars at each point (empty: none)
   bool points = false;        // a dot per point instead of a line through them
+  std::vector<double> x_end;  // horizontal segments from (x, y) to (x_end, y) instead (e.g. intervals)
 };
 
 struct LineChart {
@@ -24,6 +25,7 @@ struct LineChart {
   std::vector<ChartSeries> series;
   std::optional<double> y_min, y_max;  // default: the data's range with a margin
   std::vector<double> y_reference;     // dashed horizontal lines, e.g. the conventional power 0.8
+  std::vector<double> x_reference;     // dashed vertical lines, e.g. a true value
   double width = 640, height = 400;
 };
 
@@ -31,6 +33,10 @@ struct LineChart {
 // escaped. Throws std::invalid_argument when a series' x and y (or its error bars) differ in length
 // or no series has a point.
 std::string line_chart_svg(const LineChart& chart);
+
+// Several charts side by side in one <svg> (each keeps its own width and height), with `title` as
+// the image's accessible name.
+std::string chart_row_svg(const std::vector<LineChart>& charts, const std::string& title);
 
 // Power against the number of participants (`mrtsim power --out` and the web calculator): power on
 // [0, 1] with the conventional 0.8 as a dashed line; n and power of the same length.

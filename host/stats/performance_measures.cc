@@ -136,13 +136,15 @@ Measure mean_measure(const std::vector<double>& x) {
   return measure(mean, std::sqrt(sum_of_squared_deviations(x, mean) / (n * (n - 1.0))));
 }
 
-// Counts the intervals th_i +- c_i s_i (closed, as rsimsum) that contain `target`.
+// Whether replicate i's interval th_i +- c_i s_i (closed, as rsimsum) contains `target`.
+bool interval_contains(const ValidReplicates& v, std::size_t i, double target) {
+  const double half_width = v.critical[i] * v.se[i];
+  return target >= v.estimate[i] - half_width && target <= v.estimate[i] + half_width;
+}
+
 long long intervals_containing(const ValidReplicates& v, double target) {
   long long count = 0;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const double half_width = v.critical[i] * v.se[i];
-    count += target >= v.estimate[i] - half_width && target <= v.estimate[i] + half_width;
-  }
+  for (std::size_t i = 0; i < v.size(); ++i) count += interval_contains(v, i, target);
   return count;
 }
 
@@ -353,6 +355,30 @@ long long replicates_for_mcse(double mc_se, long long n_sim, double target_mcse)
                     ") from at least 1 replicate (got " + std::to_string(n_sim) + ")");
   const double ratio = mc_se / target_mcse;
   return round_up_replicates(static_cast<double>(n_sim) * ratio * ratio, "replicates for a target MC SE");
+}
+
+std::vector<ZipInterval> zip_intervals(std::vector<ReplicateRecord> records, const MeasureSettings& settings) {
+  check_settings(settings);
+  PerformanceMeasures counts;
+  const ValidReplicates v = select_valid(std::move(records), settings, counts);
+  std::vector<std::size_t> order(v.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto abs_z = [&](std::size_t i) { return std::fabs(v.estimate[i] - settings.truth) / v.se[i]; };
+  // Ranked by |z|, ties (and a zero SE's infinite or undefined |z|, last) in replicate order.
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const double za = abs_z(a), zb = abs_z(b);
+    return std::isnan(zb) ? !std::isnan(za) : za < zb;
+  });
+  std::vector<ZipInterval> intervals;
+  intervals.reserve(v.size());
+  for (std::size_t rank = 0; rank < order.size(); ++rank) {
+    const std::size_t i = order[rank];
+    const double half_width = v.critical[i] * v.se[i];
+    intervals.push_back(ZipInterval{v.replicate[i], 100.0 * double(rank + 1) / double(v.size()),
+                                    v.estimate[i] - half_width, v.estimate[i] + half_width,
+                                    interval_contains(v, i, settings.truth)});
+  }
+  return intervals;
 }
 
 }  // namespace mrtsim

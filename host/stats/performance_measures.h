@@ -132,6 +132,17 @@ PerformanceMeasures summarize_performance(std::vector<ReplicateRecord> records, 
 std::vector<PerformanceMeasures> summarize_paired_methods(const std::vector<std::vector<ReplicateRecord>>& methods,
                                                           std::size_t reference, const MeasureSettings& settings);
 
+// One replicate's interval in a zip plot (Morris, White & Crowther 2019, Section 5.2 and Figure 5).
+struct ZipInterval {
+  long long replicate = 0;
+  double centile = 0.0;  // fractional centile of |z| = |estimate - truth| / SE among the n_sim replicates, (0, 100]
+  double lower = 0.0, upper = 0.0;  // estimate -+ c SE, as the coverage measures it
+  bool covers = false;              // the truth lies in [lower, upper]
+};
+
+// The zip plot's intervals of one coefficient: the replicates that count (n_sim), in increasing |z|.
+std::vector<ZipInterval> zip_intervals(std::vector<ReplicateRecord> records, const MeasureSettings& settings);
+
 // Replicates needed for an MC SE of `target_mcse` on a proportion p: p (1 - p) / target^2, rounded
 // up (0.8 at 0.005: 6,400; p = 0.5 is the worst case, 10,000).
 long long replicates_for_proportion_mcse(double proportion, double target_mcse);

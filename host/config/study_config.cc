@@ -654,6 +654,15 @@ ScenarioConfig parse_scenario(const YAML::Node& document, const YamlOverrides& g
   return s;
 }
 
+// The grid values of a scenario other than the analysis' (study.paired_analyses: scenarios with the
+// same key simulate the same cohorts).
+std::string model_grid_key(const std::vector<GridValue>& labels) {
+  std::string key;
+  for (const GridValue& v : labels)
+    if (v.axis.rfind("analysis.", 0) != 0) key += v.axis + "=" + v.label + "\n";
+  return key;
+}
+
 // `truth: {method: monte_carlo, subjects: N}` (qian2025 model only).
 long long parse_truth(const YamlMap& root) {
   const YamlMap m = root.map("truth");
@@ -787,7 +796,9 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   study.seed = meta.get_seed("seed");
   if (meta.has("target_mcse")) study.target_mcse = meta.get_double("target_mcse", 1e-4, 0.5);
   study.replicates_per_unit = meta.get_int("replicates_per_unit", 1, kMaxReplicatesPerUnit, 1000);
-  meta.reject_unknown_keys({"name", "description", "seed", "replicates", "replicates_per_unit", "target_mcse"});
+  study.paired_analyses = meta.get_bool("paired_analyses", false);
+  meta.reject_unknown_keys(
+      {"name", "description", "seed", "replicates", "replicates_per_unit", "target_mcse", "paired_analyses"});
 
   if (root.has("hypotheses")) {
     study.hypotheses.clear();
@@ -831,11 +842,15 @@ StudyConfig parse_study(const std::string& yaml_text, const std::string& file) {
   const std::vector<GridAxis> axes = parse_grid(document["grid"], file);
   const size_t count = scenario_count(axes, root);
   study.scenarios.reserve(count);
+  std::map<std::string, int> first_with_model;  // paired analyses: the model's grid values -> its first scenario
   for (size_t index = 0; index < count; ++index) {
     std::vector<GridValue> labels;
     const YamlOverrides values = grid_values(axes, index, labels);
     ScenarioConfig scenario = parse_scenario(document, values, file, study.target_power);
     scenario.index = static_cast<int>(index);
+    scenario.stream_index = scenario.index;
+    if (study.paired_analyses)
+      scenario.stream_index = first_with_model.emplace(model_grid_key(labels), scenario.index).first->second;
     scenario.labels = std::move(labels);
     study.scenarios.push_back(std::move(scenario));
   }

@@ -221,6 +221,10 @@ struct SimulatedSampleSize {
 
 struct ScenarioConfig {
   int index = 0;
+  // The scenario whose random streams it draws (core/philox.h): its own index, or with
+  // study.paired_analyses the first scenario with the same model (grid values outside analysis.*),
+  // so that scenarios differing only in the analysis analyse the same cohorts.
+  int stream_index = 0;
   std::vector<GridValue> labels;
   ModelType model_type = ModelType::kLiao2016;
   LiaoModelConfig model;        // model_type liao2016
@@ -252,6 +256,9 @@ struct StudyConfig {
   std::optional<double> target_mcse;     // MC SE wanted on the rejection rates (replicates: auto)
   bool write_replicates = false;         // output.replicates: the per-replicate table
   bool write_zip_plots = false;          // output.zip_plots: a zip plot of coverage per cell
+  // study.paired_analyses: scenarios that differ only in analysis.* settings share cohorts, and each
+  // coefficient's relative precision is reported against the first of them (its reference).
+  bool paired_analyses = false;
   std::vector<Hypothesis> hypotheses{Hypothesis::kNull, Hypothesis::kAlternative};
   AnalysisConfig analysis;
   double target_power = 0.8;  // nominal rejection rate under H1 for the flags

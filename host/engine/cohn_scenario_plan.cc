@@ -25,7 +25,7 @@ std::vector<double> row_major(const Eigen::MatrixXd& matrix) {
 
 CohnScenarioPlan::CohnScenarioPlan(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis)
     : sample_size_(scenario.sample_size),
-      stream_(cell_stream(scenario.index, hypothesis == Hypothesis::kAlternative)),
+      stream_(cell_stream(scenario.stream_index, hypothesis == Hypothesis::kAlternative)),
       seed_(study.seed),
       analysis_(scenario.analysis) {
   build_model(scenario.binary_model, hypothesis);

@@ -205,7 +205,7 @@ DistalLearnerPlan::DistalLearnerPlan(const StudyConfig& study, const ScenarioCon
   validate_learner_analysis(a);
   task_.model = make_qian_model_view(scenario.distal_model, hypothesis);
   task_.seed = study.seed;
-  task_.scenario = cell_stream(scenario.index, hypothesis == Hypothesis::kAlternative);
+  task_.scenario = cell_stream(scenario.stream_index, hypothesis == Hypothesis::kAlternative);
   task_.n_subjects = scenario.sample_size;
   task_.estimator = a.estimator;
   task_.dcee = dcee_spec(a);

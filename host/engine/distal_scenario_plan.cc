@@ -58,7 +58,7 @@ DistalScenarioPlan::DistalScenarioPlan(const StudyConfig& study, const ScenarioC
     task.analysis.numerator_prob = a.numerator_prob;
     task.analysis.correction = a.correction;
     task.seed = study.seed;
-    task.scenario = cell_stream(scenario.index, hypothesis == Hypothesis::kAlternative);
+    task.scenario = cell_stream(scenario.stream_index, hypothesis == Hypothesis::kAlternative);
     task.n_subjects = scenario.sample_size;
     tasks_.push_back(task);
   }

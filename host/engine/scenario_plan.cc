@@ -50,7 +50,7 @@ ErrorSpecView make_error_spec(const ErrorConfig& config) {
 
 ScenarioPlan::ScenarioPlan(const StudyConfig& study, const ScenarioConfig& scenario, Hypothesis hypothesis)
     : sample_size_(scenario.sample_size),
-      stream_(cell_stream(scenario.index, hypothesis == Hypothesis::kAlternative)),
+      stream_(cell_stream(scenario.stream_index, hypothesis == Hypothesis::kAlternative)),
       seed_(study.seed),
       correction_(scenario.analysis.correction),
       analysis_(scenario.analysis) {

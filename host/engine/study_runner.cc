@@ -15,6 +15,7 @@
 #include "host/engine/sample_size_plan.h"
 #include "host/engine/simulated_sample_size.h"
 #include "host/engine/scenario_plan.h"
+#include "host/stats/performance_measures.h"
 #include "core/user_error.h"
 #include "mrtsim_fingerprint.h"
 #include "mrtsim_version.h"
@@ -261,6 +262,33 @@ RunIdentity StudyPlan::identity() const {
                      study_.file};
 }
 
+namespace {
+
+// study.paired_analyses: every coefficient's relative precision (host/stats/performance_measures.h)
+// against the coefficient of the same name in its reference cell, the same hypothesis of the first
+// scenario with the same model, whose replicates are the same cohorts (paired by replicate index).
+void add_relative_precision(StudyResult& result) {
+  for (CellResult& cell : result.cells) {
+    const int reference_scenario = result.study.scenarios.at(cell.scenario).stream_index;
+    const auto reference = std::find_if(result.cells.begin(), result.cells.end(), [&](const CellResult& r) {
+      return r.scenario == reference_scenario && r.hypothesis == cell.hypothesis;
+    });
+    if (reference == result.cells.end()) continue;
+    for (std::size_t j = 0; j < cell.summary.coefficients.size(); ++j) {
+      CoefficientSummary& coefficient = cell.summary.coefficients[j];
+      for (std::size_t k = 0; k < reference->summary.coefficients.size(); ++k) {
+        if (reference->summary.coefficients[k].name != coefficient.name) continue;
+        MeasureSettings settings;
+        settings.truth = coefficient.truth;
+        coefficient.measures.relative_precision =
+            summarize_paired_methods({reference->replicates[k], cell.replicates[j]}, 0, settings)[1].relative_precision;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
   std::vector<const UnitRecord*> by_unit;
   by_unit.reserve(records.size());
@@ -290,7 +318,7 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
                               plan.has_permutation_test(), plan.has_unadjusted_variance()};
     const CellDecisions decisions = plan.decisions();
     cell.summary = summarize_cell(partials[c], targets, decisions);
-    if (study_.write_replicates || study_.write_zip_plots)  // the records behind both
+    if (study_.write_replicates || study_.write_zip_plots || study_.paired_analyses)  // the records behind them
       for (size_t j = 0; j < targets.names.size(); ++j) {
         cell.replicates.push_back(coefficient_records(partials[c], j, decisions));
         if (targets.has_unadjusted)
@@ -299,6 +327,7 @@ StudyResult StudyPlan::assemble(const std::vector<UnitRecord>& records) const {
     cell.truth = plan.truth_values();
     result.cells.push_back(std::move(cell));
   }
+  if (study_.paired_analyses) add_relative_precision(result);
   return result;
 }
 

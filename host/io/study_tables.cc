@@ -163,6 +163,8 @@ std::string coefficients_csv(const StudyResult& result) {
   out << stamp_header() << labels_header(result)
       << ",hypothesis,n_subjects,replicates,coefficient,truth,truth_mc_se,truth_simple_mean,n_sim,failures";
   for (const char* column : kCoefficientMeasureColumns) out << "," << column << "," << column << "_mc_se";
+  const bool paired = result.study.paired_analyses;
+  if (paired) out << ",reference_scenario,relative_precision,relative_precision_mc_se";
   out << ",median_estimate,median_se,notes";
   if (unadjusted)
     for (const char* column : kUnadjustedMeasureColumns) out << "," << column << "," << column << "_mc_se";
@@ -180,6 +182,8 @@ std::string coefficients_csv(const StudyResult& result) {
           << "," << optional_entry(cell.truth.mc_se, j) << "," << optional_entry(cell.truth.simple_mean, j) << ","
           << m.n_sim << "," << m.failures;
       for (const Measure* measure : coefficient_measures(m)) out << csv_measure_pair(*measure);
+      if (paired)
+        out << "," << result.study.scenarios.at(cell.scenario).stream_index << csv_measure_pair(m.relative_precision);
       out << "," << csv_measure(m.median_estimate.value) << "," << csv_measure(m.median_se.value) << ","
           << csv_field(measure_notes(m));
       if (c.unadjusted)
@@ -227,6 +231,7 @@ std::string markdown_with_mc_se(const Measure& m, int digits) {
 
 std::string coefficients_markdown(const StudyResult& result) {
   const bool unadjusted = any_unadjusted(result);
+  const bool paired = result.study.paired_analyses;
   const std::string level = number(100 * result.study.analysis.rules.ci_level, 3);
   std::ostringstream out;
   out << "Each measure with its Monte Carlo SE in parentheses; model SE is the root mean square of the SEs.\n\n"
@@ -234,7 +239,9 @@ std::string coefficients_markdown(const StudyResult& result) {
          "| RMSE | "
       << level << "% coverage | bias-eliminated coverage |"
       << (unadjusted ? " model SE (unadjusted) | coverage (unadjusted) |" : "")
-      << "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|" << (unadjusted ? "---|---|" : "") << "\n";
+      << (paired ? " rel. precision % (vs scenario) |" : "")
+      << "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|" << (unadjusted ? "---|---|" : "")
+      << (paired ? "---|" : "") << "\n";
   for (const CellResult& cell : result.cells)
     for (const CoefficientSummary& c : cell.summary.coefficients) {
       const PerformanceMeasures& m = c.measures;
@@ -247,6 +254,9 @@ std::string coefficients_markdown(const StudyResult& result) {
       if (unadjusted)
         out << " " << (c.unadjusted ? markdown_with_mc_se(c.unadjusted->model_se, 3) : "") << " | "
             << (c.unadjusted ? markdown_with_mc_se(c.unadjusted->coverage, 3) : "") << " |";
+      if (paired)
+        out << " " << markdown_with_mc_se(m.relative_precision, 3) << " ("
+            << result.study.scenarios.at(cell.scenario).stream_index << ") |";
       out << "\n";
     }
   return out.str();
@@ -340,6 +350,8 @@ nlohmann::json json_coefficient(const CoefficientSummary& c, const TruthValues& 
   }
   if (j < truth.simple_mean.size()) entry["truth_simple_mean"] = truth.simple_mean[j];
   if (c.unadjusted) entry["unadjusted"] = json_measures(*c.unadjusted);
+  if (!std::isnan(c.measures.relative_precision.value))  // study.paired_analyses
+    entry["relative_precision"] = json_pair(c.measures.relative_precision);
   return entry;
 }
 

@@ -284,6 +284,7 @@ std::vector<std::string> dcee_covariate_columns(const DceeModelSpec& model) {
   for (const std::string& moderator : model.moderators)
     if (!contains(columns, moderator)) columns.push_back(moderator);
   if (const auto column = weight_column(model); column && !contains(columns, *column)) columns.push_back(*column);
+  if (!model.fold_column.empty() && !contains(columns, model.fold_column)) columns.push_back(model.fold_column);
   return columns;
 }
 
@@ -402,6 +403,35 @@ DceeEstimate fit_dcee(const DceeDesign& design, const std::vector<int>& subject_
   return dcee_stage2(design, design.moderators, dcee_pseudo_outcomes(design, subject_fold, num_folds, stream));
 }
 
+namespace {
+
+// Each subject's fold from `column`: an integer 0..K-1 on all of its rows, every fold 0..K-1 used, K >= 2.
+std::vector<int> folds_from_column(const MrtData& data, const std::string& column) {
+  const std::vector<double>& values = data.covariate(column);
+  std::vector<int> folds(data.num_subjects());
+  for (std::size_t i = 0; i < data.num_subjects(); ++i) {
+    const double fold = values[data.subject_begin[i]];
+    require_input(fold >= 0 && fold == std::floor(fold) && fold < 1e6,
+                  data.path + ": fold column '" + column + "' is " + input_value_text(fold) + " for subject " +
+                      data.subject_ids[i] + "; folds are whole numbers 0, 1, ..., K - 1");
+    for (std::size_t r = data.subject_begin[i]; r < data.subject_begin[i + 1]; ++r)
+      require_input(values[r] == fold, data.path + ": fold column '" + column + "' changes within subject " +
+                                           data.subject_ids[i]);
+    folds[i] = static_cast<int>(fold);
+  }
+  const int k = *std::max_element(folds.begin(), folds.end()) + 1;
+  require_input(k >= 2, data.path + ": fold column '" + column + "' holds one fold; cross-fitting needs at least 2");
+  std::vector<int> used(static_cast<std::size_t>(k), 0);
+  for (int f : folds) used[static_cast<std::size_t>(f)] = 1;
+  for (int f = 0; f < k; ++f)
+    require_input(used[static_cast<std::size_t>(f)] != 0,
+                  data.path + ": fold column '" + column + "' has no subject in fold " + std::to_string(f) +
+                      " of 0.." + std::to_string(k - 1));
+  return folds;
+}
+
+}  // namespace
+
 DceeAnalysis analyze_dcee(const DceeDesign& design, const DceeModelSpec& model) {
   DceeAnalysis analysis;
   analysis.n_subjects = design.data.num_subjects();
@@ -414,7 +444,10 @@ DceeAnalysis analyze_dcee(const DceeDesign& design, const DceeModelSpec& model) 
   analysis.learner = model.learner;
   std::vector<int> folds;
   // Folds only matter for fitted nuisances; set_to_zero has none to cross-fit.
-  if (model.cross_fit_folds > 0 && model.learner != DceeLearner::kSetToZero) {
+  if (!model.fold_column.empty() && model.learner != DceeLearner::kSetToZero) {
+    folds = folds_from_column(design.data, model.fold_column);
+    analysis.cross_fit_folds = *std::max_element(folds.begin(), folds.end()) + 1;
+  } else if (model.cross_fit_folds > 0 && model.learner != DceeLearner::kSetToZero) {
     const int k = static_cast<int>(std::min<std::size_t>(model.cross_fit_folds, analysis.n_subjects));
     folds = cross_fit_folds(analysis.n_subjects, k, model.seed);
     analysis.cross_fit_folds = k;

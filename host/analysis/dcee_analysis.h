@@ -46,6 +46,9 @@ struct DceeModelSpec {
   // anything else: the name of a per-row weight column.
   std::string weight;
   int cross_fit_folds = 0;  // 0: no cross-fitting; else K (capped at the number of subjects)
+  // Cross-fitting folds given per subject instead (a column of integers 0..K-1, the same on all of a
+  // subject's rows, every fold used): e.g. the folds of a simulation study's replicate.
+  std::string fold_column;
   uint64_t seed = 0;        // keys the fold assignment and the random forests
   double confidence_level = 0.95;
 };

@@ -129,6 +129,10 @@ void add_dcee_command(CLI::App& app) {
                       "decision-point weight: a number or a column; default 1/Tbar (Tbar = rows / subjects)");
   command->add_option("--cross-fit", options->model.cross_fit_folds,
                       "cross-fit the nuisances with K folds of subjects (K >= 2; default: no cross-fitting)");
+  command->add_option("--fold-column", options->model.fold_column,
+                      "cross-fit with the folds of this column (0..K-1 per subject) instead of random ones, e.g. "
+                      "the folds of a study's replicate (mrtsim replicate)")
+      ->excludes(command->get_option("--cross-fit"));
   command->add_option("--seed", options->model.seed, "seed of the cross-fitting folds and of the random forests")
       ->check(seed_text())
       ->capture_default_str();

@@ -1,6 +1,6 @@
 // `mrtsim replicate STUDY.yaml --scenario S --hypothesis H --replicate R --dump DIR`: one replicate of a
 // study on its own. Writes the replicate's simulated cohort as an MRT data set (DIR/cohort.csv) that
-// `mrtsim wcls` (and R's MRTAnalysis) can analyse, and the study's own fit of it (DIR/replicate.json,
+// `mrtsim wcls`, `emee` or `dcee` (and R's MRTAnalysis) can analyse, and the study's own fit of it (DIR/replicate.json,
 // the numbers of its rows in the per-replicate table), and prints the command that analyses the
 // cohort. Replicates are keyed by (study seed, cell, replicate), so this is exactly the study's replicate.
 #include <filesystem>
@@ -89,11 +89,16 @@ void run(const ReplicateArguments& args) {
                            {"replicate", args.replicate},
                            {"n_subjects", study.scenarios[static_cast<std::size_t>(args.scenario)].sample_size},
                            {"cohort", csv_path},
-                           {"analysis_command", "mrtsim " + command},
+                           {"analysis_command", command.empty() ? nlohmann::json() : nlohmann::json("mrtsim " + command)},
                            {"study_fit", study_fit(cell, replicate)}};
   write_file_atomically(args.dump_dir + "/replicate.json", record.dump(2) + "\n");
-  std::cout << record["study_fit"].dump(2) << "\nCohort written to " << csv_path << "; analyse it with\n  mrtsim "
-            << command << "\n";
+  std::cout << record["study_fit"].dump(2) << "\nCohort written to " << csv_path;
+  if (command.empty())
+    std::cout << "; no mrtsim command runs this cell's estimator ("
+              << kEstimatorNames.name(study.scenarios[static_cast<std::size_t>(args.scenario)].analysis.estimator)
+              << "; R's geepack or DTRreg can)\n";
+  else
+    std::cout << "; analyse it with\n  mrtsim " << command << "\n";
 }
 
 }  // namespace

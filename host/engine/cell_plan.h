@@ -59,8 +59,8 @@ class CellPlan {
   // Writes replicate `replicate`'s simulated cohort to `csv` as an MRT data set in long format (one
   // row per subject and decision point, the cohort the study's fit of that replicate saw) and returns
   // the arguments of the mrtsim command that analyses it as the study does, for data at `csv_path`
-  // (`mrtsim replicate`). A model that cannot write its cohorts yet throws a UserError saying so.
-  virtual std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const;
+  // (`mrtsim replicate`), or "" where no mrtsim command runs the cell's estimator.
+  virtual std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const = 0;
 };
 
 // Stream index of a cell in the Philox key layout: 2 * scenario + hypothesis (core/philox.h).

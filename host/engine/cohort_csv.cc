@@ -6,14 +6,6 @@ namespace mrtsim {
 
 namespace {
 
-// The non-intercept terms' names, comma separated (the analysis commands' --controls / --moderators).
-std::string term_list(const std::vector<Term>& terms) {
-  std::string list;
-  for (const Term& term : terms)
-    if (term.variable != Term::Variable::kOne) list += (list.empty() ? "" : ",") + term.name;
-  return list;
-}
-
 bool named(const std::vector<Term>& terms, const std::vector<int>& columns, const std::string& name) {
   for (int j : columns)
     if (terms[static_cast<size_t>(j)].name == name) return true;
@@ -21,6 +13,13 @@ bool named(const std::vector<Term>& terms, const std::vector<int>& columns, cons
 }
 
 }  // namespace
+
+std::string term_list(const std::vector<Term>& terms) {
+  std::string list;
+  for (const Term& term : terms)
+    if (term.variable != Term::Variable::kOne) list += (list.empty() ? "" : ",") + term.name;
+  return list;
+}
 
 CohortCsv::CohortCsv(std::ostream& csv, CohortDesign design) : csv_(csv), design_(std::move(design)) {
   csv_ << "id,decision";

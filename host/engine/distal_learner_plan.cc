@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <utility>
 
 #include "core/philox.h"
 #include "core/user_error.h"
 #include "host/analysis/snmm.h"
+#include "host/engine/cohort_csv.h"
 #include "host/engine/distal_scenario_plan.h"
+#include "host/io/csv_text.h"
 #include "host/stats/fit_failure.h"
 #include "kernels/replicate_launch.h"
 
@@ -220,6 +223,58 @@ void DistalLearnerPlan::run_replicates(Backend, int threads, uint32_t first, uin
   // Replicates cost tenths of a second to seconds each: hand them to threads one at a time.
   const CpuLauncher launcher(threads, /*chunk=*/1);
   launcher.run(DistalLearnerJob{&task_, out.fits, static_cast<int>(names_.size())}, first, count);
+}
+
+std::string DistalLearnerPlan::write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const {
+  return write_distal_cohort(task_, analysis_, replicate, csv, csv_path);
+}
+
+namespace {
+
+// The analysis command of a qian2025 cohort (write_distal_cohort).
+std::string distal_analysis_command(const AnalysisConfig& a, const std::string& csv_path) {
+  if (a.estimator != Estimator::kDcee && a.estimator != Estimator::kWcls) return "";
+  std::string command = std::string(a.estimator == Estimator::kDcee ? "dcee" : "wcls") + " --data '" + csv_path +
+                        "' --id id --outcome outcome --treatment treatment --rand-prob rand_prob "
+                        "--availability availability --controls '" + term_list(a.controls) + "'";
+  const std::string moderators = term_list(a.moderator_sets.front());
+  if (!moderators.empty()) command += " --moderators '" + moderators + "'";
+  if (a.estimator == Estimator::kWcls) {
+    std::ostringstream numerator;
+    numerator.precision(17);
+    numerator << a.numerator_prob;
+    return command + " --numerator-prob " + numerator.str();
+  }
+  const NuisanceModel learner = a.nuisance;
+  command += std::string(" --learner ") +
+             (learner == NuisanceModel::kZero ? "set_to_zero" : std::string(kNuisanceModelNames.name(learner)));
+  if (a.cross_fit_folds > 1 && learner != NuisanceModel::kZero) command += " --fold-column fold";
+  const ForestConfig& f = a.forest;
+  if (learner == NuisanceModel::kRandomForest) {
+    if (f.num_trees) command += " --num-trees " + std::to_string(*f.num_trees);
+    if (f.mtry) command += " --mtry " + std::to_string(*f.mtry);
+    if (f.min_node_size) command += " --min-node-size " + std::to_string(*f.min_node_size);
+    if (f.sample_fraction) command += " --sample-fraction " + exact_number(*f.sample_fraction);
+  }
+  return command;
+}
+
+}  // namespace
+
+std::string write_distal_cohort(const DistalLearnerTask& task, const AnalysisConfig& analysis, uint32_t replicate,
+                                std::ostream& csv, const std::string& csv_path) {
+  const MrtData cohort = simulate_qian_cohort(task, replicate);
+  const int folds = analysis.cross_fit_folds > 1 ? analysis.cross_fit_folds : 0;
+  csv << "id,decision,X,Z,rand_prob,availability,treatment,outcome" << (folds ? ",fold" : "") << "\n";
+  for (std::size_t i = 0; i < cohort.num_subjects(); ++i)
+    for (std::size_t r = cohort.subject_begin[i]; r < cohort.subject_begin[i + 1]; ++r) {
+      csv << cohort.subject_ids[i] << ',' << r - cohort.subject_begin[i] + 1 << ',' << exact_number(cohort.covariates[0][r])
+          << ',' << exact_number(cohort.covariates[1][r]) << ',' << exact_number(cohort.rand_prob[r]) << ','
+          << int(cohort.available[r]) << ',' << cohort.treatment[r] << ',' << exact_number(cohort.outcome[r]);
+      if (folds) csv << ',' << i % static_cast<std::size_t>(folds);
+      csv << '\n';
+    }
+  return distal_analysis_command(analysis, csv_path);
 }
 
 }  // namespace mrtsim

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,15 @@ MrtData simulate_qian_cohort(const DistalLearnerTask& task, uint32_t replicate);
 
 LearnerReplicateFit fit_learner_replicate(const DistalLearnerTask& task, uint32_t replicate);
 
+// `mrtsim replicate` for a qian2025 cell: writes the cohort of `replicate` (seed, stream and size from
+// `task`) as a long CSV data set: id, decision, X, Z, rand_prob, availability, treatment, outcome (the
+// distal Y on every row) and, with cross-fitting, fold (subject i, 0-based, in fold i mod K, as the
+// study). Returns the mrtsim command that analyses it as the study does: `dcee` with the learner and
+// --fold-column fold, or `wcls` on the distal outcome; the first moderator set; "" for gee and snmm,
+// which no mrtsim command runs.
+std::string write_distal_cohort(const DistalLearnerTask& task, const AnalysisConfig& analysis, uint32_t replicate,
+                                std::ostream& csv, const std::string& csv_path);
+
 class DistalLearnerPlan : public CellPlan {
  public:
   // `truth` comes from distal_cell_truth. Throws UserError, prefixed with the analysis' controls key,
@@ -70,6 +80,7 @@ class DistalLearnerPlan : public CellPlan {
   double replicate_cost() const override { return double(task_.n_subjects) * task_.model.num_decisions; }
   bool runs_on_cpu_only() const override { return true; }
   const DistalLearnerTask& task() const { return task_; }
+  std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const override;
 
  private:
   DistalLearnerTask task_;

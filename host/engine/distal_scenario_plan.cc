@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "host/engine/distal_learner_plan.h"
 #include "host/engine/replicate_buffers.h"
 #include "kernels/distal_backend.h"
 
@@ -65,6 +66,16 @@ DistalScenarioPlan::DistalScenarioPlan(const StudyConfig& study, const ScenarioC
 }
 
 CellDecisions DistalScenarioPlan::decisions() const { return distal_cell_decisions(analysis_); }
+
+std::string DistalScenarioPlan::write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const {
+  const DistalSimulationTask& first = tasks_.front();
+  DistalLearnerTask cohort;
+  cohort.model = first.model;
+  cohort.seed = first.seed;
+  cohort.scenario = first.scenario;
+  cohort.n_subjects = first.n_subjects;
+  return write_distal_cohort(cohort, analysis_, replicate, csv, csv_path);
+}
 
 void DistalScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
                                         const ReplicateBatchOutput& out) const {

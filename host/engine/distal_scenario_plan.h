@@ -42,6 +42,8 @@ class DistalScenarioPlan : public CellPlan {
   }
   // The task of the first moderator set (the others differ only in their number of effects).
   const DistalSimulationTask& task() const { return tasks_.front(); }
+  // The cohort as host/engine/distal_learner_plan.h's write_distal_cohort writes it.
+  std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const override;
 
  private:
   std::vector<DistalSimulationTask> tasks_;  // one per moderator set, all on the same cohorts

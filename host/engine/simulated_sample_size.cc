@@ -6,7 +6,10 @@
 
 #include "core/user_error.h"
 #include "host/engine/sample_size_plan.h"
+#include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
+#include "host/stats/cell_summary.h"
+#include "kernels/backend.h"
 
 namespace mrtsim {
 
@@ -15,6 +18,52 @@ namespace {
 // A margin of 2 MC SEs: closer to the target than that, the estimate does not decide.
 constexpr double kDecisiveMcSes = 2.0;
 constexpr long long kReplicateGrowth = 4;
+
+// Replicates run so far at one N: how many, how many fitted, how many rejected the null.
+struct Tally {
+  long long replicates = 0, fitted = 0, rejections = 0;
+};
+
+// The scenario's alternative cell at N alone: the same cell stream, so the same replicates as in the
+// study and common random numbers across N.
+class CellAtN {
+ public:
+  CellAtN(const StudyConfig& single, const ScenarioConfig& scenario, int n) : plan_(cell_study(single, scenario, n)) {}
+
+  // Runs replicates first .. first + count - 1 (in batches) and adds them to `tally`.
+  void add_replicates(long long first, long long count, Tally& tally) const {
+    constexpr long long kBatch = 8192;
+    const CellPlan& cell = plan_.cell_plan(0);
+    const std::size_t dim = cell.coefficient_names().size();
+    for (long long begin = first; begin < first + count; begin += kBatch) {
+      const long long size = std::min(kBatch, first + count - begin);
+      ReplicateBuffers buffers(size, static_cast<int>(dim), cell.has_permutation_test(), cell.has_unadjusted_variance());
+      cell.run_replicates(backend_, /*threads=*/0, static_cast<uint32_t>(begin), static_cast<uint32_t>(size),
+                          buffers.view());
+      CellAccumulator accumulator(cell.decisions(), dim);
+      for (long long r = 0; r < size; ++r)
+        accumulator.add(begin + r, buffers.status[r], buffers.n_eff[r], buffers.joint[r], &buffers.estimates[r * dim],
+                        &buffers.std_errors[r * dim]);
+      for (const ReplicateFit& fit : accumulator.partial().fits) {
+        tally.fitted += fit.status == 0;
+        tally.rejections += fit.status == 0 && fit.reject;
+      }
+      tally.replicates += size;
+    }
+  }
+
+ private:
+  static StudyConfig cell_study(StudyConfig single, ScenarioConfig scenario, int n) {
+    scenario.sample_size = n;
+    scenario.formula.reset();
+    scenario.simulated.reset();
+    single.scenarios = {scenario};
+    return single;
+  }
+
+  StudyPlan plan_;
+  Backend backend_ = resolve_backend("auto");
+};
 
 class PowerSearch {
  public:
@@ -53,36 +102,30 @@ class PowerSearch {
   }
 
  private:
-  // The power at N from the study's replicates, and more while it does not decide.
+  // The power at N from the study's replicates, and more while it does not decide: each refinement
+  // adds replicates to those already run (replicates are keyed, so R then 4R is the run of 4R).
   const PowerEstimate& estimate(int n) {
-    long long replicates = single_.replicates;
-    PowerEstimate e = simulate(n, replicates);
+    const CellAtN cell(single_, scenario_, n);
+    Tally tally;
+    cell.add_replicates(0, single_.replicates, tally);
+    PowerEstimate e = estimate_from(n, tally);
     while (std::fabs(e.power - search_.target_power) < kDecisiveMcSes * e.mc_se &&
-           replicates * kReplicateGrowth <= budget_) {
-      replicates *= kReplicateGrowth;
-      e = simulate(n, replicates);
+           tally.replicates * kReplicateGrowth <= budget_) {
+      cell.add_replicates(tally.replicates, tally.replicates * (kReplicateGrowth - 1), tally);
+      e = estimate_from(n, tally);
     }
     return curve_[n] = e;
   }
 
-  // The scenario's alternative cell at N alone: the same cell stream, so the same replicates as in
-  // the study and common random numbers across N.
-  PowerEstimate simulate(int n, long long replicates) const {
-    StudyConfig single = single_;
-    single.replicates = replicates;
-    ScenarioConfig scenario = scenario_;
-    scenario.sample_size = n;
-    scenario.formula.reset();
-    scenario.simulated.reset();
-    single.scenarios = {scenario};
-    const CellSummary cell = run_study(single, RunOptions{}).cells.front().summary;
+  PowerEstimate estimate_from(int n, const Tally& tally) const {
     PowerEstimate e;
     e.n = n;
-    e.replicates = replicates;
-    e.fitted = cell.fitted();
-    e.rejections = cell.rejection.rejections;
-    e.power = cell.fitted() > 0 ? cell.rejection.rate.value : 0.0;  // no fit: no power
-    e.mc_se = cell.fitted() > 1 ? cell.rejection.rate.mc_se : 0.0;
+    e.replicates = tally.replicates;
+    e.fitted = tally.fitted;
+    e.rejections = tally.rejections;
+    const RejectionSummary rate = summarize_rejections(tally.rejections, tally.fitted, search_.target_power, false);
+    e.power = tally.fitted > 0 ? rate.rate.value : 0.0;  // no fit: no power
+    e.mc_se = tally.fitted > 1 ? rate.rate.mc_se : 0.0;
     e.formula_power = formula_power_at(scenario_, n);
     return e;
   }

@@ -18,10 +18,6 @@ namespace mrtsim {
 namespace {
 
 constexpr int kMaxSampleSize = 1 << 20;
-// Bound of the models' mean-scale inputs (baseline, effects, coefficients) and of the means they
-// give, in units of the error SD (1): far beyond any study, and small enough that sums of squares of
-// outcomes over a cohort stay finite and precise in double precision.
-constexpr double kMaxModelMagnitude = 1e6;
 constexpr size_t kMaxStudyNameLength = 100;
 
 std::string format_number(double value) {

@@ -49,6 +49,11 @@ struct CarryoverConfig {
   long long monte_carlo_subjects = 200000;
 };
 
+// Bound of the models' mean-scale inputs (baseline, effects, coefficients) and of the means they
+// give, in units of the error SD (1): far beyond any study, and small enough that sums of squares of
+// outcomes over a cohort stay finite and precise in double precision.
+constexpr double kMaxModelMagnitude = 1e6;
+
 // A per-day curve of the liao2016 model (availability tau_t, standardized effect d(t)): a shape over
 // days (sims/shapes.h) unless `values` are given (one per day, per decision point, per decision point
 // of a day, or a CSV column; host/engine/liao_design.h resolves them).

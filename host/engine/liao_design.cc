@@ -20,11 +20,10 @@ std::vector<double> rand_prob_values(const LiaoModelConfig& model) {
 // alpha(t) = sum_j baseline[j] day^j (or the values given) + theta W_t (W_t = 1 on weekend days,
 // Section 6.2.1).
 std::vector<double> baseline_values(const LiaoModelConfig& model) {
-  constexpr double kMaxBaseline = 1e6;  // in error SDs, as the YAML's bound
   std::vector<double> baseline(model.num_decisions());
   if (model.baseline_values.given()) {
-    baseline = resolve_decision_values(model.baseline_values, layout_of(model), {-kMaxBaseline, kMaxBaseline, true},
-                                       "baseline");
+    baseline = resolve_decision_values(model.baseline_values, layout_of(model),
+                                       {-kMaxModelMagnitude, kMaxModelMagnitude, true}, "baseline");
   } else {
     for (int t = 0; t < model.num_decisions(); ++t) {
       const double day = t / model.decisions_per_day;
@@ -83,13 +82,21 @@ std::vector<double> liao_curve_values(const LiaoCurveInput& curve, const LiaoMod
   return expand_per_decision(shape_per_day(curve.shape, model.days), model.decisions_per_day);
 }
 
+namespace {
+
+// d(t) at every decision point, within the models' bound.
+std::vector<double> effect_per_decision(const LiaoCurveInput& effect, const LiaoModelConfig& model) {
+  return liao_curve_values(effect, model, {-kMaxModelMagnitude, kMaxModelMagnitude, true}, "effect");
+}
+
+}  // namespace
+
 LiaoDesign resolve_liao_design(const LiaoModelConfig& model) {
-  constexpr double kMaxEffect = 1e6;
   LiaoDesign design;
   design.availability = liao_curve_values(model.availability, model, {0.0, 1.0, true}, "availability");
   design.rand_prob = rand_prob_values(model);
   design.baseline = baseline_values(model);
-  design.effect = liao_curve_values(model.effect, model, {-kMaxEffect, kMaxEffect, true}, "effect");
+  design.effect = effect_per_decision(model.effect, model);
   design.survival = survival_values(model);
   return design;
 }
@@ -106,7 +113,7 @@ LiaoInputs liao_formula_inputs(const ScenarioConfig& s, const LiaoCurveInput& ef
   inputs.effect = effect.shape;
   if (effect.values.given()) {
     inputs.effect.kind = formula_effect_model(s.analysis, effect.values.where);
-    inputs.effect_values = liao_curve_values(effect, model, {-1e6, 1e6, true}, "effect");
+    inputs.effect_values = effect_per_decision(effect, model);
   }
   inputs.availability = availability.shape;
   if (availability.values.given())

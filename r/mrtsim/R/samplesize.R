@@ -32,6 +32,10 @@
 #' @param dimB The number of parameters of the control part.
 #' @param power The power to attain.
 #' @param sigLev The significance level.
+#' @param dropout_per_day The share of participants leaving the study each day
+#'   (not in 'MRTSampleSize'): on day k (0 on the first day) a share
+#'   (1 - dropout_per_day)^k still takes part, and the formula's availability is
+#'   multiplied by it (exact when leaving is independent of everything else).
 #' @return `mrt_samplesize()`: the smallest number of participants reaching
 #'   `power` (an error when none up to 1000 does). `mrt_power()`: the power for
 #'   each of `sample_size`.
@@ -55,10 +59,11 @@
 #' @export
 mrt_samplesize <- function(days, occ_per_day, prob, beta_shape, beta_mean, beta_initial = NULL,
                            beta_quadratic_max = NULL, tau_shape, tau_mean, tau_initial = NULL,
-                           tau_quadratic_max = NULL, dimB = 3, power = 0.8, sigLev = 0.05) {
+                           tau_quadratic_max = NULL, dimB = 3, power = 0.8, sigLev = 0.05,
+                           dropout_per_day = 0) {
   engine <- engine_for("mrt_samplesize()", "samplesize")
   design <- liao_design(days, occ_per_day, prob, beta_shape, beta_mean, beta_initial, beta_quadratic_max,
-                        tau_shape, tau_mean, tau_initial, tau_quadratic_max, dimB, sigLev)
+                        tau_shape, tau_mean, tau_initial, tau_quadratic_max, dimB, sigLev, dropout_per_day)
   on.exit(unlink(design$files))
   json <- mrtsim_json(engine, c("samplesize", design$args, "--power", cli_number(power)))
   as.integer(json[["n"]])
@@ -69,10 +74,10 @@ mrt_samplesize <- function(days, occ_per_day, prob, beta_shape, beta_mean, beta_
 #' @export
 mrt_power <- function(days, occ_per_day, prob, beta_shape, beta_mean, beta_initial = NULL,
                       beta_quadratic_max = NULL, tau_shape, tau_mean, tau_initial = NULL,
-                      tau_quadratic_max = NULL, dimB = 3, sample_size, sigLev = 0.05) {
+                      tau_quadratic_max = NULL, dimB = 3, sample_size, sigLev = 0.05, dropout_per_day = 0) {
   engine <- engine_for("mrt_power()", "power")
   design <- liao_design(days, occ_per_day, prob, beta_shape, beta_mean, beta_initial, beta_quadratic_max,
-                        tau_shape, tau_mean, tau_initial, tau_quadratic_max, dimB, sigLev)
+                        tau_shape, tau_mean, tau_initial, tau_quadratic_max, dimB, sigLev, dropout_per_day)
   on.exit(unlink(design$files))
   if (length(sample_size) == 1) {
     return(mrtsim_json(engine, c("power", design$args, "--n", cli_number(sample_size)))[["power"]])
@@ -85,7 +90,7 @@ mrt_power <- function(days, occ_per_day, prob, beta_shape, beta_mean, beta_initi
 # The design options shared by `mrtsim samplesize` and `mrtsim power`; an initial value is passed
 # for linear and quadratic shapes and a turning day for quadratic ones, as MRTSampleSize uses them.
 liao_design <- function(days, occ_per_day, prob, beta_shape, beta_mean, beta_initial, beta_quadratic_max,
-                        tau_shape, tau_mean, tau_initial, tau_quadratic_max, dimB, sigLev) {
+                        tau_shape, tau_mean, tau_initial, tau_quadratic_max, dimB, sigLev, dropout_per_day) {
   beta_shape <- tolower(beta_shape)
   tau_shape <- tolower(tau_shape)
   args <- c("--days", cli_number(days), "--decisions-per-day", cli_number(occ_per_day),
@@ -93,7 +98,8 @@ liao_design <- function(days, occ_per_day, prob, beta_shape, beta_mean, beta_ini
             shape_options(beta_shape, beta_initial, beta_quadratic_max, "--effect-initial", "--effect-max-day"),
             "--availability", tau_shape, "--avail-mean", cli_number(tau_mean),
             shape_options(tau_shape, tau_initial, tau_quadratic_max, "--avail-initial", "--avail-change-day"),
-            "--q", cli_number(dimB), "--alpha", cli_number(sigLev))
+            "--q", cli_number(dimB), "--alpha", cli_number(sigLev),
+            if (dropout_per_day != 0) c("--dropout-per-day", cli_number(dropout_per_day)))
   if (length(prob) == 1) return(list(args = c(args, "--rand-prob", cli_number(prob)), files = character()))
   file <- tempfile("mrtsim-prob-", fileext = ".txt")
   writeLines(cli_number(prob), file)

@@ -41,7 +41,8 @@ enum class StreamPurpose : uint32_t {
   kForest = 5,       // random-forest learner: the XGBoost seed of each chunk of trees
   kLearner = 6,      // nuisance learners: the seed of each fit, subject slot = 2 * fold + arm
                      // (host/analysis/dcee_analysis.h, nuisance_learner_seed)
-  kDropout = 7,      // the participant's uniform that sets when it leaves the study (sims/liao_model.h)
+  kDropout = 7,      // the participant's uniform that sets when it leaves the study (sims/liao_model.h,
+                     // sims/cohn_model.h)
 };
 
 namespace detail {

@@ -54,8 +54,10 @@ struct EmeeSimulationTask {
   }
 };
 
-// A row as one of 8 codes I * 4 + A * 2 + Y (codes 2 and 3, treated while unavailable, never occur).
+// A row as one of 8 codes I * 4 + A * 2 + Y (codes 2 and 3, treated while unavailable, never occur;
+// kEmeeNoRow marks a decision point after the subject left the study).
 constexpr int kEmeeRowCodes = 8;
+constexpr uint8_t kEmeeNoRow = 2;
 MRTSIM_HD MRTSIM_INLINE int emee_row_code(const CohnRow& row) {
   return (row.available ? 4 : 0) + row.treated * 2 + row.outcome;
 }
@@ -101,6 +103,8 @@ MRTSIM_HD void draw_emee_cohort(const EmeeSimulationTask& task, uint32_t replica
   for (int k = 0; k < 4 * m; ++k) scratch.counts[k * scratch.stride] = 0;
   for (int i = 0; i < task.n_subjects; ++i) {
     uint8_t* codes = scratch.rows ? scratch.rows + static_cast<long long>(i) * m : nullptr;
+    if (codes)
+      for (int t = 0; t < m; ++t) codes[t] = kEmeeNoRow;
     auto record = [&](const CohnRow& row) {
       const int code = emee_row_code(row);
       if (row.available) ++scratch.counts[(row.t * 4 + code - 4) * scratch.stride];
@@ -140,7 +144,8 @@ MRTSIM_HD EmeeFit<D> fit_simulated_emee(const EmeeSimulationTask& task, uint32_t
   const auto subject_stats = [&](int i, EmeeSubjectStats<D>& stats) {
     if (scratch.rows) {
       const uint8_t* codes = scratch.rows + static_cast<long long>(i) * m;
-      for (int t = 0; t < m; ++t) stats.add_row(scratch.terms[t * kEmeeRowCodes + codes[t]], codes[t] >= 4, variant);
+      for (int t = 0; t < m; ++t)
+        if (codes[t] != kEmeeNoRow) stats.add_row(scratch.terms[t * kEmeeRowCodes + codes[t]], codes[t] >= 4, variant);
       return;
     }
     auto add = [&](const CohnRow& row) {

@@ -19,7 +19,9 @@
 //
 // Draws: decision point t (0-based index k = t - 1) reads Philox block 0 of the cohort stream at draw
 // index k (core/philox.h): word 0 -> I_t, word 1 -> A_t, word 2 -> Y_{t+1}; word 3 of draw index 0 ->
-// A_0 of the delayed effect (unused otherwise). Written once for the CPU and CUDA backends.
+// A_0 of the delayed effect (unused otherwise). Dropout: word 0 at draw index 0 of the subject's
+// dropout stream is its uniform U; the subject has rows while U < S_t and none after (the same draws
+// as without dropout, truncated). Written once for the CPU and CUDA backends.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,7 @@ struct CohnModelArrays {
   const double* rand_prob;        // p_t = P(A_t = 1 | I_t = 1)
   const double* success_control;  // exp(g_t' alpha): P(Y_{t+1} = 1 | A_t = 0) without violations
   const double* success_treated;  // exp(g_t' alpha + f_t' beta): the same with A_t = 1 (= control under H0)
+  const double* survival;         // dropout: S_t, P(still taking part at t), non-increasing; null: nobody leaves
 };
 
 // Availability that depends on the last treatment and outcome: P(I_t = 1) = base + treatment A_{t-1} +
@@ -69,7 +72,9 @@ MRTSIM_HD MRTSIM_INLINE void simulate_cohn_subject(const CohnModelView& model, c
                                                    Visitor& visit) {
   int previous_treatment = 0, previous_outcome = 0;  // A_{t-1}, Y_t
   int delayed_treatment = 0;                         // A_{t-1} of the delayed effect
+  const uint32_t dropout_word = model.survival ? key.with_purpose(StreamPurpose::kDropout).words(0).v[0] : 0u;
   for (int t = 0; t < model.num_decisions; ++t) {
+    if (model.survival && !bernoulli(dropout_word, model.survival[t])) return;  // left: no more rows
     // Block t of the subject's stream: words 0-2 draw I_t, A_t and Y_{t+1}; word 3 of block 0 draws
     // the A_{-1} that the delayed effect of the first decision point needs.
     const Philox4x32 block = key.words(static_cast<uint32_t>(t));

@@ -307,6 +307,52 @@ analysis: {controls: [day, day^2], moderators: [day, day^2]}
   EXPECT_LT(smaller.rejection.rate.value, formula_power - 8 * se);
 }
 
+// cohn2023 with dropout per decision point. Where the working model holds (a constant relative risk)
+// the formula's N (availability x survival) delivers the formula's power in simulation; with a relative
+// risk that changes over t, the marginal effect's truth is the survival-weighted one, and the
+// estimates centre there.
+const char* const kBinaryDropout = R"(study: {name: cohn_dropout, seed: 5, replicates: 2000}
+model:
+  type: cohn2023
+  decisions: 30
+  availability: {shape: constant, mean: 0.8}
+  rand_prob: 0.5
+  spnc: {shape: linear_theta, theta: -0.3, average: 0.2}
+  effect: {shape: constant, average: 1.3}
+  dropout: {rate_per_decision: 0.03}
+sample_size: formula
+hypotheses: [alternative]
+analysis: {estimator: emee2, controls: [t], moderators: []}
+)";
+
+TEST(DesignerInputs, BinaryOutcomeFormulaWithDropoutKeepsItsPower) {
+  const StudyConfig study = with_planned_sample_sizes(parse_study(kBinaryDropout, "cohn_dropout.yaml"));
+  const std::string dropout_line = "  dropout: {rate_per_decision: 0.03}\n";
+  std::string without = kBinaryDropout;
+  without.erase(without.find(dropout_line), dropout_line.size());
+  EXPECT_GT(study.scenarios[0].sample_size,
+            with_planned_sample_sizes(parse_study(without, "plain.yaml")).scenarios[0].sample_size);
+  const double formula_power = study.scenarios[0].formula->predicted_power;
+  const CellSummary cell = run_study(study, quiet()).cells[0].summary;
+  EXPECT_NEAR(cell.rejection.rate.value, formula_power,
+              4 * std::sqrt(formula_power * (1 - formula_power) / cell.replicates));
+}
+
+TEST(DesignerInputs, BinaryOutcomeDropoutShiftsTheMarginalTruth) {
+  std::string text = replace(kBinaryDropout, "effect: {shape: constant, average: 1.3}",
+                             "effect: {shape: linear_theta, theta: -0.5, average: 1.3}");
+  text = replace(text, "sample_size: formula", "sample_size: 80");
+  const std::string dropout_line = "  dropout: {rate_per_decision: 0.03}\n";
+  std::string without = text;
+  without.erase(without.find(dropout_line), dropout_line.size());
+  const CoefficientSummary effect = run_study(parse_study(text, "d.yaml"), quiet()).cells[0].summary.coefficients.back();
+  const CoefficientSummary plain = run_study(parse_study(without, "p.yaml"), quiet()).cells[0].summary.coefficients.back();
+  ASSERT_EQ(effect.name, "effect:(Intercept)");
+  EXPECT_GT(std::fabs(effect.truth - plain.truth), 0.01);
+  EXPECT_LE(std::fabs(effect.measures.bias.value), 4 * effect.measures.bias.mc_se);
+  EXPECT_GT(std::fabs(effect.measures.mean_estimate.value - plain.truth), 4 * effect.measures.mean_estimate.mc_se);
+}
+
 TEST(DesignerInputs, BadDropoutIsNamed) {
   const auto error_with = [](const std::string& dropout) {
     const std::string yaml = replace(kShapes, "  error: {type: ar1, phi: 0.3}\n",
@@ -317,10 +363,10 @@ TEST(DesignerInputs, BadDropoutIsNamed) {
   EXPECT_NE(error_with("{rate_per_day: 0.1, survival: [1]}").find("give either rate_per_day"), std::string::npos);
   EXPECT_NE(error_with("{}").find("give either rate_per_day"), std::string::npos);
   const std::string first = error_with("{survival: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]}");
-  EXPECT_NE(first.find("key 'model.dropout.survival': survival on day 1 is 0.9; it must be 1"), std::string::npos)
+  EXPECT_NE(first.find("key 'model.dropout.survival': survival at the first day is 0.9; it must be 1"), std::string::npos)
       << first;
   const std::string rises = error_with("{survival: [1, 0.9, 0.95, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]}");
-  EXPECT_NE(rises.find("survival rises from 0.9 on day 2 to 0.95 on day 3"), std::string::npos) << rises;
+  EXPECT_NE(rises.find("survival rises from 0.9 at day 2 to 0.95 at day 3"), std::string::npos) << rises;
   const std::string length = error_with("{survival: [1, 0.9]}");
   EXPECT_NE(length.find("2 survival probability values; expected 14, one per day"), std::string::npos) << length;
   const std::string carryover = error_of([] {
@@ -329,6 +375,11 @@ TEST(DesignerInputs, BadDropoutIsNamed) {
                 "c.yaml");
   });
   EXPECT_NE(carryover.find("cannot be combined with treatment_carryover"), std::string::npos) << carryover;
+  // cohn2023 counts dropout per decision point.
+  const std::string binary = error_of([] {
+    parse_study(replace(kBinaryDropout, "rate_per_decision: 0.03", "rate_per_day: 0.03"), "b.yaml");
+  });
+  EXPECT_NE(binary.find("key 'model.dropout': give either rate_per_decision"), std::string::npos) << binary;
 }
 
 // `mrtsim samplesize` and `power` with the designer's files: per-day values equal to a shape give the

@@ -96,8 +96,9 @@ CohnModelConfig parse_cohn_model(const YamlMap& m) {
       }
     c.endogenous_availability = endogenous;
   }
+  if (m.has("dropout")) c.dropout = parse_dropout(m.map("dropout"), "rate_per_decision", "decision point");
   m.reject_unknown_keys({"type", "decisions", "availability", "rand_prob", "spnc", "effect", "delayed_effect",
-                         "serial_correlation", "endogenous_availability"});
+                         "serial_correlation", "endogenous_availability", "dropout"});
   return c;
 }
 

@@ -49,6 +49,7 @@ struct CohnModelConfig {
   double delayed_effect = 0.0;      // coef_DE: A_{t-1} in the log success probability
   double serial_correlation = 0.0;  // coef_SC: Y_t in the log success probability
   std::optional<EndogenousAvailability> endogenous_availability;  // replaces tau_t
+  std::optional<DropoutConfig> dropout;  // participants leave: no rows after (rate per decision point)
   std::string where;  // the model section, for errors found when the study is planned
 };
 

@@ -50,4 +50,18 @@ bool read_decision_values(const YamlMap& parent, const std::string& key, double 
   return false;
 }
 
+DropoutConfig parse_dropout(const YamlMap& m, const char* rate_key, const char* unit) {
+  DropoutConfig d;
+  if (m.has("survival") == m.has(rate_key))
+    throw UserError(m.where() + ": give either " + rate_key + " (a constant rate) or survival (one per " + unit + ")");
+  if (m.has(rate_key)) {
+    d.rate = m.get_double(rate_key, 0.0, 0.99);
+  } else if (!read_decision_values(m, "survival", 0.0, 1.0, false, d.survival)) {
+    throw UserError(m.where("survival") + ": expected a list with the probability of still taking part at each " +
+                    unit + ", or {file: F.csv, column: NAME}");
+  }
+  m.reject_unknown_keys({rate_key, "survival"});
+  return d;
+}
+
 }  // namespace mrtsim

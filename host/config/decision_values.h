@@ -30,4 +30,16 @@ struct DecisionValues {
 bool read_decision_values(const YamlMap& parent, const std::string& key, double min, double max,
                           bool allow_within_day, DecisionValues& out);
 
+// Attrition: participant i takes part while U_i < S, U_i uniform per participant and S the
+// probability of still taking part (1 at the start, non-increasing), per day (liao2016) or per
+// decision point (cohn2023); once out, a participant has no rows.
+struct DropoutConfig {
+  double rate = 0.0;        // S = (1 - rate)^k at the k-th day or decision point (0-based); when no survival
+  DecisionValues survival;  // S itself, as a list or a CSV column
+};
+
+// `dropout: {RATE_KEY: r}` or `dropout: {survival: list or {file, column}}`; `unit` ("day", "decision
+// point") words the errors.
+DropoutConfig parse_dropout(const YamlMap& m, const char* rate_key, const char* unit);
+
 }  // namespace mrtsim

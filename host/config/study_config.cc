@@ -145,22 +145,6 @@ LiaoCurveInput parse_curve(const YamlMap& m, const std::string& key, double min_
   return curve;
 }
 
-// `dropout: {rate_per_day: r}` or `dropout: {survival: per-day list or {file, column}}`.
-DropoutConfig parse_dropout(const YamlMap& m) {
-  DropoutConfig d;
-  if (m.has("survival") == m.has("rate_per_day"))
-    throw UserError(m.where() + ": give either rate_per_day (a constant daily rate) or survival (per day)");
-  if (m.has("rate_per_day")) {
-    d.rate_per_day = m.get_double("rate_per_day", 0.0, 0.99);
-  } else if (!read_decision_values(m, "survival", 0.0, 1.0, false, d.survival)) {
-    throw UserError(m.where("survival") +
-                    ": expected a list with the probability of still taking part on each day, "
-                    "or {file: F.csv, column: NAME}");
-  }
-  m.reject_unknown_keys({"rate_per_day", "survival"});
-  return d;
-}
-
 // `baseline`: a list of polynomial coefficients in the day, or alpha(t) itself ({values: [...]},
 // {within_day: [...]} or {file, column}).
 void parse_baseline(const YamlMap& m, LiaoModelConfig& c) {
@@ -225,7 +209,7 @@ LiaoModelConfig parse_model(const YamlMap& m) {
     // The C_t model's Monte Carlo moments and sigma* describe participants who stay to the end.
     if (m.has("treatment_carryover"))
       throw UserError(m.where("dropout") + ": cannot be combined with treatment_carryover in one model");
-    c.dropout = parse_dropout(m.map("dropout"));
+    c.dropout = parse_dropout(m.map("dropout"), "rate_per_day", "day");
   }
   m.reject_unknown_keys({"type", "days", "decisions_per_day", "rand_prob", "availability", "availability_feedback",
                          "baseline", "weekend_effect", "effect", "error", "error_scale", "treatment_carryover",

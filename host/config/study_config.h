@@ -62,14 +62,6 @@ struct LiaoCurveInput {
   DecisionValues values;
 };
 
-// Attrition: participant i stays in the study while U_i < S(day), U_i uniform per participant and
-// S(day) the probability of still taking part on that day (1 on day 1, non-increasing); once out, a
-// participant has no rows (host/engine/liao_design.h, sims/liao_model.h).
-struct DropoutConfig {
-  double rate_per_day = 0.0;  // S(day k) = (1 - rate)^k, k = 0-based day; used when `survival` is not given
-  DecisionValues survival;    // S per day, as a list or a CSV column
-};
-
 // Liao et al. (2016) Section 6 / Appendix A generative model.
 struct LiaoModelConfig {
   int days = 42;

@@ -6,6 +6,7 @@
 #include "core/user_error.h"
 #include "host/engine/cohn_truth.h"
 #include "host/engine/cohort_csv.h"
+#include "host/engine/resolved_decision_values.h"
 #include "kernels/emee_backend.h"
 
 namespace mrtsim {
@@ -51,6 +52,8 @@ void CohnScenarioPlan::build_model(const CohnModelConfig& model, Hypothesis hypo
   model_view_.rand_prob = arena_.add(rand_prob_);
   model_view_.success_control = arena_.add(success_control_);
   model_view_.success_treated = arena_.add(success_treated_);
+  if (model.dropout) survival_ = resolve_survival(*model.dropout, m, "decision point");
+  model_view_.survival = arena_.add(survival_);
   model_view_.num_decisions = m;
   model_view_.delayed_effect_factor = std::exp(model.delayed_effect);
   model_view_.serial_correlation_factor = std::exp(model.serial_correlation);

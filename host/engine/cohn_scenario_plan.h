@@ -54,7 +54,7 @@ class CohnScenarioPlan : public CellPlan {
   AnalysisConfig analysis_;
   std::vector<std::string> names_;
   CohnCurves curves_;
-  std::vector<double> availability_, rand_prob_, success_control_, success_treated_;
+  std::vector<double> availability_, rand_prob_, success_control_, success_treated_, survival_;
   std::vector<double> controls_, moderators_, numerator_prob_;
   TruthValues truth_;
   TaskArena arena_;

@@ -15,7 +15,8 @@ std::vector<double> solve_truth(const EmeeSimulationTask& task, const CohnRowMom
   const auto population_pass = [&](const Vec<D>& theta, EmeeNewtonSums<D>& sums) {
     for (int t = 0; t < m; ++t)
       for (int a = 0; a <= 1; ++a) {
-        const double weight = moments.available_treated[a][t];
+        // Dropout independent of everything: the rows at t are there with probability S_t.
+        const double weight = moments.available_treated[a][t] * (task.model.survival ? task.model.survival[t] : 1.0);
         if (weight <= 0.0) continue;
         const EmeeRow row{d.controls + t * d.q,   d.moderators + t * d.p,  a, moments.outcome_mean[a][t],
                           task.model.rand_prob[t], d.numerator_prob[t], true};

@@ -41,22 +41,10 @@ std::vector<double> baseline_values(const LiaoModelConfig& model) {
   return baseline;
 }
 
-// S per decision point: (1 - rate)^day, or the per-day values given (1 on day 1, never rising).
+// S per decision point: per day (1 on day 1, never rising), the same for the day's decision points.
 std::vector<double> survival_values(const LiaoModelConfig& model) {
   if (!model.dropout) return {};
-  const DropoutConfig& dropout = *model.dropout;
-  if (!dropout.survival.given())
-    return survival_per_decision(dropout.rate_per_day, model.days, model.decisions_per_day);
-  const std::vector<double> per_day = resolve_decision_values(dropout.survival, DecisionLayout{model.days, 1, "day"},
-                                                              {0.0, 1.0, true}, "survival probability");
-  require_input(per_day[0] == 1.0, dropout.survival.where + ": survival on day 1 is " + input_value_text(per_day[0]) +
-                                       "; it must be 1 (participants are enrolled on day 1)");
-  for (int k = 1; k < model.days; ++k)
-    require_input(per_day[k] <= per_day[k - 1], dropout.survival.where + ": survival rises from " +
-                                                    input_value_text(per_day[k - 1]) + " on day " + std::to_string(k) +
-                                                    " to " + input_value_text(per_day[k]) + " on day " +
-                                                    std::to_string(k + 1) + "; participants who left do not return");
-  return expand_per_decision(per_day, model.decisions_per_day);
+  return expand_per_decision(resolve_survival(*model.dropout, model.days, "day"), model.decisions_per_day);
 }
 
 // The Liao formula's effect model when the effect is given as values: the analysis' moderators, a

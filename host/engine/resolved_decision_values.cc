@@ -1,5 +1,7 @@
 #include "host/engine/resolved_decision_values.h"
 
+#include <cmath>
+
 #include "core/user_error.h"
 #include "host/io/mrt_csv.h"
 
@@ -60,6 +62,26 @@ std::vector<double> resolve_decision_values(const DecisionValues& source, Decisi
     values[t] = v;
   }
   return values;
+}
+
+std::vector<double> resolve_survival(const DropoutConfig& dropout, int count, const char* unit) {
+  std::vector<double> survival(static_cast<std::size_t>(count));
+  if (!dropout.survival.given()) {
+    for (int k = 0; k < count; ++k) survival[k] = std::pow(1.0 - dropout.rate, k);
+    return survival;
+  }
+  survival = resolve_decision_values(dropout.survival, DecisionLayout{count, 1, unit}, {0.0, 1.0, true},
+                                     "survival probability");
+  const std::string& where = dropout.survival.where;
+  require_input(survival[0] == 1.0, where + ": survival at the first " + unit + " is " +
+                                        input_value_text(survival[0]) + "; it must be 1 (everyone enrolled starts)");
+  for (int k = 1; k < count; ++k)
+    require_input(survival[k] <= survival[k - 1], where + ": survival rises from " +
+                                                      input_value_text(survival[k - 1]) + " at " + unit + " " +
+                                                      std::to_string(k) + " to " + input_value_text(survival[k]) +
+                                                      " at " + unit + " " + std::to_string(k + 1) +
+                                                      "; participants who left do not return");
+  return survival;
 }
 
 }  // namespace mrtsim

@@ -36,4 +36,8 @@ struct ValueRange {
 std::vector<double> resolve_decision_values(const DecisionValues& source, DecisionLayout layout, ValueRange range,
                                             const std::string& what);
 
+// The survival S of `dropout` at each of `count` days or decision points (`unit`): (1 - rate)^k, or the
+// values given, which must start at 1 (everyone enrolled takes part at first) and never rise.
+std::vector<double> resolve_survival(const DropoutConfig& dropout, int count, const char* unit);
+
 }  // namespace mrtsim

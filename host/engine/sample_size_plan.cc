@@ -3,6 +3,7 @@
 #include "core/user_error.h"
 #include "host/engine/cohn_design.h"
 #include "host/engine/liao_design.h"
+#include "host/engine/resolved_decision_values.h"
 #include "host/samplesize/cohn_formula.h"
 #include "host/samplesize/liao_formula.h"
 
@@ -14,7 +15,12 @@ namespace {
 // moderator terms), as the paper's Section 6 does.
 CohnInputs cohn_inputs(const ScenarioConfig& s, const CohnDesignConfig& design) {
   const int m = s.binary_model.decisions;
-  return cohn_formula_inputs(resolve_cohn_design(design, m), decision_term_matrix(s.analysis.control_terms(), m),
+  CohnCurves curves = resolve_cohn_design(design, m);
+  if (s.binary_model.dropout) {  // the rows still there: availability x survival
+    const std::vector<double> survival = resolve_survival(*s.binary_model.dropout, m, "decision point");
+    curves.availability.array() *= Eigen::Map<const Eigen::ArrayXd>(survival.data(), m);
+  }
+  return cohn_formula_inputs(curves, decision_term_matrix(s.analysis.control_terms(), m),
                              decision_term_matrix(s.analysis.moderators, m), s.analysis.rules.alpha);
 }
 

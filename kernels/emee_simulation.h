@@ -103,7 +103,7 @@ MRTSIM_HD void draw_emee_cohort(const EmeeSimulationTask& task, uint32_t replica
   for (int k = 0; k < 4 * m; ++k) scratch.counts[k * scratch.stride] = 0;
   for (int i = 0; i < task.n_subjects; ++i) {
     uint8_t* codes = scratch.rows ? scratch.rows + static_cast<long long>(i) * m : nullptr;
-    if (codes)
+    if (codes && task.model.survival)  // rows after leaving are never visited
       for (int t = 0; t < m; ++t) codes[t] = kEmeeNoRow;
     auto record = [&](const CohnRow& row) {
       const int code = emee_row_code(row);

@@ -218,6 +218,14 @@ struct ErrorLanes {
   }
 };
 
+// The lanes' dropout uniforms U: word 0 at draw index 0 of each subject's dropout stream.
+template <class L>
+MRTSIM_HD MRTSIM_INLINE typename L::V dropout_uniforms(const StreamKey& key) {
+  uint32_t w[4][2 * L::kLanes];
+  L::words(key.with_purpose(StreamPurpose::kDropout), 0, 0, w);
+  return L::uniform(w[0]);
+}
+
 // The per-subject state of the lanes and the step through one decision point.
 template <class L>
 struct LiaoLanes {
@@ -280,11 +288,7 @@ MRTSIM_HD MRTSIM_INLINE void simulate_liao_lanes(const LiaoModelView& model, con
   using V = typename L::V;
   constexpr int K = L::kLanes;
   detail::LiaoLanes<L> state{model, {}, {}, {}, V(0.0)};
-  if (model.survival != nullptr) {
-    uint32_t w[4][2 * K];
-    L::words(key.with_purpose(StreamPurpose::kDropout), 0, 0, w);
-    state.stay = L::uniform(w[0]);
-  }
+  if (model.survival != nullptr) state.stay = detail::dropout_uniforms<L>(key);
   state.errors.start(model.error, key);
   state.feedback.start();
   state.recent_errors.start();
@@ -302,9 +306,7 @@ MRTSIM_HD MRTSIM_INLINE void simulate_liao_lanes(const LiaoModelView& model, con
 // the rows it has in a data set; simulate_liao_lanes makes it unavailable after them.
 MRTSIM_HD MRTSIM_INLINE int liao_decisions_taken_part(const LiaoModelView& model, const StreamKey& key) {
   if (model.survival == nullptr) return model.num_decisions;
-  uint32_t w[4][2];
-  ScalarLanes::words(key.with_purpose(StreamPurpose::kDropout), 0, 0, w);
-  const double stay = ScalarLanes::uniform(w[0]);
+  const double stay = detail::dropout_uniforms<ScalarLanes>(key);
   int t = 0;
   while (t < model.num_decisions && stay < model.survival[t]) ++t;
   return t;

@@ -36,20 +36,6 @@ void require_moderate_per_day(const std::vector<double>& per_day, const std::str
                       format_number(kMaxModelMagnitude) + "] (outcomes are in units of the error SD)");
 }
 
-// The baseline alpha(t) = sum_j baseline[j] day^j (host/engine/scenario_plan.cc) on every day.
-std::vector<double> baseline_per_day(const std::vector<double>& baseline, int days) {
-  std::vector<double> per_day(days);
-  for (int k = 0; k < days; ++k) {
-    double value = 0.0, power = 1.0;
-    for (double coefficient : baseline) {
-      value += coefficient * power;
-      power *= k;
-    }
-    per_day[k] = value;
-  }
-  return per_day;
-}
-
 // Study names become folder names (results/<name>): one path component of letters, digits, '_',
 // '-' and '.', not starting with '.'.
 std::string checked_study_name(const YamlMap& meta) {
@@ -655,6 +641,19 @@ long long parse_truth(const YamlMap& root) {
 }
 
 }  // namespace
+
+std::vector<double> baseline_per_day(const std::vector<double>& baseline, int days) {
+  std::vector<double> per_day(days);
+  for (int k = 0; k < days; ++k) {
+    double value = 0.0, power = 1.0;
+    for (double coefficient : baseline) {
+      value += coefficient * power;
+      power *= k;
+    }
+    per_day[k] = value;
+  }
+  return per_day;
+}
 
 std::string ErrorConfig::label() const {
   switch (kind) {

@@ -86,6 +86,9 @@ struct LiaoModelConfig {
   int num_decisions() const { return days * decisions_per_day; }
 };
 
+// alpha(t) = sum_j baseline[j] day^j on each day k = 0..days-1 (day = the 0-based day index).
+std::vector<double> baseline_per_day(const std::vector<double>& baseline, int days);
+
 // Qian et al. (2025) Section 4.1 model (sims/qian_model.h); the defaults are the paper's.
 struct QianModelConfig {
   int decisions = 30;

@@ -12,14 +12,15 @@ bool named(const std::vector<Term>& terms, const std::vector<int>& columns, cons
   return false;
 }
 
-}  // namespace
-
+// The non-intercept terms' names, comma separated (the analysis commands' --controls / --moderators).
 std::string term_list(const std::vector<Term>& terms) {
   std::string list;
   for (const Term& term : terms)
     if (term.variable != Term::Variable::kOne) list += (list.empty() ? "" : ",") + term.name;
   return list;
 }
+
+}  // namespace
 
 CohortCsv::CohortCsv(std::ostream& csv, CohortDesign design) : csv_(csv), design_(std::move(design)) {
   csv_ << "id,decision";
@@ -51,10 +52,11 @@ void CohortCsv::row(int subject, int t, bool available, int treated, std::option
 }
 
 std::string cohort_analysis_command(const std::string& estimator, const AnalysisConfig& analysis,
-                                    const std::string& csv_path) {
+                                    const std::string& csv_path, const std::string& numerator_prob) {
   std::string command = estimator + " --data '" + csv_path +
                         "' --id id --outcome outcome --treatment treatment --rand-prob rand_prob "
-                        "--availability availability --numerator-prob numerator_prob";
+                        "--availability availability";
+  if (!numerator_prob.empty()) command += " --numerator-prob " + numerator_prob;
   if (!term_list(analysis.controls).empty()) command += " --controls '" + term_list(analysis.controls) + "'";
   if (!term_list(analysis.moderators).empty()) command += " --moderators '" + term_list(analysis.moderators) + "'";
   return command;

@@ -36,12 +36,10 @@ class CohortCsv {
   std::vector<int> control_columns_, moderator_columns_;  // term indices written as columns
 };
 
-// The non-intercept terms' names, comma separated (the analysis commands' --controls / --moderators).
-std::string term_list(const std::vector<Term>& terms);
-
 // The mrtsim command (without "mrtsim") that analyses a cohort CSV at `csv_path` with `estimator`
-// ("wcls", "emee --variant emee2", ...) and the study's controls and moderators.
+// ("wcls", "emee --variant emee2", "dcee", ...), the columns CohortCsv writes and the study's controls
+// and moderators; `numerator_prob` (a column or a number) is passed as --numerator-prob unless empty.
 std::string cohort_analysis_command(const std::string& estimator, const AnalysisConfig& analysis,
-                                    const std::string& csv_path);
+                                    const std::string& csv_path, const std::string& numerator_prob = "numerator_prob");
 
 }  // namespace mrtsim

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 #include <utility>
 
 #include "core/philox.h"
@@ -233,18 +232,9 @@ namespace {
 
 // The analysis command of a qian2025 cohort (write_distal_cohort).
 std::string distal_analysis_command(const AnalysisConfig& a, const std::string& csv_path) {
-  if (a.estimator != Estimator::kDcee && a.estimator != Estimator::kWcls) return "";
-  std::string command = std::string(a.estimator == Estimator::kDcee ? "dcee" : "wcls") + " --data '" + csv_path +
-                        "' --id id --outcome outcome --treatment treatment --rand-prob rand_prob "
-                        "--availability availability --controls '" + term_list(a.controls) + "'";
-  const std::string moderators = term_list(a.moderator_sets.front());
-  if (!moderators.empty()) command += " --moderators '" + moderators + "'";
-  if (a.estimator == Estimator::kWcls) {
-    std::ostringstream numerator;
-    numerator.precision(17);
-    numerator << a.numerator_prob;
-    return command + " --numerator-prob " + numerator.str();
-  }
+  if (a.estimator == Estimator::kWcls) return cohort_analysis_command("wcls", a, csv_path, exact_number(a.numerator_prob));
+  if (a.estimator != Estimator::kDcee) return "";
+  std::string command = cohort_analysis_command("dcee", a, csv_path, "");
   const NuisanceModel learner = a.nuisance;
   command += std::string(" --learner ") +
              (learner == NuisanceModel::kZero ? "set_to_zero" : std::string(kNuisanceModelNames.name(learner)));

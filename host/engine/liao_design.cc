@@ -20,21 +20,11 @@ std::vector<double> rand_prob_values(const LiaoModelConfig& model) {
 // alpha(t) = sum_j baseline[j] day^j (or the values given) + theta W_t (W_t = 1 on weekend days,
 // Section 6.2.1).
 std::vector<double> baseline_values(const LiaoModelConfig& model) {
-  std::vector<double> baseline(model.num_decisions());
-  if (model.baseline_values.given()) {
-    baseline = resolve_decision_values(model.baseline_values, layout_of(model),
-                                       {-kMaxModelMagnitude, kMaxModelMagnitude, true}, "baseline");
-  } else {
-    for (int t = 0; t < model.num_decisions(); ++t) {
-      const double day = t / model.decisions_per_day;
-      double value = 0.0, power = 1.0;
-      for (double coefficient : model.baseline) {
-        value += coefficient * power;
-        power *= day;
-      }
-      baseline[t] = value;
-    }
-  }
+  std::vector<double> baseline =
+      model.baseline_values.given()
+          ? resolve_decision_values(model.baseline_values, layout_of(model),
+                                    {-kMaxModelMagnitude, kMaxModelMagnitude, true}, "baseline")
+          : expand_per_decision(baseline_per_day(model.baseline, model.days), model.decisions_per_day);
   if (model.weekend_effect != 0.0)
     for (int t = 0; t < model.num_decisions(); ++t)
       if (is_weekend_day(t / model.decisions_per_day)) baseline[t] += model.weekend_effect;

@@ -51,7 +51,7 @@ void distal_replicate(const DistalSimulationTask& task, uint32_t replicate, long
     constexpr int P = decltype(effects_constant)::value;
     const DistalScratch<P> cache{static_cast<DceeSubjectSums<P>*>(scratch),
                                  static_cast<WclsSubjectStats<kDistalControls + P>*>(scratch)};
-    run_distal_replicate<P>(EmulatedWarp<L>{}, task, replicate, slot, out, cache);
+    run_distal_replicate<P, L>(EmulatedWarp<L>{}, task, replicate, slot, out, cache);
   };
   if (task.analysis.num_effects == 1) run(std::integral_constant<int, 1>{});
   else run(std::integral_constant<int, 2>{});

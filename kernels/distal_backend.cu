@@ -15,7 +15,7 @@ struct DistalThreadJob {
 
   struct Scratch {};
   __device__ void operator()(uint32_t replicate, long long slot, Scratch) const {
-    run_distal_replicate<P>(EmulatedWarp<>{}, task, replicate, slot, out, DistalScratch<P>{nullptr, nullptr});
+    run_distal_replicate<P, ScalarLanes>(EmulatedWarp<>{}, task, replicate, slot, out, DistalScratch<P>{nullptr, nullptr});
   }
 };
 

@@ -17,7 +17,9 @@
 // GEE with weight 1 on every row and p~ = 0 (raw A; the effect coefficients are the same), and no
 // small-sample correction. Only the effect block (the last |S| coefficients) is reported.
 //
-// Every sum is written out with fma in a fixed order and the solves are kernels/small_cholesky.h, so
+// A subject's sums are accumulated as its rows are drawn, on lanes (core/simd_lanes.h): the CPU
+// simulates 4 or 8 subjects at once, branch-free, a CUDA thread one subject. Every sum is written out
+// with fma in a fixed order and the solves are kernels/small_cholesky.h, so every instruction set and
 // both backends compute the same bits. Subjects are summed in order (one CPU thread or one CUDA
 // thread per replicate; the WCLS and GEE comparators in the canonical lane order of fit_wcls_lanes).
 #pragma once
@@ -62,17 +64,6 @@ struct DistalSimulationTask {
 template <int P>
 using EffectByControl = Eigen::Matrix<double, P, kDistalControls>;
 
-MRTSIM_HD MRTSIM_INLINE void distal_controls(const DistalRow& row, double* x) {
-  x[0] = 1.0;
-  x[1] = row.x;
-  x[2] = row.z;
-}
-
-MRTSIM_HD MRTSIM_INLINE void distal_moderators(const DistalRow& row, int p, double* s) {
-  s[0] = 1.0;
-  if (p > 1) s[1] = row.z;
-}
-
 // m += k a b' entry by entry: m(i, j) = fma(k a_i, b_j, m(i, j)) (k = 1: fma(a_i, b_j, m(i, j))).
 template <class M>
 MRTSIM_HD MRTSIM_INLINE void add_scaled_outer(M& m, double k, const double* a, int rows, const double* b, int cols) {
@@ -97,32 +88,6 @@ struct DceeSubjectSums {
   Vec<P> u;                       // sum c S
   EffectByControl<P> p1, p0;      // sum c (1 - p) S x', sum c p S x'
   double y;
-
-  MRTSIM_HD MRTSIM_INLINE void clear() {
-    for (int a = 0; a < 2; ++a) {
-      gram[a].setZero();
-      xsum[a].setZero();
-    }
-    bread.setZero();
-    u.setZero();
-    p1.setZero();
-    p0.setZero();
-    y = 0.0;
-  }
-
-  MRTSIM_HD MRTSIM_INLINE void add_row(const DistalRow& row) {
-    double x[kDistalControls], s[P];
-    distal_controls(row, x);
-    distal_moderators(row, P, s);
-    add_scaled_outer(gram[row.treated], 1.0, x, kDistalControls, x, kDistalControls);
-    for (int i = 0; i < kDistalControls; ++i) xsum[row.treated](i) = xsum[row.treated](i) + x[i];
-    add_scaled_outer(bread, 1.0, s, P, s, P);
-    if (!row.available) return;
-    const double c = row.treated ? 1.0 / row.prob : -1.0 / (1.0 - row.prob);
-    add_scaled(u, c, s, P);
-    add_scaled_outer(p1, c * (1.0 - row.prob), s, P, x, kDistalControls);
-    add_scaled_outer(p0, c * row.prob, s, P, x, kDistalControls);
-  }
 
   // The subject's score r_i(g1, g0) = sum_t psi_t S_t = y u - p1 g1 - p0 g0, minus bread * theta.
   MRTSIM_HD MRTSIM_INLINE Vec<P> residual_score(const Vec<kDistalControls>& g1, const Vec<kDistalControls>& g0,
@@ -167,12 +132,113 @@ struct DceeFoldSums {
   }
 };
 
+// DceeSubjectSums of L::kLanes subjects, one per lane, accumulated branch-free: a row adds to a sum
+// through select(mask, sum + term, sum), so every lane's sums are the bits of its subject's sums
+// added row by row. Symmetric sums keep their upper triangles (entry (i, j) and (j, i) of the
+// subject's matrices add the same products in the same order).
+template <int P, class V>
+struct DceeSumsLanes {
+  static constexpr int C = kDistalControls;
+  V gram[2][C * C];  // [arm][i * C + j], j >= i
+  V xsum[2][C];
+  V bread[P * P];    // [i * P + j], j >= i
+  V u[P];
+  V p1[P * C], p0[P * C];
+
+  MRTSIM_HD MRTSIM_INLINE DceeSumsLanes() {
+    for (int a = 0; a < 2; ++a) {
+      for (int k = 0; k < C * C; ++k) gram[a][k] = V(0.0);
+      for (int k = 0; k < C; ++k) xsum[a][k] = V(0.0);
+    }
+    for (int k = 0; k < P * P; ++k) bread[k] = V(0.0);
+    for (int k = 0; k < P; ++k) u[k] = V(0.0);
+    for (int k = 0; k < P * C; ++k) p1[k] = p0[k] = V(0.0);
+  }
+
+  // x = (1, X, Z), S = (1) or (1, Z); c = I (-1)^(1-A) / p(A); stage-1 sums go to the row's arm.
+  MRTSIM_HD MRTSIM_INLINE void operator()(const QianLanesRow<V>& row) {
+    using lanes::mul_add;
+    using lanes::select;
+    const V x[C] = {V(1.0), row.x, row.z};
+    const V s[2] = {V(1.0), row.z};
+    const auto treated = row.treated == V(1.0);
+    const auto available = row.available == V(1.0);
+    for (int arm = 0; arm < 2; ++arm) {
+      const auto in_arm = arm == 1 ? treated : row.treated == V(0.0);
+MRTSIM_UNROLL
+      for (int i = 0; i < C; ++i) {
+MRTSIM_UNROLL
+        for (int j = i; j < C; ++j)
+          gram[arm][i * C + j] = select(in_arm, mul_add(x[i], x[j], gram[arm][i * C + j]), gram[arm][i * C + j]);
+        xsum[arm][i] = select(in_arm, xsum[arm][i] + x[i], xsum[arm][i]);
+      }
+    }
+MRTSIM_UNROLL
+    for (int i = 0; i < P; ++i)
+MRTSIM_UNROLL
+      for (int j = i; j < P; ++j) bread[i * P + j] = mul_add(s[i], s[j], bread[i * P + j]);
+    const V c = select(treated, V(1.0) / row.prob, V(-1.0) / (V(1.0) - row.prob));
+    const V c1 = c * (V(1.0) - row.prob), c0 = c * row.prob;
+MRTSIM_UNROLL
+    for (int i = 0; i < P; ++i) {
+      u[i] = select(available, mul_add(c, s[i], u[i]), u[i]);
+      const V c1s = c1 * s[i], c0s = c0 * s[i];
+MRTSIM_UNROLL
+      for (int j = 0; j < C; ++j) {
+        p1[i * C + j] = select(available, mul_add(c1s, x[j], p1[i * C + j]), p1[i * C + j]);
+        p0[i * C + j] = select(available, mul_add(c0s, x[j], p0[i * C + j]), p0[i * C + j]);
+      }
+    }
+  }
+};
+
+// The subjects of a group of lanes that starts at subject `first`: at most kLanes, none past n.
+MRTSIM_HD MRTSIM_INLINE int subjects_in_lanes(int n_subjects, int first, int lanes) {
+  return n_subjects - first < lanes ? n_subjects - first : lanes;
+}
+
+// The sums of subjects first .. first + count - 1 (count <= L::kLanes) of replicate `replicate` into
+// out[0 .. count - 1].
+template <int P, class L>
+MRTSIM_HD MRTSIM_INLINE void simulated_dcee_lanes(const DistalSimulationTask& task, uint32_t replicate, int first,
+                                                  int count, DceeSubjectSums<P>* out) {
+  constexpr int C = kDistalControls;
+  const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(first), StreamPurpose::kCohort};
+  DceeSumsLanes<P, typename L::V> sums;
+  const typename L::V y = simulate_qian_lanes<L>(task.model, key, sums);
+  // Lane l of v into entry(out[l]) (and, for a symmetric entry, its mirror) for the lanes that hold subjects.
+  const auto put = [&](typename L::V v, auto&& entry) {
+    double lane[L::kLanes];
+    L::store(lane, v);
+    for (int l = 0; l < count; ++l) entry(out[l]) = lane[l];
+  };
+  for (int a = 0; a < 2; ++a)
+    for (int i = 0; i < C; ++i) {
+      for (int j = i; j < C; ++j) {
+        put(sums.gram[a][i * C + j], [&](DceeSubjectSums<P>& s) -> double& { return s.gram[a](i, j); });
+        put(sums.gram[a][i * C + j], [&](DceeSubjectSums<P>& s) -> double& { return s.gram[a](j, i); });
+      }
+      put(sums.xsum[a][i], [&](DceeSubjectSums<P>& s) -> double& { return s.xsum[a](i); });
+    }
+  for (int i = 0; i < P; ++i) {
+    for (int j = i; j < P; ++j) {
+      put(sums.bread[i * P + j], [&](DceeSubjectSums<P>& s) -> double& { return s.bread(i, j); });
+      put(sums.bread[i * P + j], [&](DceeSubjectSums<P>& s) -> double& { return s.bread(j, i); });
+    }
+    put(sums.u[i], [&](DceeSubjectSums<P>& s) -> double& { return s.u(i); });
+    for (int j = 0; j < C; ++j) {
+      put(sums.p1[i * C + j], [&](DceeSubjectSums<P>& s) -> double& { return s.p1(i, j); });
+      put(sums.p0[i * C + j], [&](DceeSubjectSums<P>& s) -> double& { return s.p0(i, j); });
+    }
+  }
+  put(y, [](DceeSubjectSums<P>& s) -> double& { return s.y; });
+}
+
+// One subject's sums (a CUDA thread; tests).
 template <int P>
 MRTSIM_HD MRTSIM_INLINE void simulated_dcee_subject(const DistalSimulationTask& task, uint32_t replicate, int subject,
                                                     DceeSubjectSums<P>& sums) {
-  sums.clear();
-  const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
-  sums.y = simulate_qian_subject(task.model, key, [&](const DistalRow& row) { sums.add_row(row); });
+  simulated_dcee_lanes<P, ScalarLanes>(task, replicate, subject, 1, &sums);
 }
 
 // The fit of one replicate's effect block.
@@ -202,11 +268,9 @@ MRTSIM_HD MRTSIM_INLINE bool dcee_nuisance(const DceeFoldSums<P>* fold_sums, int
   return true;
 }
 
-// DCEE of one replicate. `subject_sums(i, out)` fills subject i's sums; called twice per subject
-// unless `scratch` (n_subjects entries) keeps them from the first pass.
+// DCEE of one replicate. `subject_sums(i, out)` fills subject i's sums; called twice per subject.
 template <int P, class SubjectFn>
-MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_subjects, const DistalAnalysisView& a,
-                                          DceeSubjectSums<P>* scratch) {
+MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_subjects, const DistalAnalysisView& a) {
   DistalFit<P> fit;
   fit.n_eff = n_subjects;
   fit.theta.setZero();
@@ -219,7 +283,6 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
   DceeSubjectSums<P> s;
   for (int i = 0; i < n_subjects; ++i) {
     subject_sums(i, s);
-    if (scratch) scratch[i] = s;
     fold_sums[i % folds].add(s);
     bread += s.bread;
   }
@@ -259,8 +322,7 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
 
   Mat<P> meat = Mat<P>::Zero();
   for (int i = 0; i < n_subjects; ++i) {
-    if (scratch) s = scratch[i];
-    else subject_sums(i, s);
+    subject_sums(i, s);
     const Vec<P> r = s.residual_score(g1[i % folds], g0[i % folds], fit.theta);
     add_scaled_outer(meat, 1.0, r.data(), P, r.data(), P);
   }
@@ -277,54 +339,70 @@ MRTSIM_HD DistalFit<P> fit_dcee_replicate(const SubjectFn& subject_sums, int n_s
   return fit;
 }
 
-// WCLS / GEE sufficient statistics of a subject: rows accumulate with outcome 1, and the score is
-// scaled by the distal Y once the subject is complete.
-template <int P>
-MRTSIM_HD MRTSIM_INLINE void simulated_distal_regression_subject(const DistalSimulationTask& task, uint32_t replicate,
-                                                                 int subject, WclsSubjectStats<kDistalControls + P>& stats) {
-  constexpr int D = kDistalControls + P;
-  stats.clear();
-  const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
-  const bool gee = task.analysis.estimator == DistalEstimator::kGee;
-  const double ptilde = gee ? 0.0 : task.analysis.numerator_prob;
-  const double y = simulate_qian_subject(task.model, key, [&](const DistalRow& row) {
-    double g[kDistalControls], f[P], x[D];
-    distal_controls(row, g);
-    distal_moderators(row, P, f);
-    const WclsWeights weights = gee ? WclsWeights{1.0, 1.0} : wcls_weights(ptilde, row.prob);
-    const double w = wcls_design_row(g, kDistalControls, f, P, ptilde, weights, row.treated, gee || row.available, x);
-    stats.add_row(x, w, 1.0);
-  });
-  for (int a = 0; a < D; ++a) stats.score[a] = stats.score[a] * y;
-}
+// The visitor of simulate_qian_lanes that adds each decision point's WCLS / GEE row to the lanes'
+// sums, with outcome 1: the score is scaled by the distal Y once the subjects are complete. GEE:
+// weight 1 on every row and p~ = 0 (raw A).
+template <int P, class V>
+struct DistalRegressionRows {
+  static constexpr int D = kDistalControls + P;
+  bool gee;
+  double ptilde;
+  WclsStatsLanes<D, V>& stats;
 
-// A replicate's WCLS / GEE subjects: from `cache` when there is one (filled in the first pass), else
-// simulated again in the second.
-template <int P>
-struct DistalRegressionSubjects {
-  const DistalSimulationTask& task;
-  uint32_t replicate;
-  WclsSubjectStats<kDistalControls + P>* cache;
-
-  MRTSIM_HD MRTSIM_INLINE void first_pass(int i, WclsSubjectStats<kDistalControls + P>& s) const {
-    simulated_distal_regression_subject<P>(task, replicate, i, s);
-    if (cache) cache[i] = s;
-  }
-  MRTSIM_HD MRTSIM_INLINE void second_pass(int i, WclsSubjectStats<kDistalControls + P>& s) const {
-    if (cache) s = cache[i];
-    else simulated_distal_regression_subject<P>(task, replicate, i, s);
+  MRTSIM_HD MRTSIM_INLINE void operator()(const QianLanesRow<V>& row) {
+    using lanes::select;
+    const V centred = row.treated - V(ptilde);
+    const V design[kDistalControls + 2] = {V(1.0), row.x, row.z, centred, centred * row.z};  // the first D
+    V w(1.0);
+    if (!gee) {
+      const V weight = select(row.treated == V(1.0), V(ptilde) / row.prob, V(1.0 - ptilde) / (V(1.0) - row.prob));
+      w = select(row.available == V(1.0), weight, V(0.0));
+    }
+    stats.add_row(design, w, V(1.0));
   }
 };
 
-template <int P, class Warp>
+// WCLS / GEE statistics of subjects first .. first + count - 1 (count <= L::kLanes) of replicate
+// `replicate` into out[0 .. count - 1].
+template <int P, class L>
+MRTSIM_HD MRTSIM_INLINE void simulated_distal_regression_lanes(const DistalSimulationTask& task, uint32_t replicate,
+                                                               int first, int count,
+                                                               WclsSubjectStats<kDistalControls + P>* out) {
+  constexpr int D = kDistalControls + P;
+  using V = typename L::V;
+  const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(first), StreamPurpose::kCohort};
+  const bool gee = task.analysis.estimator == DistalEstimator::kGee;
+  WclsStatsLanes<D, V> stats;
+  stats.clear();
+  const V y = simulate_qian_lanes<L>(task.model, key,
+                                     DistalRegressionRows<P, V>{gee, gee ? 0.0 : task.analysis.numerator_prob, stats});
+  for (int a = 0; a < D; ++a) stats.score[a] = stats.score[a] * y;
+  store_stats_lanes<D, L>(stats, count, out);
+}
+
+// A replicate's WCLS / GEE subjects simulated one at a time in both passes (a CUDA thread, which
+// keeps no per-subject memory).
+template <int P>
+struct SimulatedRegressionSubjects {
+  const DistalSimulationTask& task;
+  uint32_t replicate;
+
+  MRTSIM_HD MRTSIM_INLINE void first_pass(int i, WclsSubjectStats<kDistalControls + P>& s) const {
+    simulated_distal_regression_lanes<P, ScalarLanes>(task, replicate, i, 1, &s);
+  }
+  MRTSIM_HD MRTSIM_INLINE void second_pass(int i, WclsSubjectStats<kDistalControls + P>& s) const {
+    first_pass(i, s);
+  }
+};
+
+template <int P, class Warp, class Subjects>
 MRTSIM_HD DistalFit<P> fit_distal_regression_replicate(const Warp& warp, const DistalSimulationTask& task,
-                                                       uint32_t replicate, WclsSubjectStats<kDistalControls + P>* cache) {
+                                                       const Subjects& subjects) {
   constexpr int D = kDistalControls + P;
   const SmallSampleCorrection correction = task.analysis.estimator == DistalEstimator::kGee
                                                ? SmallSampleCorrection::kNever
                                                : task.analysis.correction;
-  const WclsFit<D> wcls =
-      fit_wcls_lanes<D>(warp, DistalRegressionSubjects<P>{task, replicate, cache}, task.n_subjects, P, correction);
+  const WclsFit<D> wcls = fit_wcls_lanes<D>(warp, subjects, task.n_subjects, P, correction);
   DistalFit<P> fit;
   fit.status = wcls.status;
   fit.n_eff = wcls.n_eff;
@@ -343,18 +421,33 @@ struct DistalScratch {
 };
 
 // One replicate of the task's estimator, writing its effect coefficients (P per replicate) to slot
-// `slot` of `out`. Warp: EmulatedWarp<Isa> (the lane order of the WCLS and GEE comparators, run by one
-// thread).
-template <int P, class Warp>
+// `slot` of `out`. With a scratch (the CPU backend), the cohort's per-subject sums are simulated
+// L::kLanes subjects at a time into it first and both passes of the fit read them there; without
+// (a CUDA thread), each pass simulates the subjects again one at a time. Warp: EmulatedWarp<L> (the
+// lane order of the WCLS and GEE comparators, run by one thread).
+template <int P, class L, class Warp>
 MRTSIM_HD MRTSIM_INLINE void run_distal_replicate(const Warp& warp, const DistalSimulationTask& task,
                                                   uint32_t replicate, long long slot, const ReplicateOutput& out,
                                                   const DistalScratch<P>& scratch) {
   DistalFit<P> fit;
+  const int n = task.n_subjects;
   if (task.analysis.estimator == DistalEstimator::kDcee) {
-    const auto subject_sums = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
-    fit = fit_dcee_replicate<P>(subject_sums, task.n_subjects, task.analysis, scratch.dcee);
+    if (scratch.dcee) {
+      for (int first = 0; first < n; first += L::kLanes)
+        simulated_dcee_lanes<P, L>(task, replicate, first, subjects_in_lanes(n, first, L::kLanes), scratch.dcee + first);
+      const auto cached = [&](int i, DceeSubjectSums<P>& s) { s = scratch.dcee[i]; };
+      fit = fit_dcee_replicate<P>(cached, n, task.analysis);
+    } else {
+      const auto simulated = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
+      fit = fit_dcee_replicate<P>(simulated, n, task.analysis);
+    }
+  } else if (scratch.regression) {
+    for (int first = 0; first < n; first += L::kLanes)
+      simulated_distal_regression_lanes<P, L>(task, replicate, first, subjects_in_lanes(n, first, L::kLanes),
+                                              scratch.regression + first);
+    fit = fit_distal_regression_replicate<P>(warp, task, CachedSubjects<kDistalControls + P>{scratch.regression});
   } else {
-    fit = fit_distal_regression_replicate<P>(warp, task, replicate, scratch.regression);
+    fit = fit_distal_regression_replicate<P>(warp, task, SimulatedRegressionSubjects<P>{task, replicate});
   }
   write_replicate_fit(fit, out, slot);
 }

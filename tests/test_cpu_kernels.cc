@@ -13,6 +13,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "host/config/study_config.h"
@@ -21,6 +22,7 @@
 #include "host/engine/scenario_plan.h"
 #include "kernels/cpu_kernels.h"
 #include "kernels/distal_backend.h"
+#include "kernels/distal_simulation.h"
 #include "kernels/wcls_backend.h"
 #include "kernels/wcls_warp.h"
 
@@ -216,15 +218,31 @@ TEST(SimdPaths, PermutationReplicatesAreIdenticalOnEveryLevel) {
   }
 }
 
-TEST(SimdPaths, DistalReplicatesAreIdenticalOnEveryLevel) {
+// What a CUDA thread computes for a distal replicate: no scratch, so each pass of the fit simulates
+// the subjects again, one at a time (kernels/distal_backend.cu), here on the CPU.
+ReplicateBuffers distal_thread_path(const DistalSimulationTask& task, uint32_t replicates) {
+  ReplicateBuffers out(replicates, task.analysis.num_effects);
+  const auto run = [&](auto effects) {
+    constexpr int P = decltype(effects)::value;
+    for (uint32_t s = 0; s < replicates; ++s)
+      run_distal_replicate<P, ScalarLanes>(EmulatedWarp<>{}, task, s, s, out.fits(), DistalScratch<P>{nullptr, nullptr});
+  };
+  if (task.analysis.num_effects == 1) run(std::integral_constant<int, 1>{});
+  else run(std::integral_constant<int, 2>{});
+  return out;
+}
+
+TEST(SimdPaths, DistalReplicatesAreIdenticalOnEveryLevelAndTheThreadPath) {
   const std::vector<const CpuKernels*> kernels = available_kernels();
   for (const char* analysis : {"{estimator: dcee, controls: [X, Z], moderators: [Z]}",
                                "{estimator: dcee, cross_fit: 5, controls: [X, Z], moderators: []}",
                                "{estimator: wcls, numerator_prob: 0.5, controls: [X, Z], moderators: [Z]}",
                                "{estimator: gee, controls: [X, Z], moderators: []}"}) {
+    // 45 subjects: a partly filled last group of lanes at every level; an odd T leaves the last
+    // decision point without its pair.
     const StudyConfig study = parse_study(
-        std::string("study: {name: d, seed: 3, replicates: 1}\nmodel: {type: qian2025}\nsample_size: 45\n"
-                    "hypotheses: [alternative]\nanalysis: ") + analysis + "\n",
+        std::string("study: {name: d, seed: 3, replicates: 1}\nmodel: {type: qian2025, decisions: 29}\n"
+                    "sample_size: 45\nhypotheses: [alternative]\nanalysis: ") + analysis + "\n",
         "d.yaml");
     const DistalSimulationTask task =
         DistalScenarioPlan(study, study.scenarios[0], Hypothesis::kAlternative, TruthValues{}).task();
@@ -238,6 +256,7 @@ TEST(SimdPaths, DistalReplicatesAreIdenticalOnEveryLevel) {
     EXPECT_EQ(results[0].status[0], static_cast<int>(FitStatus::kOk)) << analysis;
     for (size_t k = 1; k < kernels.size(); ++k)
       expect_same_bits(results[k], results[0], std::string(fastmath::simd_level_name(kernels[k]->level)) + analysis);
+    expect_same_bits(distal_thread_path(task, 8), results[0], std::string("thread path ") + analysis);
   }
 }
 

@@ -211,6 +211,27 @@ TEST(DistalLearnerReplicate, LearnerFailuresAreCountedByReason) {
   EXPECT_EQ(s.failures_by_status[static_cast<int>(FitStatus::kTooFewUniqueValues)], 4);
 }
 
+TEST(DistalLearnerStudy, LearnerCellsReportEachUnitAsItFinishes) {
+  // 3 units of 2 replicates on 1 thread: the checkpoint (and the progress callback) hears of every
+  // unit when it is done, not once when the whole cell is.
+  const StudyConfig study = parse_study(
+      "study: {name: units, seed: 99, replicates: 6, replicates_per_unit: 2}\nmodel: {type: qian2025}\n"
+      "sample_size: 30\nhypotheses: [alternative]\n"
+      "analysis: {estimator: dcee, nuisance: gam, controls: ['s(X)', Z], moderators: []}\n"
+      "truth: {method: monte_carlo, subjects: 1000}\n",
+      "units.yaml");
+  RunOptions options;
+  options.backend = "cpu";
+  options.threads = 1;
+  std::vector<size_t> finished;
+  options.keep_going = [&](size_t done, size_t) {
+    finished.push_back(done);
+    return true;
+  };
+  run_study(study, options);
+  EXPECT_EQ(finished, (std::vector<size_t>{1, 2, 3}));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reduced studies: unbiased, and t intervals cover, within Monte Carlo error
 

@@ -104,15 +104,26 @@ class UnitComputer {
   size_t cell_index(size_t run) const { return plan_.units().unit(runs_[run].begin).cell; }
   const CellPlan& cell_of(const Piece& piece) const { return plan_.cell_plan(cell_index(piece.run)); }
 
+  // The most replicates one backend call of `cell` carries. A learner cell's replicate takes up to
+  // seconds of CPU (host/engine/distal_learner_plan.h): its calls carry one unit per thread, so that
+  // the checkpoint records units as they finish, as the study's replicates_per_unit promises, rather
+  // than once per cell (up to an hour of work lost to an interruption), at no cost next to the fits.
+  long long replicates_per_call(const CellPlan& cell) const {
+    const long long batch = std::max(1LL, options_.batch_size);
+    if (!cell.runs_on_cpu_only()) return batch;
+    const long long threads = threads_ > 0 ? threads_ : std::max(1U, std::thread::hardware_concurrency());
+    return std::min(batch, threads * plan_.study().replicates_per_unit);
+  }
+
   // The pieces of every run, grouped into backend calls.
   std::vector<std::vector<Piece>> backend_calls() const {
-    const long long batch = std::max(1LL, options_.batch_size);
     std::vector<std::vector<Piece>> calls;
     long long in_call = 0;
     for (size_t r = 0; r < runs_.size(); ++r) {
       const long long begin = plan_.units().unit(runs_[r].begin).first;
       const WorkUnit last = plan_.units().unit(runs_[r].end - 1);
       const long long end = last.first + last.count;
+      const long long batch = replicates_per_call(plan_.cell_plan(cell_index(r)));
       const std::string key = plan_.cell_plan(cell_index(r)).batch_key();
       for (long long first = begin; first < end;) {
         const bool joins = !calls.empty() && !key.empty() && in_call < batch &&

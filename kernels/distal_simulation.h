@@ -206,7 +206,7 @@ MRTSIM_HD MRTSIM_INLINE void simulated_dcee_lanes(const DistalSimulationTask& ta
   const StreamKey key{task.seed, task.scenario, replicate, static_cast<uint32_t>(first), StreamPurpose::kCohort};
   DceeSumsLanes<P, typename L::V> sums;
   const typename L::V y = simulate_qian_lanes<L>(task.model, key, sums);
-  // Lane l of v into entry(out[l]) (and, for a symmetric entry, its mirror) for the lanes that hold subjects.
+  // Lane l of v into entry(out[l]), for the lanes that hold subjects (symmetric sums: both entries).
   const auto put = [&](typename L::V v, auto&& entry) {
     double lane[L::kLanes];
     L::store(lane, v);

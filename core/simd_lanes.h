@@ -34,6 +34,12 @@ namespace mrtsim {
 namespace lanes {
 using fastmath::detail::mul_add;
 using fastmath::detail::select;
+
+// v clipped to [lo, hi] in every lane.
+template <class V>
+MRTSIM_HD MRTSIM_INLINE V clip(V v, double lo, double hi) {
+  return select(v < V(lo), V(lo), select(v > V(hi), V(hi), v));
+}
 }  // namespace lanes
 
 // The lane policy of lane type V's variates (shared by every policy below).

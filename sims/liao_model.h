@@ -101,15 +101,13 @@ namespace detail {
 
 template <class V>
 MRTSIM_HD MRTSIM_INLINE V clip01(V p) {
-  using lanes::select;
-  return select(p < V(0.0), V(0.0), select(p > V(1.0), V(1.0), p));
+  return lanes::clip(p, 0.0, 1.0);
 }
 
 // Liao's Trunc(x): x clipped to [-1, 1], which keeps the C_t model's availability inside [0, 1].
 template <class V>
 MRTSIM_HD MRTSIM_INLINE V trunc_unit(V x) {
-  using lanes::select;
-  return select(x < V(-1.0), V(-1.0), select(x > V(1.0), V(1.0), x));
+  return lanes::clip(x, -1.0, 1.0);
 }
 
 // Sum of the last `lags` values pushed (fewer at the start of the study): the centred recent

@@ -85,11 +85,6 @@ MRTSIM_HD MRTSIM_INLINE typename L::V expit(typename L::V v) {
   using V = typename L::V;
   return V(1.0) / (V(1.0) + L::exp(-v));
 }
-template <class V>
-MRTSIM_HD MRTSIM_INLINE V clip(V v, double lo, double hi) {
-  using lanes::select;
-  return select(v < V(lo), V(lo), select(v > V(hi), V(hi), v));
-}
 // The Beta(2, 2) density at x / 12 + 1/2.
 template <class V>
 MRTSIM_HD MRTSIM_INLINE V density_term(V x) {
@@ -122,7 +117,7 @@ MRTSIM_HD MRTSIM_INLINE QianLanesRow<typename L::V> qian_step_lanes(const QianMo
   // 2 X / 6 + 2 (Z - 1/2) + 2 (t - T/2) / T: the products by 2 and by 1/2 are exact.
   const double time_term = 2.0 * (t - 0.5 * T) / T;
   row.prob = m.time_varying_prob
-                 ? detail::clip(detail::expit<L>(V(2.0) * row.x / V(6.0) + V(2.0) * (row.z - V(0.5)) + V(time_term)), 0.1, 0.9)
+                 ? lanes::clip(detail::expit<L>(V(2.0) * row.x / V(6.0) + V(2.0) * (row.z - V(0.5)) + V(time_term)), 0.1, 0.9)
                  : V(m.constant_prob);
   const V assigned = forced.t == t ? V(static_cast<double>(forced.value)) : select(u.treatment < row.prob, V(1.0), V(0.0));
   row.treated = select(available, assigned, V(0.0));

@@ -4,7 +4,9 @@
 #include <string>
 
 #include "core/user_error.h"
+#include "kernels/dim_dispatch.h"
 #include "kernels/distal_simulation.h"
+#include "kernels/emee_simulation.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
@@ -41,6 +43,14 @@ size_t wcls_permutation_scratch_bytes(const WclsSimulationTask& task) {
 }
 
 size_t distal_scratch_bytes(const DistalSimulationTask& task) { return distal_cache_bytes(task); }
+
+size_t emee_scratch_bytes(int dim, const EmeeSimulationTask& task) {
+  size_t bytes = 0;
+  dispatch_dim(dim, [&](auto dim_constant) {
+    bytes = EmeeCpuScratchLayout<decltype(dim_constant)::value>(task.model.num_decisions, task.n_subjects).bytes;
+  });
+  return bytes;
+}
 
 const CpuKernels* cpu_kernels(fastmath::SimdLevel level) {
   // fast_math_batch's levels and these are compiled for the same instruction sets and checked

@@ -20,6 +20,7 @@ namespace mrtsim {
 struct WclsSimulationTask;
 struct WclsPermutationSettings;
 struct DistalSimulationTask;
+struct EmeeSimulationTask;
 struct LiaoModelView;
 struct StreamKey;
 struct CohortTable;
@@ -39,6 +40,10 @@ struct CpuKernels {
   // A distal-outcome replicate (kernels/distal_simulation.h); `scratch`: distal_scratch(task) bytes.
   void (*distal_replicate)(const DistalSimulationTask& task, uint32_t replicate, long long slot,
                            const ReplicateOutput& out, void* scratch);
+  // An EMEE / EMEE2 replicate (kernels/emee_simulation.h) with dim = q + p coefficients, its adjusted
+  // and (where `out` has room) unadjusted variance; `scratch`: emee_scratch_bytes(dim, task) bytes.
+  void (*emee_replicate)(int dim, const EmeeSimulationTask& task, uint32_t replicate, long long slot,
+                         const ReplicateOutput& out, void* scratch);
   // Simulates subjects key.subject .. key.subject + n_subjects - 1 of the Liao model and records their
   // rows in `out` (row i * T + t: the i-th of them), as the permutation kernel does: for tests and
   // benchmarks of the lanes against simulate_liao_subject.
@@ -48,6 +53,7 @@ struct CpuKernels {
 size_t wcls_scratch_bytes(const WclsSimulationTask& task);
 size_t wcls_permutation_scratch_bytes(const WclsSimulationTask& task);
 size_t distal_scratch_bytes(const DistalSimulationTask& task);
+size_t emee_scratch_bytes(int dim, const EmeeSimulationTask& task);
 
 // The kernels of `level`, or nullptr where this build lacks them or this CPU cannot run them.
 const CpuKernels* cpu_kernels(fastmath::SimdLevel level);

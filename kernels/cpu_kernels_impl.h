@@ -2,11 +2,19 @@
 // kernels/cpu_kernels_scalar.cc, cpu_kernels_avx2.cc and cpu_kernels_avx512.cc only (see there).
 #pragma once
 
+// Every function these files compile must be inlined into the per-instruction-set kernels or carry the
+// lane policy in its name (kernels/cpu_kernels.h): a copy of, say, an Eigen assignment compiled with
+// -mavx512f that the linker merged with the portable one would run on every CPU. Eigen's small
+// functions are only `inline` on GCC; here they are always inlined. scripts/check_isa_symbols.sh (a
+// test) lists any function that escapes.
+#define EIGEN_STRONG_INLINE inline __attribute__((always_inline))
+
 #include <type_traits>
 #include <utility>
 
 #include "kernels/cpu_kernels.h"
 #include "kernels/distal_simulation.h"
+#include "kernels/emee_simulation.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
@@ -58,6 +66,21 @@ void distal_replicate(const DistalSimulationTask& task, uint32_t replicate, long
 }
 
 template <class L>
+void emee_replicate(int dim, const EmeeSimulationTask& task, uint32_t replicate, long long slot,
+                    const ReplicateOutput& out, void* scratch) {
+  with_dim(
+      dim,
+      [&](auto dim_constant) {
+        constexpr int D = decltype(dim_constant)::value;
+        LaneEmeeCohort<D, L> cohort(task, replicate, scratch);
+        const EmeeFit<D> fit = fit_simulated_emee<D>(task, cohort);
+        write_replicate_fit(fit, out, slot);
+        write_unadjusted_variance(fit, out, slot);
+      },
+      std::make_integer_sequence<int, kMaxWclsDim>{});
+}
+
+template <class L>
 void liao_cohort(const LiaoModelView& model, const StreamKey& key, int n_subjects, const CohortTable& out) {
   for (int first = 0; first < n_subjects; first += L::kLanes) {
     StreamKey lanes_key = key;
@@ -70,7 +93,7 @@ void liao_cohort(const LiaoModelView& model, const StreamKey& key, int n_subject
 template <class L>
 const CpuKernels* make_cpu_kernels(fastmath::SimdLevel level) {
   static const CpuKernels table{level, &wcls_replicate<L>, &wcls_permutation_replicate<L>, &distal_replicate<L>,
-                                &liao_cohort<L>};
+                                &emee_replicate<L>, &liao_cohort<L>};
   return &table;
 }
 

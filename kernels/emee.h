@@ -192,10 +192,17 @@ struct EmeeSubjectStats {
   }
 
   // u~_i = U_i + K_i (J - K_i - K_i^u)^-1 (U_i + S_i^u); false when the leave-out matrix is singular.
-  MRTSIM_HD bool corrected_score(const Mat<D>& jacobian, Vec<D>* corrected) const {
+  MRTSIM_HD MRTSIM_INLINE bool corrected_score(const Mat<D>& jacobian, Vec<D>* corrected) const {
     const SmallLu<D> leave_out(jacobian - leverage - unavailable_leverage);
     if (leave_out.singular()) return false;
-    *corrected = score + leverage * leave_out.solve(Vec<D>(score + unavailable_score));
+    const Vec<D> solved = leave_out.solve(Vec<D>(score + unavailable_score));
+    // Written out, like every sum of products of the fit: Eigen's product would sum in an order (and
+    // with fused multiply-adds) that depends on the instruction set it was compiled for.
+    for (int r = 0; r < D; ++r) {
+      double sum = 0.0;
+      for (int k = 0; k < D; ++k) sum = fma(leverage(r, k), solved(k), sum);
+      (*corrected)(r) = score(r) + sum;
+    }
     return true;
   }
 };
@@ -285,8 +292,8 @@ MRTSIM_HD void emee_sandwich(const SubjectStatsFn& subject_stats, int n_subjects
     add_outer(meat_adjusted, corrected, corrected);
   }
   const Mat<D> jacobian_inverse = SmallLu<D>(jacobian).inverse();
-  fit.variance_unadjusted = jacobian_inverse * meat * jacobian_inverse.transpose();
-  fit.variance = jacobian_inverse * meat_adjusted * jacobian_inverse.transpose();
+  fit.variance_unadjusted = triple_product<D>(jacobian_inverse, meat, jacobian_inverse.transpose());
+  fit.variance = triple_product<D>(jacobian_inverse, meat_adjusted, jacobian_inverse.transpose());
 
   const bool joint_defined =
       effect_wald_statistic(fit.variance, fit.theta, num_effects, &fit.joint_statistic) &&

@@ -1,9 +1,11 @@
-// CUDA twin of emee_backend.cc: one thread per replicate runs the same job as a CPU thread, keeping
-// only its cohort's table of available-row counts (interleaved across threads, so that neighbouring
-// threads touch neighbouring words); the sandwich pass regenerates the subjects from the keyed Philox
-// stream (kernels/emee_simulation.h).
+// CUDA twin of emee_backend.cc: one thread per replicate (EmeeReplicateJob with ThreadEmeeCohort,
+// kernels/emee_simulation.h), keeping only its cohort's table of available-row counts (interleaved
+// across threads, so that neighbouring threads touch neighbouring words); the sandwich pass draws
+// the subjects again from their keyed Philox streams.
 #include "kernels/detail/cuda_launcher.cuh"
+#include "kernels/dim_dispatch.h"
 #include "kernels/emee_backend.h"
+#include "kernels/wcls_backend.h"  // place_output
 
 namespace mrtsim::cuda_impl {
 
@@ -30,8 +32,8 @@ struct DeviceScratch<EmeeReplicateJob<D>> {
 
   struct View {
     int* counts;
-    MRTSIM_HD EmeeScratch<D> for_thread(long long thread, long long threads) const {
-      return EmeeScratch<D>{counts + thread, threads, nullptr, nullptr};
+    MRTSIM_HD typename EmeeReplicateJob<D>::Scratch for_thread(long long thread, long long threads) const {
+      return {counts + thread, threads};
     }
   };
   View view() const { return View{counts_.get()}; }
@@ -48,7 +50,12 @@ struct DeviceScratch<EmeeReplicateJob<D>> {
 void run_emee_replicates(int dim, const EmeeSimulationTask& task, const TaskArena& arena, uint32_t first,
                          uint32_t count, const ReplicateOutput& out) {
   CudaLauncher launcher;
-  run_emee_on(launcher, dim, task, arena, first, count, out);
+  const EmeeSimulationTask placed = launcher.task(task, arena);
+  const ReplicateOutput placed_out = place_output(launcher, out, count, dim);
+  dispatch_dim(dim, [&](auto dim_constant) {
+    launcher.run(EmeeReplicateJob<decltype(dim_constant)::value>{placed, placed_out}, first, count);
+  });
+  launcher.finish();
 }
 
 }  // namespace mrtsim::cuda_impl

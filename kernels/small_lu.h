@@ -19,8 +19,10 @@ class SmallLu {
   // Factors P a = L U (L unit lower, U upper, both kept in lu_). The matrix counts as singular when a
   // pivot is at most D * machine epsilon times the largest entry of `a` in absolute value (the usual
   // numerical-rank rule; R's solve() refuses comparably ill-conditioned matrices).
-  MRTSIM_HD explicit SmallLu(const Matrix& a) : lu_(a), singular_(false) {
-    const double scale = a.cwiseAbs().maxCoeff();
+  MRTSIM_HD MRTSIM_INLINE explicit SmallLu(const Matrix& a) : lu_(a), singular_(false) {
+    double scale = 0.0;  // the largest |entry| (a loop: Eigen's maxCoeff is not always inlined, kernels/cpu_kernels_impl.h)
+    for (int c = 0; c < D; ++c)
+      for (int r = 0; r < D; ++r) scale = abs_value(a(r, c)) > scale ? abs_value(a(r, c)) : scale;
     const double tiny = D * Eigen::NumTraits<double>::epsilon() * scale;
     singular_ = !(scale > 0.0);
     for (int k = 0; k < D; ++k) {
@@ -45,7 +47,7 @@ class SmallLu {
   MRTSIM_HD bool singular() const { return singular_; }
 
   // x with a x = b (only when !singular()).
-  MRTSIM_HD Vector solve(Vector b) const {
+  MRTSIM_HD MRTSIM_INLINE Vector solve(Vector b) const {
     for (int k = 0; k < D; ++k) swap(b(k), b(row_of_[k]));
     for (int r = 1; r < D; ++r)
       for (int c = 0; c < r; ++c) b(r) -= lu_(r, c) * b(c);
@@ -57,7 +59,7 @@ class SmallLu {
   }
 
   // a^-1, column by column (only when !singular()).
-  MRTSIM_HD Matrix inverse() const {
+  MRTSIM_HD MRTSIM_INLINE Matrix inverse() const {
     Matrix x;
     for (int c = 0; c < D; ++c) x.col(c) = solve(Vector(Vector::Unit(c)));
     return x;

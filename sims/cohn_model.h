@@ -21,14 +21,15 @@
 // index k (core/philox.h): word 0 -> I_t, word 1 -> A_t, word 2 -> Y_{t+1}; word 3 of draw index 0 ->
 // A_0 of the delayed effect (unused otherwise). Dropout: word 0 at draw index 0 of the subject's
 // dropout stream is its uniform U; the subject has rows while U < S_t and none after (the same draws
-// as without dropout, truncated). Written once for the CPU and CUDA backends.
+// as without dropout, truncated). Written once over lane policies (core/simd_lanes.h), branch-free:
+// the CPU simulates 4 or 8 subjects at once, a CUDA thread one, with the same bits.
 #pragma once
 
 #include <cstdint>
 
 #include "core/device_macros.h"
 #include "core/philox.h"
-#include "core/random_variates.h"
+#include "core/simd_lanes.h"
 
 namespace mrtsim {
 
@@ -66,36 +67,84 @@ struct CohnRow {
   int outcome;     // Y_{t+1}, drawn on every row
 };
 
-// Simulates one subject and calls visit(const CohnRow&) for every decision point in order.
+// Decision point t of L::kLanes subjects, one per lane (core/simd_lanes.h), as 0/1 lanes: whether the
+// subject still takes part (dropout), I_t, A_t (0 when unavailable) and Y_{t+1}.
+template <class V>
+struct CohnLanesRow {
+  int t;  // 0-based decision index
+  V present, available, treated, outcome;
+};
+
+namespace detail {
+// How many decision points at least one of the lanes takes part in: a lane with dropout uniform u
+// takes part at t while u < S_t, and S_t does not increase, so the lane with the smallest u stays longest.
+template <class L>
+MRTSIM_HD MRTSIM_INLINE int cohn_decisions_taken_part(const CohnModelView& model, typename L::V dropout_uniform) {
+  double u[L::kLanes];
+  L::store(u, dropout_uniform);
+  double smallest = u[0];
+  for (int l = 1; l < L::kLanes; ++l) smallest = u[l] < smallest ? u[l] : smallest;
+  int t = 0;
+  while (t < model.num_decisions && smallest < model.survival[t]) ++t;
+  return t;
+}
+}  // namespace detail
+
+// Simulates subjects key.subject .. key.subject + L::kLanes - 1 (one per lane) and calls
+// visit(const CohnLanesRow<V>&) for every decision point in order, up to the last one at which some
+// lane still takes part. Branch-free over the lanes; the scalar lane type computes the same bits one
+// subject at a time.
+template <class L, class Visitor>
+MRTSIM_HD MRTSIM_INLINE void simulate_cohn_lanes(const CohnModelView& model, const StreamKey& key, Visitor&& visit) {
+  using V = typename L::V;
+  using lanes::select;
+  constexpr int K = L::kLanes;
+  const V one(1.0), zero(0.0);
+  V previous_treatment = zero, previous_outcome = zero;  // A_{t-1}, Y_t
+  V delayed_treatment = zero;                            // A_{t-1} of the delayed effect
+  V dropout_uniform = zero;
+  int decisions = model.num_decisions;
+  if (model.survival) {
+    uint32_t w[4][2 * K];
+    L::words(key.with_purpose(StreamPurpose::kDropout), 0, 0, w);
+    dropout_uniform = L::uniform(w[0]);
+    decisions = detail::cohn_decisions_taken_part<L>(model, dropout_uniform);
+  }
+  for (int pair = 0; pair < decisions; pair += 2) {
+    uint32_t w[4][2 * K];  // block 0 of draw indices pair and pair + 1
+    L::words(key, static_cast<uint32_t>(pair), 0, w);
+    for (int k = 0; k < 2 && pair + k < decisions; ++k) {
+      const int t = pair + k;
+      if (t == 0 && model.delayed_effect_factor != 1.0)
+        delayed_treatment = select(L::uniform(w[3]) < V(model.rand_prob[0]), one, zero);
+      const V tau = model.endogenous_availability
+                        ? V(model.endogenous.base) + V(model.endogenous.treatment) * previous_treatment +
+                              V(model.endogenous.outcome) * previous_outcome
+                        : V(model.availability[t]);
+      CohnLanesRow<V> row;
+      row.t = t;
+      row.present = model.survival ? select(dropout_uniform < V(model.survival[t]), one, zero) : one;
+      const auto available = L::uniform(&w[0][k * K]) < tau;
+      row.available = select(available, one, zero);
+      row.treated = select(available, select(L::uniform(&w[1][k * K]) < V(model.rand_prob[t]), one, zero), zero);
+      V success = select(row.treated == one, V(model.success_treated[t]), V(model.success_control[t]));
+      success = select(delayed_treatment == one, success * V(model.delayed_effect_factor), success);
+      success = select(previous_outcome == one, success * V(model.serial_correlation_factor), success);
+      row.outcome = select(L::uniform(&w[2][k * K]) < success, one, zero);
+      previous_treatment = delayed_treatment = row.treated;
+      previous_outcome = row.outcome;
+      visit(row);
+    }
+  }
+}
+
+// Simulates one subject and calls visit(const CohnRow&) for every decision point at which it takes part.
 template <class Visitor>
 MRTSIM_HD MRTSIM_INLINE void simulate_cohn_subject(const CohnModelView& model, const StreamKey& key,
                                                    Visitor& visit) {
-  int previous_treatment = 0, previous_outcome = 0;  // A_{t-1}, Y_t
-  int delayed_treatment = 0;                         // A_{t-1} of the delayed effect
-  const uint32_t dropout_word = model.survival ? key.with_purpose(StreamPurpose::kDropout).words(0).v[0] : 0u;
-  for (int t = 0; t < model.num_decisions; ++t) {
-    if (model.survival && !bernoulli(dropout_word, model.survival[t])) return;  // left: no more rows
-    // Block t of the subject's stream: words 0-2 draw I_t, A_t and Y_{t+1}; word 3 of block 0 draws
-    // the A_{-1} that the delayed effect of the first decision point needs.
-    const Philox4x32 block = key.words(static_cast<uint32_t>(t));
-    if (t == 0 && model.delayed_effect_factor != 1.0)
-      delayed_treatment = bernoulli(block.v[3], model.rand_prob[0]) ? 1 : 0;
-    const double tau = model.endogenous_availability
-                           ? model.endogenous.base + model.endogenous.treatment * previous_treatment +
-                                 model.endogenous.outcome * previous_outcome
-                           : model.availability[t];
-    CohnRow row;
-    row.t = t;
-    row.available = bernoulli(block.v[0], tau);
-    row.treated = row.available && bernoulli(block.v[1], model.rand_prob[t]) ? 1 : 0;
-    double success = row.treated ? model.success_treated[t] : model.success_control[t];
-    if (delayed_treatment) success *= model.delayed_effect_factor;
-    if (previous_outcome) success *= model.serial_correlation_factor;
-    row.outcome = bernoulli(block.v[2], success) ? 1 : 0;
-    previous_treatment = delayed_treatment = row.treated;
-    previous_outcome = row.outcome;
-    visit(row);
-  }
+  simulate_cohn_lanes<ScalarLanes>(model, key, [&](const CohnLanesRow<double>& row) {
+    visit(CohnRow{row.t, row.available != 0.0, row.treated != 0.0 ? 1 : 0, row.outcome != 0.0 ? 1 : 0});
+  });
 }
 
 }  // namespace mrtsim

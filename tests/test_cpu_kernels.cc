@@ -17,12 +17,16 @@
 #include <vector>
 
 #include "host/config/study_config.h"
+#include "host/engine/cohn_scenario_plan.h"
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/replicate_buffers.h"
+#include "host/engine/sample_size_plan.h"
 #include "host/engine/scenario_plan.h"
 #include "kernels/cpu_kernels.h"
+#include "kernels/dim_dispatch.h"
 #include "kernels/distal_backend.h"
 #include "kernels/distal_simulation.h"
+#include "kernels/emee_simulation.h"
 #include "kernels/wcls_backend.h"
 #include "kernels/wcls_warp.h"
 
@@ -53,6 +57,8 @@ void expect_same_bits(const ReplicateBuffers& a, const ReplicateBuffers& b, cons
   EXPECT_TRUE(same_bits(a.joint, b.joint)) << what;
   EXPECT_TRUE(same_bits(a.estimates, b.estimates)) << what;
   EXPECT_TRUE(same_bits(a.std_errors, b.std_errors)) << what;
+  EXPECT_TRUE(same_bits(a.joint_unadjusted, b.joint_unadjusted)) << what;
+  EXPECT_TRUE(same_bits(a.std_errors_unadjusted, b.std_errors_unadjusted)) << what;
   EXPECT_TRUE(same_bits(a.permutation_p, b.permutation_p)) << what;
   EXPECT_TRUE(same_bits(a.joint_permutation_p, b.joint_permutation_p)) << what;
   EXPECT_EQ(a.failed_reshuffles, b.failed_reshuffles) << what;
@@ -170,6 +176,54 @@ TEST(SimdPaths, WidestLanesDrawTheModelsDistributions) {
     EXPECT_NEAR(sum_sq / count, 1.0, 4.0 * std::sqrt((c.fourth_moment - 1.0) / count)) << what;
     EXPECT_LT(scaled_ks_distance(errors, c.cdf), 1.949) << what;
   }
+}
+
+// What a CUDA thread computes for an EMEE replicate (kernels/emee_backend.cu): the counts in its own
+// table, each subject drawn again and its rows' terms computed in the sandwich pass, here on the CPU.
+ReplicateBuffers emee_thread_path(const CohnScenarioPlan& plan, uint32_t replicates) {
+  ReplicateBuffers out(replicates, plan.dim(), false, true);
+  std::vector<int> counts(4 * static_cast<size_t>(plan.task().model.num_decisions));
+  dispatch_dim(plan.dim(), [&](auto dim_constant) {
+    const EmeeReplicateJob<decltype(dim_constant)::value> job{plan.task(), out.fits()};
+    for (uint32_t s = 0; s < replicates; ++s) job(s, s, {counts.data(), 1});
+  });
+  return out;
+}
+
+TEST(SimdPaths, EmeeReplicatesAreIdenticalOnEveryLevelAndTheThreadPath) {
+  // Every branch of sims/cohn_model.h (the violations, dropout) under both variants; 45 subjects leave
+  // a partly filled last group of lanes, 13 decision points one without its pair.
+  const char* const models[] = {
+      "",
+      "  delayed_effect: -0.3\n  serial_correlation: 0.25\n"
+      "  endogenous_availability: {base: 0.5, treatment: 0.2, outcome: -0.15}\n",
+      "  delayed_effect: 0.2\n  dropout: {rate_per_decision: 0.08}\n"};
+  const std::vector<const CpuKernels*> kernels = available_kernels();
+  for (const char* variant : {"emee", "emee2"})
+    for (const char* model : models) {
+      const StudyConfig study = with_planned_sample_sizes(parse_study(
+          std::string("study: {name: c, seed: 9, replicates: 1}\nmodel:\n  type: cohn2023\n  decisions: 13\n"
+                      "  availability: {shape: linear, mean: 0.7, amplitude: 0.2}\n"
+                      "  rand_prob: {first: 0.6, last: 0.4}\n"
+                      "  spnc: {shape: quadratic_theta, theta: 0.3, average: 0.3}\n"
+                      "  effect: {shape: linear_theta, theta: -0.5, average: 1.3}\n") +
+              model + "sample_size: 45\nanalysis: {estimator: " + variant + ", controls: [t, t^2], moderators: [t]}\n",
+          "c.yaml"));
+      const CohnScenarioPlan plan(study, study.scenarios[0], Hypothesis::kAlternative);
+      const EmeeSimulationTask task = plan.task();
+      std::vector<ReplicateBuffers> results;
+      for (const CpuKernels* k : kernels) {
+        ReplicateBuffers out(8, plan.dim(), false, true);
+        std::vector<double> scratch(emee_scratch_bytes(plan.dim(), task) / sizeof(double) + 1);
+        for (uint32_t s = 0; s < 8; ++s) k->emee_replicate(plan.dim(), task, s, s, out.fits(), scratch.data());
+        results.push_back(out);
+      }
+      const std::string what = std::string(variant) + " " + model;
+      EXPECT_EQ(results[0].status[0], static_cast<int>(FitStatus::kOk)) << what;
+      for (size_t k = 1; k < kernels.size(); ++k)
+        expect_same_bits(results[k], results[0], std::string(fastmath::simd_level_name(kernels[k]->level)) + what);
+      expect_same_bits(emee_thread_path(plan, 8), results[0], "thread path " + what);
+    }
 }
 
 ReplicateBuffers wcls_on(const CpuKernels& kernels, const ScenarioPlan& plan, uint32_t first, uint32_t count) {

@@ -7,8 +7,8 @@
 #
 # Full run (the default): tables under docs/qian2025/figure2{,_snmm}/, report docs/qian2025_simulation.md.
 # Cost: nearly all in the rf cells (two 500-tree forests per replicate, ten with cross-fitting); the
-# report records each study's wall time (about 5 CPU-hours, 2.5 hours on 2 idle cores). Interrupted
-# runs resume from the checkpoint (delete the output folders, or pass --restart, to start over).
+# report records each study's wall time (about 6 CPU-hours, 3 hours on 2 cores: bench/RESULTS.md).
+# Interrupted runs resume from the checkpoint (delete the output folders, or pass --restart, to start over).
 #
 # Quick look: REPLICATES=10 OUT=/tmp/figure2 bash bench/qian2025/reproduce_figure2.sh (report
 # OUT/report.md; the two 10^6-subject Monte Carlo truths are a fixed cost of a few CPU-minutes).
@@ -38,4 +38,6 @@ done
 note+="${note:+ }Wall time of this run (a run resumed from a checkpoint counts only its last part): $timings, on $(nproc) cores."
 python3 bench/qian2025/summarize.py "$out/figure2/coefficients.csv" "$out/figure2_snmm/coefficients.csv" \
   --out "$report" --command "$command" --title "Qian et al. (2025) Figure 2 reproduced by mrtsim" --note "$note"
+# The full run's comparison with the paper (its numbers are this seed's and version's).
+[ -n "${REPLICATES:-}" ] || cat bench/qian2025/figure2_comparison.md >>"$report"
 echo "wrote $report"

@@ -155,7 +155,7 @@ DistalSimulationTask distal_task(int folds) {
 
 void run_distal_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
   const DistalSimulationTask task = distal_task(static_cast<int>(state.range(1)));
-  run_batches(state, batch, task.analysis.num_effects, false, double(task.n_subjects) * task.model.num_decisions,
+  run_batches(state, batch, task.analysis.columns(), false, double(task.n_subjects) * task.model.num_decisions,
               [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
                 run_distal_replicates(backend, threads, task, first, count, buffers.fits());
               });

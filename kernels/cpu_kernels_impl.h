@@ -61,7 +61,7 @@ void distal_replicate(const DistalSimulationTask& task, uint32_t replicate, long
                                  static_cast<WclsSubjectStats<kDistalControls + P>*>(scratch)};
     run_distal_replicate<P, L>(EmulatedWarp<L>{}, task, replicate, slot, out, cache);
   };
-  if (task.analysis.num_effects == 1) run(std::integral_constant<int, 1>{});
+  if (task.analysis.max_effects() == 1) run(std::integral_constant<int, 1>{});
   else run(std::integral_constant<int, 2>{});
 }
 

@@ -26,8 +26,8 @@ void run_distal_replicates(const DistalSimulationTask& task, uint32_t first, uin
   static const TaskArena kNoArrays;
   CudaLauncher launcher;
   const DistalSimulationTask placed = launcher.task(task, kNoArrays);
-  const ReplicateOutput placed_out = place_output(launcher, out, count, task.analysis.num_effects);
-  if (task.analysis.num_effects == 1) launcher.run(DistalThreadJob<1>{placed, placed_out}, first, count);
+  const ReplicateOutput placed_out = place_output(launcher, out, count, task.analysis.columns());
+  if (task.analysis.max_effects() == 1) launcher.run(DistalThreadJob<1>{placed, placed_out}, first, count);
   else launcher.run(DistalThreadJob<2>{placed, placed_out}, first, count);
   launcher.finish();
 }

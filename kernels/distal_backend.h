@@ -12,7 +12,7 @@
 namespace mrtsim {
 
 // Runs replicates first .. first + count - 1 of `task`, writing slot r - first of `out` (host
-// arrays: `count` entries, `count * task.analysis.num_effects` for estimates and SEs).
+// arrays: `count` entries, `count * task.analysis.columns()` for estimates and SEs).
 void run_distal_replicates(Backend backend, int threads, const DistalSimulationTask& task, uint32_t first,
                            uint32_t count, const ReplicateOutput& out);
 

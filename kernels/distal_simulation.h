@@ -39,14 +39,31 @@ enum class DistalEstimator : int { kDcee = 0, kWcls = 1, kGee = 2 };
 
 constexpr int kDistalControls = 3;  // x = (1, X, Z)
 constexpr int kMaxCrossFitFolds = 20;
+constexpr int kMaxDistalSets = 2;   // the model's two effect models, S = (1) and S = (1, Z)
 
 struct DistalAnalysisView {
   DistalEstimator estimator;
-  int num_effects;           // 1: S = (1); 2: S = (1, Z)
+  // The effect models fitted on each cohort, reported side by side (set k's coefficients after
+  // those of sets 0 .. k - 1): set k has set_effects[k] effects, 1: S = (1); 2: S = (1, Z).
+  int num_sets;
+  int set_effects[kMaxDistalSets];
   int folds;                 // DCEE cross-fitting folds; 1: no cross-fitting
   bool zero_nuisance;        // DCEE with mu = 0 (the pure IPW estimator)
   double numerator_prob;     // WCLS p~
   SmallSampleCorrection correction;  // WCLS
+
+  // A replicate's coefficients: every set's effects.
+  MRTSIM_HD MRTSIM_INLINE int columns() const {
+    int total = 0;
+    for (int k = 0; k < num_sets; ++k) total += set_effects[k];
+    return total;
+  }
+  // The largest set: the CPU simulates a cohort's sums for it once and fits every set from them.
+  MRTSIM_HD MRTSIM_INLINE int max_effects() const {
+    int most = 0;
+    for (int k = 0; k < num_sets; ++k) most = set_effects[k] > most ? set_effects[k] : most;
+    return most;
+  }
 };
 
 struct DistalSimulationTask {
@@ -103,6 +120,28 @@ struct DceeSubjectSums {
     return r;
   }
 };
+
+// A subject's sums for the first p effects (S's leading entries) from its sums for P >= p: the bits
+// the p-effect sums would have, since every entry adds its own products in row order.
+template <int p, int P>
+MRTSIM_HD MRTSIM_INLINE DceeSubjectSums<p> leading_effects(const DceeSubjectSums<P>& s) {
+  static_assert(p <= P, "a subject's sums hold at most P effects");
+  if constexpr (p == P) {
+    return s;
+  } else {
+    DceeSubjectSums<p> out;
+    for (int a = 0; a < 2; ++a) {
+      out.gram[a] = s.gram[a];
+      out.xsum[a] = s.xsum[a];
+    }
+    out.bread = s.bread.template topLeftCorner<p, p>();
+    out.u = s.u.template head<p>();
+    out.p1 = s.p1.template topRows<p>();
+    out.p0 = s.p0.template topRows<p>();
+    out.y = s.y;
+    return out;
+  }
+}
 
 // Sums over the subjects of one cross-fitting fold.
 template <int P>
@@ -420,36 +459,73 @@ struct DistalScratch {
   WclsSubjectStats<kDistalControls + P>* regression;
 };
 
-// One replicate of the task's estimator, writing its effect coefficients (P per replicate) to slot
-// `slot` of `out`. With a scratch (the CPU backend), the cohort's per-subject sums are simulated
-// L::kLanes subjects at a time into it first and both passes of the fit read them there; without
-// (a CUDA thread), each pass simulates the subjects again one at a time. Warp: EmulatedWarp<L> (the
-// lane order of the WCLS and GEE comparators, run by one thread).
+// Set `set`'s fit (p effects) of one replicate: from the sums of the largest set (P effects) that
+// the CPU keeps in `cache`, or, without a cache (a CUDA thread), by simulating the subjects again in
+// each pass of the fit. Both give the same bits (leading_effects, leading_columns).
+template <int p, int P, class Warp>
+MRTSIM_HD MRTSIM_INLINE DistalFit<p> fit_distal_set(const Warp& warp, const DistalSimulationTask& task,
+                                                    uint32_t replicate, const DistalScratch<P>& cache) {
+  constexpr int C = kDistalControls;
+  const int n = task.n_subjects;
+  if (task.analysis.estimator == DistalEstimator::kDcee) {
+    if (cache.dcee) {
+      const auto cached = [&](int i, DceeSubjectSums<p>& s) { s = leading_effects<p>(cache.dcee[i]); };
+      return fit_dcee_replicate<p>(cached, n, task.analysis);
+    }
+    const auto simulated = [&](int i, DceeSubjectSums<p>& s) { simulated_dcee_subject<p>(task, replicate, i, s); };
+    return fit_dcee_replicate<p>(simulated, n, task.analysis);
+  }
+  if (cache.regression)
+    return fit_distal_regression_replicate<p>(warp, task, CachedSubjects<C + p, C + P>{cache.regression});
+  return fit_distal_regression_replicate<p>(warp, task, SimulatedRegressionSubjects<p>{task, replicate});
+}
+
+// Writes set `set`'s fit to slot `slot` of `out`, its effects after those of the sets before it
+// (from column `first_column` of the slot's `columns`). The replicate's status is set 0's unless
+// that is kOk and a later set's is not; n_eff and the joint statistic are set 0's (the cell's
+// joint test is the first set's).
+template <int p>
+MRTSIM_HD MRTSIM_INLINE void write_set_fit(const DistalFit<p>& fit, int set, int first_column, int columns,
+                                           const ReplicateOutput& out, long long slot) {
+  const int kOk = static_cast<int>(FitStatus::kOk);
+  if (set == 0 || (out.status[slot] == kOk && fit.status != FitStatus::kOk)) out.status[slot] = static_cast<int>(fit.status);
+  if (set == 0) {
+    out.n_eff[slot] = fit.n_eff;
+    out.joint_statistic[slot] = fit.joint_statistic;
+  }
+  write_coefficients(fit, out, slot * columns + first_column);
+}
+
+// One replicate of the task's estimator, every set's effects (task.analysis.columns() per
+// replicate) to slot `slot` of `out`; P = task.analysis.max_effects(). With a scratch (the CPU
+// backend), the cohort's per-subject sums for the largest set are simulated L::kLanes subjects at a
+// time into it once, and every pass of every set's fit reads them there; without (a CUDA thread),
+// each pass simulates the subjects again one at a time. Warp: EmulatedWarp<L> (the lane order of
+// the WCLS and GEE comparators, run by one thread).
 template <int P, class L, class Warp>
 MRTSIM_HD MRTSIM_INLINE void run_distal_replicate(const Warp& warp, const DistalSimulationTask& task,
                                                   uint32_t replicate, long long slot, const ReplicateOutput& out,
                                                   const DistalScratch<P>& scratch) {
-  DistalFit<P> fit;
   const int n = task.n_subjects;
-  if (task.analysis.estimator == DistalEstimator::kDcee) {
-    if (scratch.dcee) {
-      for (int first = 0; first < n; first += L::kLanes)
-        simulated_dcee_lanes<P, L>(task, replicate, first, subjects_in_lanes(n, first, L::kLanes), scratch.dcee + first);
-      const auto cached = [&](int i, DceeSubjectSums<P>& s) { s = scratch.dcee[i]; };
-      fit = fit_dcee_replicate<P>(cached, n, task.analysis);
-    } else {
-      const auto simulated = [&](int i, DceeSubjectSums<P>& s) { simulated_dcee_subject<P>(task, replicate, i, s); };
-      fit = fit_dcee_replicate<P>(simulated, n, task.analysis);
-    }
-  } else if (scratch.regression) {
+  DistalScratch<P> cache{nullptr, nullptr};
+  if (task.analysis.estimator == DistalEstimator::kDcee && scratch.dcee) {
+    cache.dcee = scratch.dcee;
+    for (int first = 0; first < n; first += L::kLanes)
+      simulated_dcee_lanes<P, L>(task, replicate, first, subjects_in_lanes(n, first, L::kLanes), cache.dcee + first);
+  } else if (task.analysis.estimator != DistalEstimator::kDcee && scratch.regression) {
+    cache.regression = scratch.regression;
     for (int first = 0; first < n; first += L::kLanes)
       simulated_distal_regression_lanes<P, L>(task, replicate, first, subjects_in_lanes(n, first, L::kLanes),
-                                              scratch.regression + first);
-    fit = fit_distal_regression_replicate<P>(warp, task, CachedSubjects<kDistalControls + P>{scratch.regression});
-  } else {
-    fit = fit_distal_regression_replicate<P>(warp, task, SimulatedRegressionSubjects<P>{task, replicate});
+                                              cache.regression + first);
   }
-  write_replicate_fit(fit, out, slot);
+  const int columns = task.analysis.columns();
+  for (int set = 0, column = 0; set < task.analysis.num_sets; column += task.analysis.set_effects[set], ++set) {
+    // A set has 1 effect or P (the model's effect models are S = (1) and S = (1, Z)).
+    if (task.analysis.set_effects[set] == P)
+      write_set_fit(fit_distal_set<P, P>(warp, task, replicate, cache), set, column, columns, out, slot);
+    else
+      write_set_fit(fit_distal_set<1, P>(warp, task, replicate, cache), set, column, columns, out, slot);
+  }
 }
 
 // The bytes of a CPU thread's DistalScratch (either estimator's cache).

@@ -34,6 +34,17 @@ struct ReplicateBatchOutput {
   int* failed_reshuffles;       // [slot]
 };
 
+// Writes the coefficients of a fit with members theta and variance, and their standard errors, to
+// entries first, first + 1, ... of out.estimates and out.std_errors.
+template <class Fit>
+MRTSIM_HD MRTSIM_INLINE void write_coefficients(const Fit& fit, const ReplicateOutput& out, long long first) {
+  constexpr int D = decltype(Fit::theta)::RowsAtCompileTime;
+  for (int j = 0; j < D; ++j) {
+    out.estimates[first + j] = fit.theta(j);
+    out.std_errors[first + j] = sqrt(fit.variance(j, j));
+  }
+}
+
 // Writes a fit with members status, n_eff, joint_statistic, theta and variance (every family's fit
 // type) to slot `slot` of `out`.
 template <class Fit>
@@ -42,10 +53,7 @@ MRTSIM_HD MRTSIM_INLINE void write_replicate_fit(const Fit& fit, const Replicate
   out.status[slot] = static_cast<int>(fit.status);
   out.n_eff[slot] = fit.n_eff;
   out.joint_statistic[slot] = fit.joint_statistic;
-  for (int j = 0; j < D; ++j) {
-    out.estimates[slot * D + j] = fit.theta(j);
-    out.std_errors[slot * D + j] = sqrt(fit.variance(j, j));
-  }
+  write_coefficients(fit, out, slot * D);
 }
 
 // Writes the unadjusted variance of a fit with members variance_unadjusted and

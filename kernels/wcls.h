@@ -98,6 +98,24 @@ MRTSIM_UNROLL
   }
 };
 
+// A subject's statistics for the regression on the first d of its D >= d design columns: the bits
+// of the d-column statistics, since every entry adds its own products in row order.
+template <int d, int D>
+MRTSIM_HD MRTSIM_INLINE WclsSubjectStats<d> leading_columns(const WclsSubjectStats<D>& s) {
+  static_assert(d <= D, "a subject's statistics hold at most D columns");
+  if constexpr (d == D) {
+    return s;
+  } else {
+    WclsSubjectStats<d> out;
+    for (int a = 0; a < d; ++a) {
+      out.score[a] = s.score[a];
+      for (int b = a; b < d; ++b) out.bread[packed_index<d>(a, b)] = s.bread[packed_index<D>(a, b)];
+    }
+    out.weighted_rows = s.weighted_rows;
+    return out;
+  }
+}
+
 // The WCLS weights (ptilde/p)^A ((1-ptilde)/(1-p))^(1-A) for A = 1 and A = 0 at one decision point
 // (computed once per decision point in simulations: no division in the hot loop).
 struct WclsWeights {
@@ -333,12 +351,14 @@ MRTSIM_HD WclsFit<D> fit_wcls_lanes(const Warp& warp, const Subjects& subjects, 
   return fit;
 }
 
-// Subject statistics kept in an array for both passes.
-template <int D>
+// Subject statistics kept in an array for both passes, of Stored >= D design columns: a fit of the
+// first D columns reads their leading block (a distal cell's marginal effect model from the
+// moderated model's statistics).
+template <int D, int Stored = D>
 struct CachedSubjects {
-  const WclsSubjectStats<D>* stats;
-  MRTSIM_HD MRTSIM_INLINE void first_pass(int i, WclsSubjectStats<D>& s) const { s = stats[i]; }
-  MRTSIM_HD MRTSIM_INLINE void second_pass(int i, WclsSubjectStats<D>& s) const { s = stats[i]; }
+  const WclsSubjectStats<Stored>* stats;
+  MRTSIM_HD MRTSIM_INLINE void first_pass(int i, WclsSubjectStats<D>& s) const { s = leading_columns<D>(stats[i]); }
+  MRTSIM_HD MRTSIM_INLINE void second_pass(int i, WclsSubjectStats<D>& s) const { s = leading_columns<D>(stats[i]); }
 };
 
 // Fits WCLS for one data set whose subject statistics `subject_stats(i, out)` fills: all of them

@@ -275,13 +275,13 @@ TEST(SimdPaths, PermutationReplicatesAreIdenticalOnEveryLevel) {
 // What a CUDA thread computes for a distal replicate: no scratch, so each pass of the fit simulates
 // the subjects again, one at a time (kernels/distal_backend.cu), here on the CPU.
 ReplicateBuffers distal_thread_path(const DistalSimulationTask& task, uint32_t replicates) {
-  ReplicateBuffers out(replicates, task.analysis.num_effects);
+  ReplicateBuffers out(replicates, task.analysis.columns());
   const auto run = [&](auto effects) {
     constexpr int P = decltype(effects)::value;
     for (uint32_t s = 0; s < replicates; ++s)
       run_distal_replicate<P, ScalarLanes>(EmulatedWarp<>{}, task, s, s, out.fits(), DistalScratch<P>{nullptr, nullptr});
   };
-  if (task.analysis.num_effects == 1) run(std::integral_constant<int, 1>{});
+  if (task.analysis.max_effects() == 1) run(std::integral_constant<int, 1>{});
   else run(std::integral_constant<int, 2>{});
   return out;
 }
@@ -291,7 +291,11 @@ TEST(SimdPaths, DistalReplicatesAreIdenticalOnEveryLevelAndTheThreadPath) {
   for (const char* analysis : {"{estimator: dcee, controls: [X, Z], moderators: [Z]}",
                                "{estimator: dcee, cross_fit: 5, controls: [X, Z], moderators: []}",
                                "{estimator: wcls, numerator_prob: 0.5, controls: [X, Z], moderators: [Z]}",
-                               "{estimator: gee, controls: [X, Z], moderators: []}"}) {
+                               "{estimator: gee, controls: [X, Z], moderators: []}",
+                               // both effect models: the CPU fits the marginal one from the
+                               // moderated one's sums, the thread path simulates each
+                               "{estimator: dcee, controls: [X, Z], moderator_sets: [[Z], []]}",
+                               "{estimator: gee, controls: [X, Z], moderator_sets: [[], [Z]]}"}) {
     // 45 subjects: a partly filled last group of lanes at every level; an odd T leaves the last
     // decision point without its pair.
     const StudyConfig study = parse_study(
@@ -302,7 +306,7 @@ TEST(SimdPaths, DistalReplicatesAreIdenticalOnEveryLevelAndTheThreadPath) {
         DistalScenarioPlan(study, study.scenarios[0], Hypothesis::kAlternative, TruthValues{}).task();
     std::vector<ReplicateBuffers> results;
     for (const CpuKernels* k : kernels) {
-      ReplicateBuffers out(8, task.analysis.num_effects);
+      ReplicateBuffers out(8, task.analysis.columns());
       std::vector<double> scratch(distal_scratch_bytes(task) / sizeof(double) + 1);
       for (uint32_t s = 0; s < 8; ++s) k->distal_replicate(task, s, s, out.fits(), scratch.data());
       results.push_back(out);

@@ -179,21 +179,43 @@ TEST(DistalLearnerReplicate, SameResultsForAnyThreadCountAndReplicateRange) {
   for (int k = 0; k < 3 * 3; ++k) EXPECT_EQ(tail.estimates[k], one.estimates[3 * 3 + k]);
 }
 
+// On the CPU the cohort of a cell with both effect models is simulated once, with the moderated
+// model's sums, and the marginal model is fitted from their leading block: the same bits as the
+// marginal model's own cell, in either order of the sets.
 TEST(DistalReplicates, SeveralModeratorSetsEqualEachSetAloneOnTheSameCohorts) {
-  const StudyConfig study = parse_study(
-      study_text("{estimator: dcee, cross_fit: 5, controls: [X, Z], moderator_sets: [[], [Z]]}", 50), "sets.yaml");
-  const DistalScenarioPlan plan(study, study.scenarios.front(), Hypothesis::kAlternative, TruthValues{});
-  const ReplicateBuffers both = run(plan, 0, 5, 2);
-  DistalSimulationTask marginal = plan.task(), moderated = plan.task();
-  moderated.analysis.num_effects = 2;
-  ReplicateBuffers one(5, 1), two(5, 2);
-  run_distal_replicates(Backend::kCpu, 1, marginal, 0, 5, one.fits());
-  run_distal_replicates(Backend::kCpu, 1, moderated, 0, 5, two.fits());
-  for (int r = 0; r < 5; ++r) {
-    EXPECT_EQ(both.estimates[3 * r], one.estimates[r]);
-    EXPECT_EQ(both.estimates[3 * r + 1], two.estimates[2 * r]);
-    EXPECT_EQ(both.std_errors[3 * r + 2], two.std_errors[2 * r + 1]);
-    EXPECT_EQ(both.joint[r], one.joint[r]);  // the cell's joint test is the first set's
+  for (const char* estimator : {"dcee, cross_fit: 5", "wcls, numerator_prob: 0.5", "gee"}) {
+    for (const bool marginal_first : {true, false}) {
+      const std::string sets = marginal_first ? "[[], [Z]]" : "[[Z], []]";
+      const StudyConfig study = parse_study(
+          study_text(std::string("{estimator: ") + estimator + ", controls: [X, Z], moderator_sets: " + sets + "}", 50),
+          "sets.yaml");
+      const DistalScenarioPlan plan(study, study.scenarios.front(), Hypothesis::kAlternative, TruthValues{});
+      const ReplicateBuffers both = run(plan, 0, 5, 2);
+      DistalSimulationTask alone[2] = {plan.task(), plan.task()};  // [] and [Z]
+      ReplicateBuffers one(5, 1), two(5, 2);
+      for (int set = 0; set < 2; ++set) {
+        alone[set].analysis.num_sets = 1;
+        alone[set].analysis.set_effects[0] = set + 1;
+      }
+      run_distal_replicates(Backend::kCpu, 1, alone[0], 0, 5, one.fits());
+      run_distal_replicates(Backend::kCpu, 1, alone[1], 0, 5, two.fits());
+      const int marginal = marginal_first ? 0 : 2, moderated = marginal_first ? 1 : 0;  // their first column
+      const ReplicateBuffers& first = marginal_first ? one : two;
+      const std::string where = std::string(estimator) + " " + sets;
+      for (int r = 0; r < 5; ++r) {
+        ASSERT_EQ(one.status[r], 0) << where;
+        ASSERT_EQ(two.status[r], 0) << where;
+        EXPECT_EQ(both.status[r], 0) << where;
+        EXPECT_EQ(both.estimates[3 * r + marginal], one.estimates[r]) << where;
+        EXPECT_EQ(both.std_errors[3 * r + marginal], one.std_errors[r]) << where;
+        for (int j = 0; j < 2; ++j) {
+          EXPECT_EQ(both.estimates[3 * r + moderated + j], two.estimates[2 * r + j]) << where;
+          EXPECT_EQ(both.std_errors[3 * r + moderated + j], two.std_errors[2 * r + j]) << where;
+        }
+        EXPECT_EQ(both.joint[r], first.joint[r]) << where;  // the cell's joint test is the first set's
+        EXPECT_EQ(both.n_eff[r], first.n_eff[r]) << where;
+      }
+    }
   }
 }
 
@@ -326,6 +348,8 @@ TEST(DistalLearnerConfig, BadSettingsNameTheFileLineAndKey) {
          "give either moderators");
   expect(plan_error(study_text("{estimator: dcee, controls: [X, Z], moderator_sets: [[X]]}", 50)),
          "marginal ([]) or moderated by Z");
+  expect(plan_error(study_text("{estimator: wcls, controls: [X, Z], moderator_sets: [[Z], [], [Z]]}", 50)),
+         "key 'analysis.moderator_sets': the effect model [Z] is listed twice");
   if (!random_forest_available())
     expect(plan_error(study_text("{estimator: dcee, nuisance: rf, controls: [X, Z], moderators: []}", 50)),
            "not available");

@@ -271,11 +271,16 @@ void check_distal_analysis(const AnalysisConfig& a, const YamlMap& m, int sample
                     ": the qian2025 model's analyses use controls [X, Z], as in the paper "
                     "(with nuisance gam, smooth terms of them such as 's(X, bs = \"cr\")')");
   const std::string moderators_key = m.has("moderator_sets") ? "moderator_sets" : "moderators";
+  bool listed[2] = {false, false};  // [] and [Z]
   for (const std::vector<Term>& set : a.moderator_sets) {
     const bool moderators_ok = set.size() == 1 || (set.size() == 2 && has_term(set, Term::Variable::kCovariateZ));
     if (!moderators_ok)
       throw UserError(m.where(moderators_key) +
                       ": the qian2025 model's effects are marginal ([]) or moderated by Z ([Z])");
+    if (listed[set.size() - 1])
+      throw UserError(m.where(moderators_key) + ": the effect model " + (set.size() == 1 ? "[]" : "[Z]") +
+                      " is listed twice");
+    listed[set.size() - 1] = true;
   }
   if (has_smooth_term(a.controls) && !(a.estimator == Estimator::kDcee && a.nuisance == NuisanceModel::kGam))
     throw UserError(m.where("controls") + ": smooth terms s() are only for estimator dcee with nuisance gam");

@@ -3,7 +3,6 @@
 #include <sstream>
 
 #include "host/engine/distal_learner_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "kernels/distal_backend.h"
 
 namespace mrtsim {
@@ -49,57 +48,34 @@ DistalScenarioPlan::DistalScenarioPlan(const StudyConfig& study, const ScenarioC
                                        Hypothesis hypothesis, TruthValues truth)
     : analysis_(scenario.analysis), names_(distal_coefficient_names(scenario.analysis)), truth_(std::move(truth)) {
   const AnalysisConfig& a = scenario.analysis;
-  for (const std::vector<Term>& set : a.moderator_sets) {
-    DistalSimulationTask task;
-    task.model = make_qian_model_view(scenario.distal_model, hypothesis);
-    task.analysis.estimator = distal_estimator(a.estimator);
-    task.analysis.num_effects = static_cast<int>(set.size());
-    task.analysis.folds = a.cross_fit_folds > 1 ? a.cross_fit_folds : 1;
-    task.analysis.zero_nuisance = a.nuisance == NuisanceModel::kZero;
-    task.analysis.numerator_prob = a.numerator_prob;
-    task.analysis.correction = a.correction;
-    task.seed = study.seed;
-    task.scenario = cell_stream(scenario.stream_index, hypothesis == Hypothesis::kAlternative);
-    task.n_subjects = scenario.sample_size;
-    tasks_.push_back(task);
-  }
+  task_.model = make_qian_model_view(scenario.distal_model, hypothesis);
+  task_.analysis.estimator = distal_estimator(a.estimator);
+  task_.analysis.num_sets = 0;
+  for (const std::vector<Term>& set : a.moderator_sets)  // at most kMaxDistalSets (check_distal_analysis)
+    task_.analysis.set_effects[task_.analysis.num_sets++] = static_cast<int>(set.size());
+  task_.analysis.folds = a.cross_fit_folds > 1 ? a.cross_fit_folds : 1;
+  task_.analysis.zero_nuisance = a.nuisance == NuisanceModel::kZero;
+  task_.analysis.numerator_prob = a.numerator_prob;
+  task_.analysis.correction = a.correction;
+  task_.seed = study.seed;
+  task_.scenario = cell_stream(scenario.stream_index, hypothesis == Hypothesis::kAlternative);
+  task_.n_subjects = scenario.sample_size;
 }
 
 CellDecisions DistalScenarioPlan::decisions() const { return distal_cell_decisions(analysis_); }
 
 std::string DistalScenarioPlan::write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const {
-  const DistalSimulationTask& first = tasks_.front();
   DistalLearnerTask cohort;
-  cohort.model = first.model;
-  cohort.seed = first.seed;
-  cohort.scenario = first.scenario;
-  cohort.n_subjects = first.n_subjects;
+  cohort.model = task_.model;
+  cohort.seed = task_.seed;
+  cohort.scenario = task_.scenario;
+  cohort.n_subjects = task_.n_subjects;
   return write_distal_cohort(cohort, analysis_, replicate, csv, csv_path);
 }
 
 void DistalScenarioPlan::run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
                                         const ReplicateBatchOutput& out) const {
-  if (tasks_.size() == 1) return run_distal_replicates(backend, threads, tasks_.front(), first, count, out.fits);
-  // Each set on the same cohorts (the same stream), then its coefficients into their columns.
-  const int dim = static_cast<int>(names_.size());
-  int column = 0;
-  for (std::size_t set = 0; set < tasks_.size(); ++set) {
-    const int p = tasks_[set].analysis.num_effects;
-    ReplicateBuffers buffers(count, p);
-    run_distal_replicates(backend, threads, tasks_[set], first, count, buffers.fits());
-    for (uint32_t r = 0; r < count; ++r) {
-      if (set == 0 || (out.fits.status[r] == 0 && buffers.status[r] != 0)) out.fits.status[r] = buffers.status[r];
-      if (set == 0) {
-        out.fits.n_eff[r] = buffers.n_eff[r];
-        out.fits.joint_statistic[r] = buffers.joint[r];
-      }
-      for (int j = 0; j < p; ++j) {
-        out.fits.estimates[r * dim + column + j] = buffers.estimates[r * p + j];
-        out.fits.std_errors[r * dim + column + j] = buffers.std_errors[r * p + j];
-      }
-    }
-    column += p;
-  }
+  run_distal_replicates(backend, threads, task_, first, count, out.fits);
 }
 
 std::vector<std::string> distal_coefficient_names(const AnalysisConfig& analysis) {

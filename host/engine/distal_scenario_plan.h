@@ -6,9 +6,9 @@
 // DistalLearnerPlan's (host/engine/distal_learner_plan.h). What the two share is here.
 //
 // A cell reports one or several effect models (`moderator_sets`): each replicate's estimator is
-// run once per set on the same cohort, and the coefficients of all sets are reported side by side
-// (named effect(~1):(Intercept), effect(~Z):(Intercept), effect(~Z):Z when there are several). The
-// cell's joint test is that of the first set.
+// fitted once per set on the same cohort (on the CPU, simulated once), and the coefficients of all
+// sets are reported side by side (named effect(~1):(Intercept), effect(~Z):(Intercept), effect(~Z):Z
+// when there are several). The cell's joint test is that of the first set.
 #pragma once
 
 #include <map>
@@ -37,16 +37,13 @@ class DistalScenarioPlan : public CellPlan {
   CellDecisions decisions() const override;
   void run_replicates(Backend backend, int threads, uint32_t first, uint32_t count,
                       const ReplicateBatchOutput& out) const override;
-  double replicate_cost() const override {
-    return double(tasks_.size()) * tasks_.front().n_subjects * tasks_.front().model.num_decisions;
-  }
-  // The task of the first moderator set (the others differ only in their number of effects).
-  const DistalSimulationTask& task() const { return tasks_.front(); }
+  double replicate_cost() const override { return double(task_.n_subjects) * task_.model.num_decisions; }
+  const DistalSimulationTask& task() const { return task_; }
   // The cohort as host/engine/distal_learner_plan.h's write_distal_cohort writes it.
   std::string write_cohort(uint32_t replicate, std::ostream& csv, const std::string& csv_path) const override;
 
  private:
-  std::vector<DistalSimulationTask> tasks_;  // one per moderator set, all on the same cohorts
+  DistalSimulationTask task_;
   AnalysisConfig analysis_;
   std::vector<std::string> names_;
   TruthValues truth_;

@@ -77,14 +77,18 @@ find_package(Boost 1.71 REQUIRED)
 # zlib: the per-replicate table (output.replicates) is written gzip-compressed.
 find_package(ZLIB REQUIRED)
 
-# -march for host code (set on mrtsim_core, so every layer and test gets it; nvcc's device code
-# is unaffected). Contraction stays explicit: -ffp-contract=fast lets g++ fuse a*b+c where it likes.
-set(MRTSIM_HOST_ARCH_FLAGS "")
+# Flags of all C++ code (set on mrtsim_core, so every layer, test and tool gets them; nvcc's device
+# code has its own, CMakeLists.txt). -ffp-contract=off: g++ fuses a * b + c into one fma even in ISO
+# C++ mode wherever the target has FMA (every ARM64 CPU; x86-64 with -march), which changes the
+# last bits of the models (the Monte Carlo truths, the learners' cohorts) and of the estimators;
+# with it, what the source writes as fma is fused and nothing else, so a study gives the same tables
+# on x86-64 with or without -march and on ARM (scripts/check_arm_identity.sh). -march for host code
+# with MRTSIM_CPU_ARCH.
+set(MRTSIM_HOST_ARCH_FLAGS $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off>)
 if(MRTSIM_CPU_ARCH)
   include(CheckCXXCompilerFlag)
   check_cxx_compiler_flag("-march=${MRTSIM_CPU_ARCH}" MRTSIM_HAVE_CPU_ARCH)
   if(MRTSIM_HAVE_CPU_ARCH)
-    set(MRTSIM_HOST_ARCH_FLAGS $<$<COMPILE_LANGUAGE:CXX>:-march=${MRTSIM_CPU_ARCH}>
-                               $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=fast>)
+    list(APPEND MRTSIM_HOST_ARCH_FLAGS $<$<COMPILE_LANGUAGE:CXX>:-march=${MRTSIM_CPU_ARCH}>)
   endif()
 endif()

@@ -5,7 +5,8 @@
 #   --for-tests  also installs what the whole test suite needs beyond the C++ build (R and the R
 #                packages the R package's check uses; Chromium with its WebDriver and Selenium for the
 #                browser test of `mrtsim serve`; clang with its sanitizer and fuzzer runtimes and OpenMP
-#                for scripts/sanitize.sh and scripts/fuzz.sh); the C++ build itself never needs them.
+#                for scripts/sanitize.sh and scripts/fuzz.sh; the aarch64 cross compiler and qemu-user
+#                for scripts/check_arm_identity.sh); the C++ build itself never needs them.
 # The CUDA backend is built wherever nvcc is found: for the GPU of this machine when one is present,
 # otherwise for sm_90 only (every kernel still compiles; a plain CMake build without this script
 # builds for every major architecture of the toolkit).
@@ -16,7 +17,8 @@ packages=(build-essential cmake ninja-build python3 libeigen3-dev libyaml-cpp-de
           nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin libxgboost-dev
           libcpp-httplib-dev zlib1g-dev pkg-config)
 test_packages=(r-base-core r-cran-jsonlite r-cran-testthat r-cran-knitr r-cran-rmarkdown qpdf
-               chromium chromium-driver python3-selenium clang libclang-rt-14-dev libomp-14-dev)
+               chromium chromium-driver python3-selenium clang libclang-rt-14-dev libomp-14-dev
+               g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 cmake_options=()
 for arg in "$@"; do
   if [ "$arg" = "--for-tests" ]; then packages+=("${test_packages[@]}"); else cmake_options+=("$arg"); fi

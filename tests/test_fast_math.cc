@@ -89,7 +89,7 @@ void expect_same(double scalar, double vector, const char* what, size_t i) {
 class FastMathLevels : public ::testing::TestWithParam<SimdLevel> {};
 
 // Every level, on inputs whose count is not a multiple of the lane count, gives exactly the scalar
-// functions' doubles (the scalar side compiled with the test's own flags, -ffp-contract=fast).
+// functions' doubles (the scalar side compiled with the project's flags).
 TEST_P(FastMathLevels, MatchScalarBits) {
   const BatchFunctions* f = batch_functions(GetParam());
   if (f == nullptr) GTEST_SKIP() << simd_level_name(GetParam()) << " is not available on this build or CPU";

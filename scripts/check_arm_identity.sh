@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The portable kernels give an ARM64 build the same bits as x86-64 (docs/fast_math.md, "ARM"):
+# builds tests/tools/arm_identity_check.cc with the project's floating-point flags for this machine,
+# for x86-64-v3 (FMA available to the compiler) and with the aarch64 cross compiler, runs the ARM
+# program under qemu-user, and compares the three outputs line by line.
+# Usage: check_arm_identity.sh [CXX_FLAGS...]   (exit 77: no aarch64-linux-gnu-g++ or qemu-aarch64)
+# Installs with: apt-get install g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
+  command -v "$tool" >/dev/null || { echo "no $tool: skipped"; exit 77; }
+done
+# What CMake gives all C++ code (cmake/dependencies.cmake), or the flags given to this script.
+flags=(-std=c++17 -O2 -ffp-contract=off)
+(($#)) && flags=("$@")
+eigen=$(pkg-config --cflags eigen3 2>/dev/null || echo -I/usr/include/eigen3)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source=tests/tools/arm_identity_check.cc
+# shellcheck disable=SC2086  # $eigen is one or more -I options
+c++ "${flags[@]}" -I. $eigen "$source" -o "$work/native"
+"$work/native" >"$work/native.txt"
+builds=(native)
+if [ "$(uname -m)" = x86_64 ] && grep -q ' avx2 ' /proc/cpuinfo && grep -q ' fma ' /proc/cpuinfo; then
+  c++ "${flags[@]}" -march=x86-64-v3 -I. $eigen "$source" -o "$work/x86-64-v3"
+  "$work/x86-64-v3" >"$work/x86-64-v3.txt"
+  builds+=(x86-64-v3)
+fi
+aarch64-linux-gnu-g++ "${flags[@]}" -I. $eigen "$source" -o "$work/arm64"
+qemu-aarch64 -L /usr/aarch64-linux-gnu "$work/arm64" >"$work/arm64.txt"
+builds+=(arm64)
+cat "$work/native.txt"
+status=0
+for build in "${builds[@]:1}"; do
+  if diff "$work/native.txt" "$work/$build.txt" >"$work/diff.txt"; then
+    echo "$build: identical"
+  else
+    echo "$build: DIFFERS from the native build:"
+    cat "$work/diff.txt"
+    status=1
+  fi
+done
+exit $status

@@ -178,9 +178,7 @@ void register_level(SimdLevel level) {
 }  // namespace mrtsim::fastmath
 
 int main(int argc, char** argv) {
-  using mrtsim::fastmath::SimdLevel;
-  for (SimdLevel level : {SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512})
-    mrtsim::fastmath::register_level(level);
+  for (const mrtsim::fastmath::SimdLevel level : mrtsim::fastmath::kSimdLevels) mrtsim::fastmath::register_level(level);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

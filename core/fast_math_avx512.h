@@ -73,21 +73,6 @@ MRTSIM_INLINE Doubles uniform_open01(const uint32_t* words) {
                                _mm512_set1_pd(2.3283064365386962890625e-10)));
 }
 
-// The functions of core/fast_math.h on eight lanes.
-MRTSIM_INLINE Doubles log(Doubles x) { return detail::log_any(x); }
-MRTSIM_INLINE Doubles exp(Doubles x) { return detail::exp_any(x); }
-MRTSIM_INLINE void sincospi(Doubles x, Doubles* sin_out, Doubles* cos_out) {
-  detail::sincospi_finite(x, sin_out, cos_out);
-}
-
-// Eight normal pairs: fastmath::normal_pair(w0[i], w1[i], &z0[i], &z1[i]) for i < 8.
-MRTSIM_INLINE void normal_pairs(const uint32_t* w0, const uint32_t* w1, Doubles* z0, Doubles* z1) {
-  detail::normal_pair_of_uniforms(uniform_open01(w0), uniform_open01(w1), z0, z1);
-}
-
-// Eight exponentials: fastmath::exponential(w[i]).
-MRTSIM_INLINE Doubles exponentials(const uint32_t* w) { return detail::exponential_of_uniform(uniform_open01(w)); }
-
 }  // namespace mrtsim::fastmath::avx512
 
 #endif

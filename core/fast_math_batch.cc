@@ -1,31 +1,26 @@
 #include "core/fast_math_batch.h"
 
-#include <initializer_list>
-
 #include "core/fast_math_batch_loops.h"
 
 namespace mrtsim::fastmath {
 namespace {
-
-struct ScalarLanes {
-  static constexpr int kLanes = 1;
-  using D = double;
-  static D load(const double* p) { return *p; }
-  static void store(double* p, D x) { *p = x; }
-  static D uniform_open01(const uint32_t* w) { return mrtsim::uniform_open01(*w); }
-};
 
 bool cpu_runs(SimdLevel level) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   switch (level) {
     case SimdLevel::kScalar:
       return true;
+    case SimdLevel::kNeon:
+      return false;
     case SimdLevel::kAvx2:
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     case SimdLevel::kAvx512:
       return __builtin_cpu_supports("avx512f");
   }
   return false;
+#elif defined(__aarch64__)
+  // NEON is part of every ARMv8-A CPU.
+  return level == SimdLevel::kScalar || level == SimdLevel::kNeon;
 #else
   return level == SimdLevel::kScalar;
 #endif
@@ -37,6 +32,8 @@ const char* simd_level_name(SimdLevel level) {
   switch (level) {
     case SimdLevel::kScalar:
       return "scalar";
+    case SimdLevel::kNeon:
+      return "neon";
     case SimdLevel::kAvx2:
       return "avx2";
     case SimdLevel::kAvx512:
@@ -50,6 +47,8 @@ const BatchFunctions* batch_functions(SimdLevel level) {
   switch (level) {
     case SimdLevel::kScalar:
       return detail::BatchLoops<ScalarLanes>::functions();
+    case SimdLevel::kNeon:
+      return detail::neon_batch_functions();
     case SimdLevel::kAvx2:
       return detail::avx2_batch_functions();
     case SimdLevel::kAvx512:
@@ -59,9 +58,10 @@ const BatchFunctions* batch_functions(SimdLevel level) {
 }
 
 SimdLevel best_simd_level() {
-  for (const SimdLevel level : {SimdLevel::kAvx512, SimdLevel::kAvx2})
-    if (batch_functions(level) != nullptr) return level;
-  return SimdLevel::kScalar;
+  SimdLevel best = SimdLevel::kScalar;
+  for (const SimdLevel level : kSimdLevels)
+    if (batch_functions(level) != nullptr) best = level;
+  return best;
 }
 
 }  // namespace mrtsim::fastmath

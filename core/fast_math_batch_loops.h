@@ -7,6 +7,7 @@
 
 #include "core/fast_math.h"
 #include "core/fast_math_batch.h"
+#include "core/simd_lanes.h"
 
 namespace mrtsim::fastmath::detail {
 
@@ -19,10 +20,10 @@ MRTSIM_INLINE void for_each_block(size_t n, Block block, Tail tail) {
   if (first < n) tail(first, n - first);
 }
 
-// Lanes: kLanes, D, load(const double*), store(double*, D), uniform_open01(const uint32_t*).
+// Lanes: a lane policy of core/simd_lanes.h.
 template <class Lanes>
 struct BatchLoops {
-  using D = typename Lanes::D;
+  using D = typename Lanes::V;
   static constexpr int L = Lanes::kLanes;
 
   // Runs kernel(const In* in0, const In* in1, double* out0, double* out1) on blocks of L elements
@@ -33,7 +34,7 @@ struct BatchLoops {
         n, [&](size_t i) { kernel(in0 + i, in1 ? in1 + i : nullptr, out0 + i, out1 ? out1 + i : nullptr); },
         [&](size_t i, size_t count) {
           In a[L] = {}, b[L] = {};
-          double c[L], d[L];
+          double c[L] = {}, d[L] = {};
           for (size_t j = 0; j < count; ++j) {
             a[j] = in0[i + j];
             if (in1) b[j] = in1[i + j];
@@ -69,7 +70,7 @@ struct BatchLoops {
   static void normal_pairs(const uint32_t* w0, const uint32_t* w1, double* z0, double* z1, size_t n) {
     blocks(w0, w1, z0, z1, n, [](const uint32_t* a, const uint32_t* b, double* z0_out, double* z1_out) {
       D first, second;
-      normal_pair_of_uniforms(Lanes::uniform_open01(a), Lanes::uniform_open01(b), &first, &second);
+      normal_pair_of_uniforms(Lanes::uniform(a), Lanes::uniform(b), &first, &second);
       Lanes::store(z0_out, first);
       Lanes::store(z1_out, second);
     });
@@ -78,7 +79,7 @@ struct BatchLoops {
   static void exponentials(const uint32_t* w, double* out, size_t n) {
     blocks(w, static_cast<const uint32_t*>(nullptr), out, nullptr, n,
            [](const uint32_t* a, const uint32_t*, double* o, double*) {
-             Lanes::store(o, exponential_of_uniform(Lanes::uniform_open01(a)));
+             Lanes::store(o, exponential_of_uniform(Lanes::uniform(a)));
            });
   }
 
@@ -88,8 +89,9 @@ struct BatchLoops {
   }
 };
 
-// Defined by core/fast_math_batch_avx2.cc and core/fast_math_batch_avx512.cc: their tables, or
-// nullptr where the build does not compile that instruction set.
+// Defined by core/fast_math_batch_neon.cc, _avx2.cc and _avx512.cc: their tables, or nullptr where the
+// build does not compile that instruction set.
+const BatchFunctions* neon_batch_functions();
 const BatchFunctions* avx2_batch_functions();
 const BatchFunctions* avx512_batch_functions();
 

@@ -80,6 +80,7 @@ MRTSIM_HD MRTSIM_INLINE void philox_round(uint32_t c[4], uint32_t k0, uint32_t k
 
 #include "core/philox_avx2.h"
 #include "core/philox_avx512.h"
+#include "core/philox_neon.h"
 
 namespace mrtsim {
 

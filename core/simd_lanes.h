@@ -3,7 +3,7 @@
 // lane. ScalarLanes (one subject, plain doubles) is what a CUDA thread and the portable CPU path
 // run; Avx2Lanes (4 subjects) and Avx512Lanes (8 subjects) exist in translation units compiled for
 // those instruction sets (kernels/cpu_kernels_avx2.cc, cpu_kernels_avx512.cc; chosen at run time by CPU
-// features). Every lane computes exactly what ScalarLanes computes for its subject: the arithmetic
+// features), NeonLanes (2 subjects) in every ARM64 build (kernels/cpu_kernels_neon.cc). Every lane computes exactly what ScalarLanes computes for its subject: the arithmetic
 // is core/fast_math.h's lane types (one correctly rounded IEEE operation per step, products that
 // feed a sum written as mul_add), and the Philox words are the scalar generator's integers.
 //
@@ -24,6 +24,7 @@
 #include "core/fast_math.h"
 #include "core/fast_math_avx2.h"
 #include "core/fast_math_avx512.h"
+#include "core/fast_math_neon.h"
 #include "core/philox.h"
 
 namespace mrtsim {
@@ -108,6 +109,27 @@ struct Avx512Lanes : LaneVariates<fastmath::avx512::Doubles> {
   MRTSIM_INLINE static V uniform(const uint32_t* w) { return fastmath::avx512::uniform_open01(w); }
   MRTSIM_INLINE static V load(const double* p) { return fastmath::avx512::load(p); }
   MRTSIM_INLINE static void store(double* p, V v) { fastmath::avx512::store(p, v); }
+};
+#endif
+
+#if defined(MRTSIM_HAVE_FAST_MATH_NEON) && defined(MRTSIM_HAVE_PHILOX_NEON)
+#define MRTSIM_HAVE_NEON_LANES 1
+struct NeonLanes : LaneVariates<fastmath::neon::Doubles> {
+  using V = fastmath::neon::Doubles;
+  static constexpr int kLanes = fastmath::neon::kLanes;
+
+  // Four Philox counters: lanes 0-1 are the two subjects at `draw`, lanes 2-3 at draw + 1.
+  MRTSIM_INLINE static void words(const StreamKey& key, uint32_t draw, uint32_t block, uint32_t (*out)[4]) {
+    const uint32_t draws[4] = {draw, draw, draw + 1, draw + 1};
+    const uint32_t subjects[4] = {key.subject, key.subject + 1, key.subject, key.subject + 1};
+    uint32x4_t c[4] = {vld1q_u32(draws), vld1q_u32(subjects), vdupq_n_u32(key.replicate),
+                       vdupq_n_u32(key.counter3(block))};
+    detail::philox4x32_10_neon(c, static_cast<uint32_t>(key.seed), static_cast<uint32_t>(key.seed >> 32));
+    for (int j = 0; j < 4; ++j) vst1q_u32(out[j], c[j]);
+  }
+  MRTSIM_INLINE static V uniform(const uint32_t* w) { return fastmath::neon::uniform_open01(w); }
+  MRTSIM_INLINE static V load(const double* p) { return fastmath::neon::load(p); }
+  MRTSIM_INLINE static void store(double* p, V v) { fastmath::neon::store(p, v); }
 };
 #endif
 

@@ -18,18 +18,15 @@ bool cpu_runs(fastmath::SimdLevel level) { return fastmath::batch_functions(leve
 
 const CpuKernels* chosen_cpu_kernels() {
   const char* requested = std::getenv("MRTSIM_SIMD");
-  if (requested == nullptr || *requested == '\0') {
-    for (const auto level : {fastmath::SimdLevel::kAvx512, fastmath::SimdLevel::kAvx2})
-      if (const CpuKernels* kernels = cpu_kernels(level)) return kernels;
-    return cpu_kernels(fastmath::SimdLevel::kScalar);
-  }
-  for (const auto level : {fastmath::SimdLevel::kScalar, fastmath::SimdLevel::kAvx2, fastmath::SimdLevel::kAvx512}) {
+  if (requested == nullptr || *requested == '\0') return cpu_kernels(fastmath::best_simd_level());
+  for (const auto level : fastmath::kSimdLevels) {
     if (std::string(requested) != fastmath::simd_level_name(level)) continue;
     if (const CpuKernels* kernels = cpu_kernels(level)) return kernels;
     throw UserError(std::string("MRTSIM_SIMD=") + requested + ": this build or this CPU has no " + requested +
                     " kernels");
   }
-  throw UserError(std::string("MRTSIM_SIMD=") + requested + ": unknown instruction set (expected scalar, avx2 or avx512)");
+  throw UserError(std::string("MRTSIM_SIMD=") + requested +
+                  ": unknown instruction set (expected scalar, neon, avx2 or avx512)");
 }
 
 }  // namespace
@@ -59,6 +56,8 @@ const CpuKernels* cpu_kernels(fastmath::SimdLevel level) {
   switch (level) {
     case fastmath::SimdLevel::kScalar:
       return detail::cpu_kernels_scalar();
+    case fastmath::SimdLevel::kNeon:
+      return detail::cpu_kernels_neon();
     case fastmath::SimdLevel::kAvx2:
       return detail::cpu_kernels_avx2();
     case fastmath::SimdLevel::kAvx512:

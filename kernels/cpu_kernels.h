@@ -1,9 +1,10 @@
 // The CPU backend's per-replicate kernels, compiled once per instruction set and chosen at run time by
-// CPU features, so that one binary runs on any x86-64 CPU (and on ARM, scalar) and uses AVX2 + FMA or
-// AVX-512 where the CPU has them. Every set gives the same bits (core/simd_lanes.h).
+// CPU features, so that one binary runs on any x86-64 CPU and uses AVX2 + FMA or AVX-512 where the CPU
+// has them (ARM64 builds: NEON). Every set gives the same bits (core/simd_lanes.h).
 //
-// kernels/cpu_kernels_scalar.cc (the build's own flags), cpu_kernels_avx2.cc (-mavx2 -mfma) and
-// cpu_kernels_avx512.cc (-mavx512f) each instantiate kernels/cpu_kernels_impl.h for their lane policy.
+// kernels/cpu_kernels_scalar.cc (the build's own flags), cpu_kernels_neon.cc (ARM64 only),
+// cpu_kernels_avx2.cc (-mavx2 -mfma) and cpu_kernels_avx512.cc (-mavx512f) each instantiate
+// kernels/cpu_kernels_impl.h for their lane policy.
 // Nothing else may call into those files: the functions they contain exist once per instruction set,
 // and every one of them is a template over the lane policy (or always inlined), so the linker never
 // merges a copy compiled for AVX-512 with one that must run on any CPU.
@@ -59,7 +60,7 @@ size_t emee_scratch_bytes(int dim, const EmeeSimulationTask& task);
 const CpuKernels* cpu_kernels(fastmath::SimdLevel level);
 
 // The kernels the CPU backend uses: the widest level this CPU runs, or the level named by the
-// environment variable MRTSIM_SIMD (scalar, avx2 or avx512; for comparisons and benchmarks), chosen
+// environment variable MRTSIM_SIMD (scalar, neon, avx2 or avx512; for comparisons and benchmarks), chosen
 // once per process. A MRTSIM_SIMD level that this build or CPU lacks is a UserError.
 const CpuKernels& active_cpu_kernels();
 
@@ -67,6 +68,7 @@ namespace detail {
 // Defined by the per-instruction-set files: their tables, or nullptr where the build does not
 // compile that set.
 const CpuKernels* cpu_kernels_scalar();
+const CpuKernels* cpu_kernels_neon();
 const CpuKernels* cpu_kernels_avx2();
 const CpuKernels* cpu_kernels_avx512();
 }  // namespace detail

@@ -77,7 +77,7 @@ class SmallCholesky {
 
   // b' a^-1 b = |L^-1 b|^2 on the block, the squares summed in order.
   MRTSIM_HD MRTSIM_INLINE double quadratic_form(const double* b) const {
-    double y[D];
+    double y[D] = {};  // only y[first_..] is used; zeroed so that no compiler sees a read of the rest
     forward(b, y);
     return fma_dot(y + first_, y + first_, D - first_);
   }

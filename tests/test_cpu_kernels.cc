@@ -1,8 +1,8 @@
 // Bit identity of every path the per-replicate code takes (docs/fast_math.md, "Kernels on every instruction set"): the CPU
-// kernels of every instruction set this CPU runs (scalar, AVX2 + FMA, AVX-512; kernels/cpu_kernels.h)
+// kernels of every instruction set this CPU runs (scalar, NEON, AVX2 + FMA, AVX-512; kernels/cpu_kernels.h)
 // against the scalar one-subject model, against each other, and against the CUDA warp path
 // (kernels/wcls_warp.h) run on the CPU with emulated lanes at several launch shapes. Levels the CPU
-// lacks are skipped (reported in the test's output); on an AVX-512 machine all three run.
+// lacks are skipped (reported in the test's output): on an AVX-512 machine three run, on ARM64 two.
 #include <gtest/gtest.h>
 
 #include <boost/math/distributions/students_t.hpp>
@@ -38,7 +38,7 @@ using fastmath::SimdLevel;
 // The kernels of every level this build and CPU run, scalar first.
 std::vector<const CpuKernels*> available_kernels() {
   std::vector<const CpuKernels*> kernels;
-  for (SimdLevel level : {SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512}) {
+  for (SimdLevel level : fastmath::kSimdLevels) {
     if (const CpuKernels* k = cpu_kernels(level)) kernels.push_back(k);
     else std::printf("[ note     ] no %s kernels on this build or CPU\n", fastmath::simd_level_name(level));
   }

@@ -135,7 +135,7 @@ TEST_P(FastMathLevels, MatchScalarBits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLevels, FastMathLevels,
-                         ::testing::Values(SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512),
+                         ::testing::ValuesIn(kSimdLevels),
                          [](const ::testing::TestParamInfo<SimdLevel>& info) {
                            return std::string(simd_level_name(info.param));
                          });

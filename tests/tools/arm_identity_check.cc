@@ -1,16 +1,28 @@
-// The portable kernels give the same bits on ARM as on x86-64: this program prints hashes of
-// core/fast_math.h's outputs (tests/fast_math_output_hash.h) and of simulated distal replicates
-// (Philox, the Qian et al. model, DCEE with and without cross-fitting, the WCLS and GEE comparators,
-// both effect models from one cohort: kernels/distal_simulation.h on the one-lane policy that ARM
-// builds run). scripts/check_arm_identity.sh builds it for this machine and with the aarch64 cross
-// compiler, runs the second under qemu, and compares the two outputs line by line. Header-only code
-// of core/, sims/ and kernels/ only, so no ARM build of the project's dependencies is needed.
+// The portable kernels give the same bits on ARM as on x86-64, and every lane policy the build has gives
+// the one-lane path's bits: this program prints hashes of core/fast_math.h's outputs
+// (tests/fast_math_output_hash.h), of a simulated Qian et al. cohort and of simulated replicates on the
+// one-lane policy that a CUDA thread and the portable CPU path run: DCEE with and without cross-fitting
+// and its WCLS and GEE comparators (both effect models from one cohort), WCLS on a HeartSteps-sized
+// Liao et al. model (normal, Student t and AR(1) errors, dropout), its permutation test, and EMEE and
+// EMEE2 on the Cohn et al. model. The same replicates are then run on every wider lane policy of the
+// build (NEON on ARM64, AVX2 in an x86-64-v3 build), by the kernels' own templates for one dimension,
+// and the program fails if any differs from the one-lane run. scripts/check_arm_identity.sh builds it
+// for this machine, for x86-64-v3 and with the aarch64 cross compiler, runs the ARM one under qemu,
+// and compares the outputs line by line. Header-only code of core/, sims/ and kernels/ only, so no ARM
+// build of the project's dependencies is needed.
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
+#include "core/fast_math_batch_loops.h"
 #include "kernels/distal_simulation.h"
+#include "kernels/emee_simulation.h"
+#include "kernels/wcls_permutation.h"
+#include "kernels/wcls_simulation.h"
 #include "tests/fast_math_output_hash.h"
 
 namespace mrtsim {
@@ -22,12 +34,80 @@ uint64_t fast_math_hash() {
   return hash;
 }
 
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+
 // FNV-1a over the bytes of n values.
 template <class T>
 void hash_values(uint64_t& hash, const T* values, size_t n) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(values);
   for (size_t k = 0; k < n * sizeof(T); ++k) hash = (hash ^ bytes[k]) * 0x100000001b3ull;
 }
+
+template <class T>
+void hash_vector(uint64_t& hash, const std::vector<T>& values) {
+  hash_values(hash, values.data(), values.size());
+}
+
+// The outputs of `replicates` replicates with `columns` coefficients each, and their hash.
+struct Outputs {
+  std::vector<int> status, n_eff, failed_reshuffles;
+  std::vector<double> joint, estimates, std_errors, joint_unadjusted, std_errors_unadjusted, permutation_p,
+      joint_permutation_p;
+
+  Outputs(int replicates, int columns, int effects)
+      : status(replicates),
+        n_eff(replicates),
+        failed_reshuffles(replicates),
+        joint(replicates),
+        estimates(size_t(replicates) * columns),
+        std_errors(size_t(replicates) * columns),
+        joint_unadjusted(replicates),
+        std_errors_unadjusted(size_t(replicates) * columns),
+        permutation_p(size_t(replicates) * effects),
+        joint_permutation_p(replicates) {}
+
+  ReplicateOutput fits() {
+    return {status.data(),    n_eff.data(),      joint.data(), estimates.data(), std_errors.data(),
+            joint_unadjusted.data(), std_errors_unadjusted.data()};
+  }
+  ReplicateBatchOutput with_permutation() {
+    return {fits(), permutation_p.data(), joint_permutation_p.data(), failed_reshuffles.data()};
+  }
+  int fitted() const {
+    int n = 0;
+    for (const int s : status) n += s == static_cast<int>(FitStatus::kOk);
+    return n;
+  }
+  uint64_t hash() const {
+    uint64_t h = kFnvOffset;
+    hash_vector(h, status);
+    hash_vector(h, n_eff);
+    hash_vector(h, failed_reshuffles);
+    for (const auto* v : {&joint, &estimates, &std_errors, &joint_unadjusted, &std_errors_unadjusted, &permutation_p,
+                          &joint_permutation_p})
+      hash_vector(h, *v);
+    return h;
+  }
+};
+
+// One line of the report: an analysis, how many of its replicates fitted, and the hash of its outputs.
+struct Result {
+  std::string name;
+  int replicates;
+  int fitted;
+  uint64_t hash;
+};
+
+// Scratch memory aligned as the CPU backend's (kernels/emee_simulation.h's layouts start on 64 bytes).
+struct Scratch {
+  void* bytes;
+  explicit Scratch(size_t size) : bytes(std::aligned_alloc(64, (size + 63) / 64 * 64)) {}
+  ~Scratch() { std::free(bytes); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+};
+
+// ---- Qian et al. (2025): distal outcome ----
 
 // The paper's model (host/config/study_config.h's QianModelConfig defaults) under the alternative.
 QianModelView paper_model() {
@@ -53,7 +133,7 @@ QianModelView paper_model() {
 // Hash of the rows (X, Z, availability, treatment, p) and distal outcomes of `subjects` simulated
 // subjects: the model alone, as the host's Monte Carlo truth and learner cohorts run it.
 uint64_t cohort_hash(int subjects) {
-  uint64_t hash = 0xcbf29ce484222325ull;
+  uint64_t hash = kFnvOffset;
   for (int i = 0; i < subjects; ++i) {
     const StreamKey key{20261203, 5, 0, static_cast<uint32_t>(i), StreamPurpose::kCohort};
     const double y = simulate_qian_subject(paper_model(), key, [&](const DistalRow& row) {
@@ -65,9 +145,9 @@ uint64_t cohort_hash(int subjects) {
   return hash;
 }
 
-// Hash of replicates 0 .. replicates - 1 of one analysis with both effect models ([Z], then []);
-// `fitted` counts the replicates whose fit succeeded.
-uint64_t distal_hash(DistalEstimator estimator, int folds, int replicates, int& fitted) {
+// Replicates 0 .. replicates - 1 of one analysis with both effect models ([Z], then []).
+template <class L>
+Result distal_result(const char* name, DistalEstimator estimator, int folds, int replicates) {
   DistalSimulationTask task{};
   task.model = paper_model();
   task.analysis.estimator = estimator;
@@ -81,47 +161,219 @@ uint64_t distal_hash(DistalEstimator estimator, int folds, int replicates, int& 
   task.seed = 20261203;
   task.scenario = 5;
   task.n_subjects = 45;
-  const int columns = task.analysis.columns();
-  std::vector<int> status(replicates), n_eff(replicates);
-  std::vector<double> joint(replicates), estimates(replicates * columns), std_errors(replicates * columns);
-  const ReplicateOutput out{status.data(), n_eff.data(), joint.data(), estimates.data(), std_errors.data(), nullptr,
-                            nullptr};
+  Outputs out(replicates, task.analysis.columns(), 0);
   std::vector<DceeSubjectSums<2>> dcee(task.n_subjects);
   std::vector<WclsSubjectStats<kDistalControls + 2>> regression(task.n_subjects);
   const DistalScratch<2> scratch{dcee.data(), regression.data()};
+  ReplicateOutput fits = out.fits();
+  fits.joint_statistic_unadjusted = nullptr;
+  fits.std_errors_unadjusted = nullptr;
   for (int r = 0; r < replicates; ++r)
-    run_distal_replicate<2, ScalarLanes>(EmulatedWarp<>{}, task, static_cast<uint32_t>(r), r, out, scratch);
-  fitted = 0;
-  for (const int s : status) fitted += s == static_cast<int>(FitStatus::kOk);
-  uint64_t hash = 0xcbf29ce484222325ull;
-  hash_values(hash, status.data(), status.size());
-  hash_values(hash, n_eff.data(), n_eff.size());
-  hash_values(hash, joint.data(), joint.size());
-  hash_values(hash, estimates.data(), estimates.size());
-  hash_values(hash, std_errors.data(), std_errors.size());
-  return hash;
+    run_distal_replicate<2, L>(EmulatedWarp<L>{}, task, static_cast<uint32_t>(r), r, fits, scratch);
+  return {std::string("distal ") + name, replicates, out.fitted(), out.hash()};
+}
+
+// ---- Liao et al. (2016): continuous proximal outcome, WCLS ----
+
+constexpr int kWclsDim = 6;  // controls and moderators (1, day, day^2)
+
+// The HeartSteps-sized model of bench/heartsteps_workload.yaml (42 days x 5 decision points,
+// availability 0.8, randomization probability 0.6) with a quadratic effect, its design, and the
+// model's error and dropout variant; the arrays live as long as the object.
+struct LiaoTask {
+  static constexpr int kDays = 42, kPerDay = 5, kT = kDays * kPerDay;
+  std::vector<double> availability, rand_prob, baseline, effect, survival, controls, numerator_prob;
+  std::vector<WclsWeights> weights;
+  WclsSimulationTask task{};
+
+  LiaoTask(ErrorKind error, bool dropout, int n_subjects)
+      : availability(kT, 0.8), rand_prob(kT, 0.6), baseline(kT), effect(kT), survival(kT), controls(kT * 3),
+        numerator_prob(kT, 0.6), weights(kT, wcls_weights(0.6, 0.6)) {
+    for (int t = 0; t < kT; ++t) {
+      const double day = t / kPerDay;
+      baseline[t] = 0.5 - 0.01 * day;
+      effect[t] = 0.1 + 0.02 * day - 0.0005 * day * day;
+      survival[t] = 1.0 - 0.3 * t / kT;
+      const double terms[3] = {1.0, day, day * day};
+      for (int j = 0; j < 3; ++j) controls[t * 3 + j] = terms[j];
+    }
+    LiaoModelView& m = task.model;
+    m.availability = availability.data();
+    m.rand_prob = rand_prob.data();
+    m.baseline = baseline.data();
+    m.effect = effect.data();
+    m.survival = dropout ? survival.data() : nullptr;
+    m.num_decisions = kT;
+    m.error.kind = error;
+    m.error.student_df = 5;
+    m.error.student_scale = std::sqrt(3.0 / 5.0);
+    m.error.ar_order = 1;
+    m.error.ar_coef[0] = 0.5;
+    m.error.innovation_sd = std::sqrt(0.75);
+    m.error.stationary_chol[0] = 1.0;
+    task.design.controls = controls.data();
+    task.design.moderators = controls.data();
+    task.design.numerator_prob = numerator_prob.data();
+    task.design.weights = weights.data();
+    task.design.q = 3;
+    task.design.p = 3;
+    task.seed = 20261203;
+    task.scenario = 7;
+    task.n_subjects = n_subjects;
+    task.correction = SmallSampleCorrection::kAlways;
+  }
+};
+
+template <class L>
+Result wcls_result(const char* name, ErrorKind error, bool dropout, int replicates) {
+  const LiaoTask liao(error, dropout, 45);
+  Outputs out(replicates, kWclsDim, 0);
+  std::vector<WclsSubjectStats<kWclsDim>> cache(liao.task.n_subjects);
+  for (int r = 0; r < replicates; ++r)
+    write_replicate_fit(fit_simulated_replicate<kWclsDim, L>(liao.task, static_cast<uint32_t>(r), cache.data()),
+                        out.fits(), r);
+  return {std::string("wcls heartsteps ") + name, replicates, out.fitted(), out.hash()};
+}
+
+template <class L>
+Result permutation_result(int replicates) {
+  const LiaoTask liao(ErrorKind::kNormal, false, 21);
+  const WclsPermutationSettings permutation{19, ReshuffleScheme::kPermute};
+  Outputs out(replicates, kWclsDim, 3);
+  const Scratch scratch(PermutationScratch<kMaxWclsDim>::bytes(liao.task.n_subjects, liao.task.model.num_decisions));
+  for (int r = 0; r < replicates; ++r)
+    run_wcls_permutation_replicate_cpu<kWclsDim, L>(liao.task, permutation, static_cast<uint32_t>(r),
+                                                     out.with_permutation(), r, scratch.bytes);
+  return {"wcls permutation test, 19 reshuffles", replicates, out.fitted(), out.hash()};
+}
+
+// ---- Cohn et al. (2023): binary proximal outcome, EMEE ----
+
+constexpr int kEmeeDim = 3;  // controls (1, t), moderator 1
+
+template <class L>
+Result emee_result(const char* name, EmeeVariant variant, bool violations, int replicates) {
+  constexpr int kT = 60;
+  std::vector<double> availability(kT, 0.7), rand_prob(kT), control(kT), treated(kT), survival(kT), controls(kT * 2),
+      moderators(kT, 1.0), numerator_prob(kT);
+  for (int t = 0; t < kT; ++t) {
+    rand_prob[t] = numerator_prob[t] = 0.3 + 0.4 * (t % 3) / 2.0;
+    control[t] = std::exp(-1.2 + 0.004 * t);
+    treated[t] = std::exp(-1.2 + 0.004 * t + 0.25);
+    survival[t] = 1.0 - 0.4 * t / kT;
+    controls[t * 2] = 1.0;
+    controls[t * 2 + 1] = t;
+  }
+  EmeeSimulationTask task{};
+  task.model.availability = availability.data();
+  task.model.rand_prob = rand_prob.data();
+  task.model.success_control = control.data();
+  task.model.success_treated = treated.data();
+  task.model.survival = violations ? survival.data() : nullptr;
+  task.model.num_decisions = kT;
+  task.model.delayed_effect_factor = violations ? std::exp(-0.1) : 1.0;
+  task.model.serial_correlation_factor = violations ? std::exp(0.2) : 1.0;
+  task.model.endogenous_availability = violations;
+  task.model.endogenous = {0.5, 0.1, 0.2};
+  task.design.controls = controls.data();
+  task.design.moderators = moderators.data();
+  task.design.numerator_prob = numerator_prob.data();
+  task.design.q = 2;
+  task.design.p = 1;
+  task.design.variant = variant;
+  task.seed = 20261203;
+  task.scenario = 9;
+  task.n_subjects = 45;
+  Outputs out(replicates, kEmeeDim, 0);
+  const Scratch scratch(EmeeCpuScratchLayout<kEmeeDim>(kT, task.n_subjects).bytes);
+  for (int r = 0; r < replicates; ++r) {
+    LaneEmeeCohort<kEmeeDim, L> cohort(task, static_cast<uint32_t>(r), scratch.bytes);
+    const EmeeFit<kEmeeDim> fit = fit_simulated_emee<kEmeeDim>(task, cohort);
+    write_replicate_fit(fit, out.fits(), r);
+    write_unadjusted_variance(fit, out.fits(), r);
+  }
+  return {name, replicates, out.fitted(), out.hash()};
+}
+
+// Every replicate analysis above on lane policy L.
+template <class L>
+std::vector<Result> replicate_results() {
+  return {distal_result<L>("dcee", DistalEstimator::kDcee, 1, 16),
+          distal_result<L>("dcee 5-fold cross-fit", DistalEstimator::kDcee, 5, 16),
+          distal_result<L>("wcls", DistalEstimator::kWcls, 1, 16),
+          distal_result<L>("gee", DistalEstimator::kGee, 1, 16),
+          wcls_result<L>("normal errors", ErrorKind::kNormal, false, 8),
+          wcls_result<L>("student t errors, dropout", ErrorKind::kStudentT, true, 8),
+          wcls_result<L>("ar(1) errors", ErrorKind::kAutoregressive, false, 8),
+          permutation_result<L>(4),
+          emee_result<L>("emee", EmeeVariant::kEmee, false, 8),
+          emee_result<L>("emee2, all violations and dropout", EmeeVariant::kEmee2, true, 8)};
+}
+
+// core/fast_math.h's functions over the hash's inputs (fast_math_output_hash.h: subnormals,
+// infinities, NaN, |x| to 2^50) on lane policy L's array loops, all outputs in one vector.
+template <class L>
+std::vector<double> fast_math_outputs() {
+  using fastmath::testing::kHashInputs;
+  std::vector<double> log_arg(kHashInputs), exp_arg(kHashInputs), sincos_arg(kHashInputs);
+  std::vector<uint32_t> words[3];
+  for (auto& w : words) w.resize(kHashInputs);
+  for (uint32_t i = 0; i < kHashInputs; ++i) {
+    const fastmath::testing::HashArguments a = fastmath::testing::hash_arguments(i);
+    log_arg[i] = a.log_arg;
+    exp_arg[i] = a.exp_arg;
+    sincos_arg[i] = a.sincos_arg;
+    for (int k = 0; k < 3; ++k) words[k][i] = a.words[k + 1];
+  }
+  const fastmath::BatchFunctions* f = fastmath::detail::BatchLoops<L>::functions();
+  std::vector<double> out(7 * size_t(kHashInputs));
+  double* part[7];
+  for (int k = 0; k < 7; ++k) part[k] = out.data() + size_t(k) * kHashInputs;
+  f->log(log_arg.data(), part[0], kHashInputs);
+  f->exp(exp_arg.data(), part[1], kHashInputs);
+  f->sincospi(sincos_arg.data(), part[2], part[3], kHashInputs);
+  f->normal_pairs(words[0].data(), words[1].data(), part[4], part[5], kHashInputs);
+  f->exponentials(words[2].data(), part[6], kHashInputs);
+  return out;
+}
+
+// Runs the fast-math functions and the replicates on lane policy L and counts the outputs that differ
+// from the one-lane path's (`reference`: its replicates).
+template <class L>
+int lane_mismatches(const char* policy, const std::vector<Result>& reference) {
+  const std::vector<double> lanes_math = fast_math_outputs<L>(), one_lane_math = fast_math_outputs<ScalarLanes>();
+  int mismatches = std::memcmp(lanes_math.data(), one_lane_math.data(), lanes_math.size() * sizeof(double)) != 0;
+  if (mismatches) std::fprintf(stderr, "%s lanes DIFFER from the one-lane path: fast-math functions\n", policy);
+  const std::vector<Result> results = replicate_results<L>();
+  for (size_t k = 0; k < results.size(); ++k)
+    if (results[k].hash != reference[k].hash) {
+      std::fprintf(stderr, "%s lanes DIFFER from the one-lane path: %s\n", policy, reference[k].name.c_str());
+      ++mismatches;
+    }
+  std::fprintf(stderr, "%s lanes: the fast-math functions and %zu analyses compared with the one-lane path, %d differ\n",
+               policy, results.size(), mismatches);
+  return mismatches;
 }
 
 }  // namespace
 }  // namespace mrtsim
 
 int main() {
-  using mrtsim::DistalEstimator;
   std::printf("fast_math output hash %016llx\n", static_cast<unsigned long long>(mrtsim::fast_math_hash()));
   std::printf("qian2025 cohort of 1000 subjects %016llx\n", static_cast<unsigned long long>(mrtsim::cohort_hash(1000)));
-  const struct {
-    const char* name;
-    DistalEstimator estimator;
-    int folds;
-  } analyses[] = {{"dcee", DistalEstimator::kDcee, 1},
-                  {"dcee 5-fold cross-fit", DistalEstimator::kDcee, 5},
-                  {"wcls", DistalEstimator::kWcls, 1},
-                  {"gee", DistalEstimator::kGee, 1}};
-  for (const auto& a : analyses) {
-    int fitted = 0;
-    const uint64_t hash = mrtsim::distal_hash(a.estimator, a.folds, 16, fitted);
-    std::printf("distal %s: %d of 16 replicates fitted, hash %016llx\n", a.name, fitted,
-                static_cast<unsigned long long>(hash));
-  }
-  return 0;
+  const std::vector<mrtsim::Result> reference = mrtsim::replicate_results<mrtsim::ScalarLanes>();
+  for (const auto& r : reference)
+    std::printf("%s: %d of %d replicates fitted, hash %016llx\n", r.name.c_str(), r.fitted, r.replicates,
+                static_cast<unsigned long long>(r.hash));
+  int mismatches = 0;
+#if defined(MRTSIM_HAVE_NEON_LANES)
+  mismatches += mrtsim::lane_mismatches<mrtsim::NeonLanes>("neon", reference);
+#endif
+#if defined(MRTSIM_HAVE_AVX2_LANES)
+  mismatches += mrtsim::lane_mismatches<mrtsim::Avx2Lanes>("avx2", reference);
+#endif
+#if defined(MRTSIM_HAVE_AVX512_LANES)
+  mismatches += mrtsim::lane_mismatches<mrtsim::Avx512Lanes>("avx512", reference);
+#endif
+  return mismatches == 0 ? 0 : 1;
 }

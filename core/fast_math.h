@@ -1,6 +1,7 @@
 // mrtsim's own log, exp and sin/cos of pi x, and the variates built on them (Box-Muller normal pairs,
-// exponentials), bit-identical on every backend: the CUDA device, the CPU's scalar code, and its AVX2
-// and AVX-512 lanes (core/fast_math_avx2.h, core/fast_math_avx512.h) all run the same kernels below.
+// exponentials), bit-identical on every backend: the CUDA device, the CPU's scalar code, and its AVX2,
+// AVX-512 and NEON lanes (core/fast_math_avx2.h, core/fast_math_avx512.h, core/fast_math_neon.h) all
+// run the same kernels below.
 //
 // Each kernel is written once, as a template over a "lane" type D: plain double here (scalar CPU code
 // and CUDA threads), or a SIMD register of doubles. D comes with an unsigned 64-bit integer lane type
@@ -9,17 +10,19 @@
 //   as_bits / from_bits, and on the integer lanes + - & | ^ and logical shifts by a constant.
 // Every floating-point step is one correctly rounded IEEE operation in a fixed order, so all lane
 // types give the same bits. Two rules keep it so whatever the compiler does:
-//   1. No product ever feeds a + or - directly: such pairs are written as mul_add. Host code is built
-//      with -ffp-contract=fast and nvcc contracts by default, so a plain a * b + c might be fused on one
-//      backend and not on another; with the rule there is nothing left to contract (products only feed
-//      mul_add, *, /, sqrt and comparisons, or are exact). The kernels are inlined into their callers,
-//      so the same holds for an argument, which may itself be a caller's product: no argument is the
-//      operand of a + or - before it has gone through an exact or non-contractible operation.
+//   1. No product ever feeds a + or - directly: such pairs are written as mul_add. The project builds
+//      with -ffp-contract=off and nvcc with --fmad=false, but a compiler left at its default (g++
+//      -ffp-contract=fast, nvcc's fmad) may fuse a plain a * b + c on one backend and not on another;
+//      with the rule there is nothing left to contract (products only feed mul_add, *, /, sqrt and
+//      comparisons, or are exact). The kernels are inlined into their callers, so the same holds for
+//      an argument, which may itself be a caller's product: no argument is the operand of a + or -
+//      before it has gone through an exact or non-contractible operation.
 //   2. Steps that are exact (integer bit manipulation, products by powers of two, Sterbenz
 //      subtractions, the rounding of a value to an integer, selections) may be carried out differently
 //      per lane type; steps that round are the same IEEE operation everywhere.
-// tests/test_fast_math.cc checks the identity (scalar vs AVX2 vs AVX-512, and a hash of outputs that
-// every build must reproduce, whether compiled with -ffp-contract=fast or off). Without hardware FMA
+// tests/test_fast_math.cc checks the identity (scalar vs every lane type the CPU runs, and a hash of
+// outputs that every build must reproduce, whether compiled with -ffp-contract=fast or off);
+// scripts/check_arm_identity.sh does the same for ARM64 and its NEON lanes under qemu. Without hardware FMA
 // (a generic x86-64 build) fma() is glibc's correctly rounded software fma: the same bits, slower.
 //
 // Algorithms, coefficient fits (scripts/fit_fast_math_polynomials.py) and measured accuracy (all

@@ -2,10 +2,11 @@
 // template over a policy L and runs on L::kLanes consecutive subjects at once, one subject per
 // lane. ScalarLanes (one subject, plain doubles) is what a CUDA thread and the portable CPU path
 // run; Avx2Lanes (4 subjects) and Avx512Lanes (8 subjects) exist in translation units compiled for
-// those instruction sets (kernels/cpu_kernels_avx2.cc, cpu_kernels_avx512.cc; chosen at run time by CPU
-// features), NeonLanes (2 subjects) in every ARM64 build (kernels/cpu_kernels_neon.cc). Every lane computes exactly what ScalarLanes computes for its subject: the arithmetic
-// is core/fast_math.h's lane types (one correctly rounded IEEE operation per step, products that
-// feed a sum written as mul_add), and the Philox words are the scalar generator's integers.
+// those instruction sets (kernels/cpu_kernels_avx2.cc, cpu_kernels_avx512.cc; chosen at run time by
+// CPU features), NeonLanes (2 subjects) in every ARM64 build (kernels/cpu_kernels_neon.cc). Every lane
+// computes exactly what ScalarLanes computes for its subject: the arithmetic is core/fast_math.h's
+// lane types (one correctly rounded IEEE operation per step, products that feed a sum written as
+// mul_add), and the Philox words are the scalar generator's integers.
 //
 // A policy provides
 //   V                        the lane type of doubles (core/fast_math.h's lane types), masks from

@@ -12,41 +12,52 @@ cd "$(dirname "$0")/.."
 for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
   command -v "$tool" >/dev/null || { echo "no $tool: skipped"; exit 77; }
 done
-# What CMake gives all C++ code (cmake/dependencies.cmake), or the flags given to this script.
-flags=(-std=c++17 -O2 -ffp-contract=off)
+# What a Release build gives all C++ code (cmake/dependencies.cmake), or the flags given to this script.
+flags=(-std=c++17 -O3 -DNDEBUG -ffp-contract=off)
 (($#)) && flags=("$@")
 eigen=$(pkg-config --cflags eigen3 2>/dev/null || echo -I/usr/include/eigen3)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source=tests/tools/arm_identity_check.cc
+# Each build, its compiler, its target option and the lanes its program must have checked against its
+# one-lane path (a line on its stderr; none for the generic x86-64 build, which has no vector lanes).
 builds=(native)
 compilers=(c++)
 targets=("")
+lanes=("")
 if [ "$(uname -m)" = x86_64 ] && grep -q ' avx2 ' /proc/cpuinfo && grep -q ' fma ' /proc/cpuinfo; then
   builds+=(x86-64-v3)
   compilers+=(c++)
   targets+=(-march=x86-64-v3)
+  lanes+=(avx2)
 fi
 builds+=(arm64)
 compilers+=(aarch64-linux-gnu-g++)
 targets+=("")
-# The builds compile in parallel (each takes most of a minute).
+lanes+=(neon)
+# The builds compile in parallel (each takes most of a minute); all finish before any failure is reported.
 pids=()
 for k in "${!builds[@]}"; do
   # shellcheck disable=SC2086  # $eigen is one or more -I options; an empty target is no option
   "${compilers[$k]}" "${flags[@]}" ${targets[$k]} -I. $eigen "$source" -o "$work/${builds[$k]}" &
   pids+=($!)
 done
-for pid in "${pids[@]}"; do wait "$pid"; done
-for build in "${builds[@]}"; do
-  if [ "$build" = arm64 ]; then
-    qemu-aarch64 -L /usr/aarch64-linux-gnu "$work/arm64" >"$work/arm64.txt"
-  else
-    "$work/$build" >"$work/$build.txt"
+compiled=0
+for pid in "${pids[@]}"; do wait "$pid" || compiled=1; done
+((compiled == 0)) || { echo "a build of $source failed"; exit 1; }
+status=0
+for k in "${!builds[@]}"; do
+  build=${builds[$k]}
+  run=("$work/$build")
+  [ "$build" = arm64 ] && run=(qemu-aarch64 -L /usr/aarch64-linux-gnu "$work/arm64")
+  "${run[@]}" >"$work/$build.txt" 2>"$work/$build.err" || status=1
+  cat "$work/$build.err"
+  if [ -n "${lanes[$k]}" ] && ! grep -q "^${lanes[$k]} lanes: .*, 0 differ$" "$work/$build.err"; then
+    echo "$build: its ${lanes[$k]} lanes were not checked against its one-lane path"
+    status=1
   fi
 done
 cat "$work/native.txt"
-status=0
 for build in "${builds[@]:1}"; do
   if diff "$work/native.txt" "$work/$build.txt" >"$work/diff.txt"; then
     echo "$build: identical"

@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -310,30 +312,43 @@ std::vector<Result> replicate_results() {
           emee_result<L>("emee2, all violations and dropout", EmeeVariant::kEmee2, true, 8)};
 }
 
-// core/fast_math.h's functions over the hash's inputs (fast_math_output_hash.h: subnormals,
-// infinities, NaN, |x| to 2^50) on lane policy L's array loops, all outputs in one vector.
+// core/fast_math.h's functions on lane policy L's array loops, all outputs in one vector: over the
+// hash's inputs (fast_math_output_hash.h: subnormals, |x| to 2^50, random words), then the special
+// values and edge words (negative, zero, infinite and NaN arguments; words 0 and 2^32 - 1), an odd
+// number in all so that every lane count ends with a partly filled block.
 template <class L>
 std::vector<double> fast_math_outputs() {
+  constexpr double kInf = HUGE_VAL, kNaN = std::numeric_limits<double>::quiet_NaN();
+  const double special[] = {-1.0,   -0.0,   0.0,    kInf,   -kInf,   kNaN,    0x1p-1074, 1e-310, 0x1.fffffffffffffp1023,
+                            709.78, -745.1, 710.0, -746.0, 0.25,    0.5,     1.0,       0x1p50, -0x1p50, 1e-300};
+  const uint32_t edge_words[] = {0u, 1u, 0x7fffffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu};
   using fastmath::testing::kHashInputs;
-  std::vector<double> log_arg(kHashInputs), exp_arg(kHashInputs), sincos_arg(kHashInputs);
+  std::vector<double> log_arg, exp_arg, sincos_arg;
   std::vector<uint32_t> words[3];
-  for (auto& w : words) w.resize(kHashInputs);
   for (uint32_t i = 0; i < kHashInputs; ++i) {
     const fastmath::testing::HashArguments a = fastmath::testing::hash_arguments(i);
-    log_arg[i] = a.log_arg;
-    exp_arg[i] = a.exp_arg;
-    sincos_arg[i] = a.sincos_arg;
-    for (int k = 0; k < 3; ++k) words[k][i] = a.words[k + 1];
+    log_arg.push_back(a.log_arg);
+    exp_arg.push_back(a.exp_arg);
+    sincos_arg.push_back(a.sincos_arg);
+    for (int k = 0; k < 3; ++k) words[k].push_back(a.words[k + 1]);
   }
+  for (const double x : special) {
+    log_arg.push_back(x);
+    exp_arg.push_back(x);
+    sincos_arg.push_back(std::isfinite(x) && std::fabs(x) <= 0x1p50 ? x : 0.0);  // sincospi's domain
+  }
+  for (size_t k = 0; k < log_arg.size() - kHashInputs; ++k)
+    for (int j = 0; j < 3; ++j) words[j].push_back(edge_words[(k + j) % std::size(edge_words)]);
+  const size_t n = log_arg.size();
   const fastmath::BatchFunctions* f = fastmath::detail::BatchLoops<L>::functions();
-  std::vector<double> out(7 * size_t(kHashInputs));
+  std::vector<double> out(7 * n);
   double* part[7];
-  for (int k = 0; k < 7; ++k) part[k] = out.data() + size_t(k) * kHashInputs;
-  f->log(log_arg.data(), part[0], kHashInputs);
-  f->exp(exp_arg.data(), part[1], kHashInputs);
-  f->sincospi(sincos_arg.data(), part[2], part[3], kHashInputs);
-  f->normal_pairs(words[0].data(), words[1].data(), part[4], part[5], kHashInputs);
-  f->exponentials(words[2].data(), part[6], kHashInputs);
+  for (int k = 0; k < 7; ++k) part[k] = out.data() + k * n;
+  f->log(log_arg.data(), part[0], n);
+  f->exp(exp_arg.data(), part[1], n);
+  f->sincospi(sincos_arg.data(), part[2], part[3], n);
+  f->normal_pairs(words[0].data(), words[1].data(), part[4], part[5], n);
+  f->exponentials(words[2].data(), part[6], n);
   return out;
 }
 

@@ -35,6 +35,7 @@
 #include <Eigen/Dense>
 
 #include "core/device_macros.h"
+#include "core/fast_math.h"
 #include "kernels/small_lu.h"
 #include "kernels/wcls.h"  // Vec, Mat, FitStatus, effect_wald_statistic, kMaxWclsDim
 
@@ -76,9 +77,19 @@ struct EmeeRowTerms {
   double fitted_prob;        // EMEE: e^{g'alpha + A f'beta}; EMEE2: e^{g'alpha + (A - p) f'beta}
 };
 
+// A row's two exponentials at theta. They depend on its decision point and treatment only, not on its
+// outcome or availability, so the rows (t, A, Y = 0) and (t, A, Y = 1) share them (the simulated fits
+// compute them once per pair: kernels/emee_simulation.h). core/fast_math.h's exp, the only
+// transcendental function of the EMEE kernels (fit and simulated replicates), so that the CPU and the
+// CUDA device compute the same bits (libm's and CUDA's exp differ in the last bit now and then).
+struct EmeeRowExponentials {
+  double fitted;    // EMEE: mu_t = e^{g'alpha + A f'beta}; EMEE2: e^{g'alpha}
+  double deweight;  // EMEE: e^{-A f'beta}; EMEE2: e^{-(A - p) f'beta}
+};
+
 template <int D>
-MRTSIM_HD MRTSIM_INLINE EmeeRowTerms<D> emee_row_terms(EmeeVariant variant, const Vec<D>& theta, int q,
-                                                       const EmeeRow& row) {
+MRTSIM_HD MRTSIM_INLINE EmeeRowExponentials emee_row_exponentials(EmeeVariant variant, const Vec<D>& theta, int q,
+                                                                  const EmeeRow& row) {
   double control_index = 0.0, effect_index = 0.0;  // g'alpha, f'beta
 MRTSIM_UNROLL
   for (int j = 0; j < D; ++j) {
@@ -87,15 +98,25 @@ MRTSIM_UNROLL
     else
       effect_index += row.moderators[j - q] * theta(j);
   }
-  // The exp() calls below are the only transcendental functions of the EMEE kernels (fit and
-  // simulated replicates); a switch to core/fast_math.h happens here.
+  if (variant == EmeeVariant::kEmee) {
+    // e^{-0 f'beta} = 1 exactly: an untreated row needs one exponential.
+    if (!row.treated) return {fastmath::exp(control_index), 1.0};
+    return {fastmath::exp(control_index + effect_index), fastmath::exp(-effect_index)};
+  }
+  return {fastmath::exp(control_index), fastmath::exp(-(row.treated - row.rand_prob) * effect_index)};
+}
+
+// What row `row` contributes at theta, given its exponentials there.
+template <int D>
+MRTSIM_HD MRTSIM_INLINE EmeeRowTerms<D> emee_row_terms(EmeeVariant variant, int q, const EmeeRow& row,
+                                                       const EmeeRowExponentials& exponentials) {
   EmeeRowTerms<D> terms;
   if (variant == EmeeVariant::kEmee) {
     const double a = row.treated;
     const double weight = row.treated ? row.numerator_prob / row.rand_prob
                                       : (1.0 - row.numerator_prob) / (1.0 - row.rand_prob);
-    const double mu = exp(control_index + a * effect_index);
-    const double scale = weight * exp(-a * effect_index);
+    const double mu = exponentials.fitted;
+    const double scale = weight * exponentials.deweight;
     const double centred = a - row.numerator_prob;
     terms.residual = row.outcome - mu;
     terms.fitted_prob = mu;
@@ -108,8 +129,8 @@ MRTSIM_UNROLL
     }
   } else {
     const double centred = row.treated - row.rand_prob;
-    const double baseline = exp(control_index);             // e^{g'alpha}
-    const double deweight = exp(-centred * effect_index);  // e^{-(A - p) f'beta}
+    const double baseline = exponentials.fitted;     // e^{g'alpha}
+    const double deweight = exponentials.deweight;  // e^{-(A - p) f'beta}
     terms.residual = deweight * row.outcome - baseline;
     terms.fitted_prob = baseline / deweight;
 MRTSIM_UNROLL
@@ -121,6 +142,13 @@ MRTSIM_UNROLL
     }
   }
   return terms;
+}
+
+// What row `row` contributes at theta.
+template <int D>
+MRTSIM_HD MRTSIM_INLINE EmeeRowTerms<D> emee_row_terms(EmeeVariant variant, const Vec<D>& theta, int q,
+                                                       const EmeeRow& row) {
+  return emee_row_terms<D>(variant, q, row, emee_row_exponentials<D>(variant, theta, q, row));
 }
 
 // a += x y' (the hot loop of both passes).

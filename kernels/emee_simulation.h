@@ -83,6 +83,18 @@ MRTSIM_HD MRTSIM_INLINE EmeeRowTerms<D> emee_task_row_terms(const EmeeSimulation
   return emee_row_terms<D>(task.design.variant, theta, task.design.q, emee_task_row(task, t, code));
 }
 
+// The terms of rows (t, code) and (t, code + 1) (code even: the same row with Y = 0 and Y = 1) at
+// theta, with their shared exponentials computed once; use(0 or 1, terms) for those that `wanted`.
+template <int D, class Use>
+MRTSIM_HD MRTSIM_INLINE void emee_task_row_pair_terms(const EmeeSimulationTask& task, const Vec<D>& theta, int t,
+                                                      int code, const bool wanted[2], Use&& use) {
+  if (!wanted[0] && !wanted[1]) return;
+  const EmeeDesignView& d = task.design;
+  const EmeeRowExponentials exponentials = emee_row_exponentials<D>(d.variant, theta, d.q, emee_task_row(task, t, code));
+  for (int y = 0; y < 2; ++y)
+    if (wanted[y]) use(y, emee_row_terms<D>(d.variant, d.q, emee_task_row(task, t, code + y), exponentials));
+}
+
 MRTSIM_HD MRTSIM_INLINE StreamKey emee_subject_key(const EmeeSimulationTask& task, uint32_t replicate, int subject) {
   return StreamKey{task.seed, task.scenario, replicate, static_cast<uint32_t>(subject), StreamPurpose::kCohort};
 }
@@ -103,9 +115,12 @@ MRTSIM_HD EmeeFit<D> fit_simulated_emee(const EmeeSimulationTask& task, Cohort& 
   cohort.count_rows();
   const auto newton_pass = [&](const Vec<D>& theta, EmeeNewtonSums<D>& sums) {
     for (int t = 0; t < m; ++t)
-      for (int k = 0; k < 4; ++k) {
-        const int count = cohort.count(t * 4 + k);
-        if (count > 0) sums.add(emee_task_row_terms<D>(task, theta, t, 4 + k), static_cast<double>(count));
+      for (int k = 0; k < 4; k += 2) {  // the available rows (A, Y) = (k / 2, 0) and (k / 2, 1)
+        const int counts[2] = {cohort.count(t * 4 + k), cohort.count(t * 4 + k + 1)};
+        const bool present[2] = {counts[0] > 0, counts[1] > 0};
+        emee_task_row_pair_terms<D>(task, theta, t, 4 + k, present, [&](int y, const EmeeRowTerms<D>& terms) {
+          sums.add(terms, static_cast<double>(counts[y]));
+        });
       }
   };
   EmeeNewtonSums<D> sums;
@@ -235,9 +250,13 @@ class LaneEmeeCohort {
   int count(int k) const { return counts_[k]; }
 
   void at_root(const Vec<D>& theta) {
+    const bool both[2] = {true, true};
     for (int t = 0; t < task_.model.num_decisions; ++t)
-      for (int code = 0; code < kEmeeRowCodes; ++code)
-        if (code != 2 && code != 3) terms_[t * kEmeeRowCodes + code] = emee_task_row_terms<D>(task_, theta, t, code);
+      for (int code = 0; code < kEmeeRowCodes; code += 2)
+        if (code != 2)  // treated while unavailable never occurs
+          emee_task_row_pair_terms<D>(task_, theta, t, code, both, [&](int y, const EmeeRowTerms<D>& terms) {
+            terms_[t * kEmeeRowCodes + code + y] = terms;
+          });
   }
 
   void subject_stats(int i, const Vec<D>&, EmeeSubjectStats<D>& stats) {

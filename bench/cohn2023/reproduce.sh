@@ -25,6 +25,6 @@ out=docs/cohn2023/$name
 start=$(date +%s)
 "$mrtsim" run "$config" --replicates "$replicates" --out "$out" --restart "$@" >/dev/null
 echo "$config: $(( $(date +%s) - start )) s" >&2
-rm -f "$out/results.json" "$out/summary.md"  # the CSVs and the comparison below are what is kept
+rm -f "$out/results.json" "$out/summary.md" "$out"/*.svg  # the CSVs and the comparison below are what is kept
 python3 bench/cohn2023/compare.py --config "$config" --results "$out" --out "docs/cohn2023_$name.md" \
   --command "EVERY=$every bash bench/cohn2023/reproduce.sh $replicates" --notes bench/cohn2023/notes.md

@@ -25,8 +25,11 @@ const CpuKernels* chosen_cpu_kernels() {
     throw UserError(std::string("MRTSIM_SIMD=") + requested + ": this build or this CPU has no " + requested +
                     " kernels");
   }
-  throw UserError(std::string("MRTSIM_SIMD=") + requested +
-                  ": unknown instruction set (expected scalar, neon, avx2 or avx512)");
+  std::string names;
+  for (const auto level : fastmath::kSimdLevels)
+    names += std::string(names.empty() ? "" : ", ") + fastmath::simd_level_name(level);
+  throw UserError(std::string("MRTSIM_SIMD=") + requested + ": unknown instruction set (expected one of " + names +
+                  ")");
 }
 
 }  // namespace

@@ -9,7 +9,8 @@ checks the kernels and models in isolation, this covers everything else a run go
 reading, scenario set-up (availability and success-probability curves solved by root finding),
 Monte Carlo truths, sample-size formulas (Boost.Math), the analyses' Eigen fits, gam and random
 forest learners. Studies run with fewer replicates and smaller Monte Carlo truths (rewritten copies
-of the configs) so that the check takes minutes under qemu.
+of the configs); even so qemu is slow: on a 2-core machine the studies but qian_figure2_learners took
+about 20 minutes, that one over 10 on its own, and the commands 1 minute (--only picks some).
 
 Usage: scripts/check_arm_build.py [--native DIR] [--arm DIR] [--only NAME ...] [--list]
   --native  this machine's build (default build/, built if absent)
@@ -190,7 +191,7 @@ class Differences:
         header = rows_a[0]
         for r, (row_a, row_b) in enumerate(zip(rows_a[1:], rows_b[1:]), start=2):
             for column, x, y in zip(header, row_a, row_b):
-                tolerant = column in HOST_VALUES and x and y
+                tolerant = column in HOST_VALUES and bool(x) and bool(y)  # empty cells compare as text
                 self.values(f"{where} line {r} {column}", float(x) if tolerant else x, float(y) if tolerant else y,
                             tolerant)
 

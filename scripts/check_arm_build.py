@@ -22,7 +22,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -147,8 +146,8 @@ def reduced_study(config, replicates, folder):
 
 def outputs(folder):
     """The files a study wrote, by relative path; its checkpoint (a binary record of units) is left out."""
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "checkpoint" not in p.relative_to(folder).parts}
+    files = (p for p in sorted(folder.rglob("*")) if p.is_file())
+    return {p.relative_to(folder): p.read_bytes() for p in files if "checkpoint" not in p.relative_to(folder).parts}
 
 
 class Differences:
@@ -171,7 +170,8 @@ class Differences:
         self.exact.append((where, a, b))
 
     def trees(self, where, a, b, tolerant):
-        """Two parsed JSON documents; `tolerant(key)` says which values may differ in rounding."""
+        """Two parsed JSON documents. `tolerant`: the values below may differ in rounding (as may those
+        under a key in HOST_VALUES)."""
         if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
             for key in a:
                 self.trees(f"{where}.{key}", a[key], b[key], tolerant or key in HOST_VALUES)
@@ -203,11 +203,13 @@ class Differences:
             return
         try:
             self.trees(str(path), json.loads(a), json.loads(b), tolerant)
-        except ValueError:  # not JSON: the first differing line
-            pairs = [(i, x, y) for i, (x, y) in enumerate(zip(a.splitlines(), b.splitlines())) if x != y]
-            self.exact.append((f"{path} line {pairs[0][0] + 1 if pairs else 'count'}",
-                               pairs[0][1][:200] if pairs else len(a.splitlines()),
-                               pairs[0][2][:200] if pairs else len(b.splitlines())))
+        except ValueError:  # not JSON (a summary, a chart, a printed table): the first differing line
+            lines_a, lines_b = a.splitlines(), b.splitlines()
+            line = next((i for i, (x, y) in enumerate(zip(lines_a, lines_b)) if x != y), None)
+            if line is None:
+                self.exact.append((f"{path} line count", len(lines_a), len(lines_b)))
+            else:
+                self.exact.append((f"{path} line {line + 1}", lines_a[line][:200], lines_b[line][:200]))
 
 
 class Comparison:
@@ -274,8 +276,9 @@ def main():
     unknown = set(options.only or []) - set(names)
     if unknown:
         sys.exit(f"--only: unknown names {sorted(unknown)}; --list lists them")
-    if missing_tools():
-        print("no ARM64 build possible here, missing: " + ", ".join(missing_tools()) +
+    missing = missing_tools()
+    if missing:
+        print("no ARM64 build possible here, missing: " + ", ".join(missing) +
               " (bash scripts/setup_arm.sh prepares them): skipped")
         return 77
     chosen = set(options.only or names)

@@ -20,13 +20,12 @@ for p in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 # apt-get downloads ARM64 packages only once the architecture is known to dpkg (nothing is installed for it).
+new_architecture=no
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   "${sudo_cmd[@]}" dpkg --add-architecture arm64
-  updated=no
-else
-  updated=yes
+  new_architecture=yes
 fi
-if ((${#missing[@]})) || [ "$updated" = no ]; then
+if ((${#missing[@]})) || [ "$new_architecture" = yes ]; then
   "${sudo_cmd[@]}" apt-get update -q
 fi
 if ((${#missing[@]})); then

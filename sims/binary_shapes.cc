@@ -7,6 +7,7 @@
 
 #include <boost/math/tools/roots.hpp>
 
+#include "core/portable_reductions.h"
 #include "core/user_error.h"
 
 namespace mrtsim {
@@ -47,20 +48,22 @@ Eigen::VectorXd curve_direction(const BinaryCurveSpec& spec, int m) {
   return Eigen::VectorXd::Ones(1);
 }
 
-// log(sum w exp(s c) / sum w), without overflow for large |s c|.
+// log(sum w exp(s c) / sum w), without overflow for large |s c|, with the same bits on every CPU
+// (core/portable_reductions.h): the solved curves become the simulated success probabilities.
 double log_weighted_mean_exp(const Eigen::VectorXd& weights, const Eigen::VectorXd& c, double s) {
-  const Eigen::ArrayXd exponent = s * c.array();
+  const Eigen::VectorXd exponent = s * c;
   const double largest = exponent.maxCoeff();
-  return largest + std::log((weights.array() * (exponent - largest).exp()).sum() / weights.sum());
+  const Eigen::VectorXd shifted = exponent.array() - largest;
+  return largest + fastmath::log(portable::dot(weights, portable::exp(shifted)) / portable::sum(weights));
 }
 
 // The scale s with sum w exp(s c) / sum w = target, for a curve c of one sign (zeros allowed): the
 // mean rises with s, so Boost brackets the root from log(target) / mean(c) outward and solves it.
 double solve_scale(const Eigen::VectorXd& weights, const Eigen::VectorXd& c, double target, const std::string& where) {
-  const double log_target = std::log(target);
+  const double log_target = fastmath::log(target);
   if (log_target == 0.0) return 0.0;
   auto excess = [&](double s) { return log_weighted_mean_exp(weights, c, s) - log_target; };
-  const double guess = log_target / (weights.dot(c) / weights.sum());
+  const double guess = log_target / (portable::dot(weights, c) / portable::sum(weights));
   std::uintmax_t iterations = kScaleIterations;
   double s = std::numeric_limits<double>::quiet_NaN();
   try {
@@ -82,6 +85,12 @@ Eigen::VectorXd evenly_spaced(double from, double to, int m) {
   for (int i = 0; i < m; ++i) values[i] = from + i * step;
   values[m - 1] = m > 1 ? to : from;
   return values;
+}
+
+// tau_t exp(g_t' alpha): the availability-weighted success probabilities without treatment, the
+// weights of the effect's average.
+Eigen::VectorXd control_weights(const BinaryDesign& design) {
+  return design.availability.cwiseProduct(portable::exp(portable::product(design.g, design.alpha)));
 }
 
 }  // namespace
@@ -149,9 +158,9 @@ Eigen::VectorXd solve_binary_curve(const BinaryCurveSpec& spec, int m, const Eig
   require_input(std::isfinite(target) && target > 0.0,
                 where + ": target " + input_value_text(target) + " must be positive");
   Eigen::VectorXd direction = curve_direction(spec, m);
-  Eigen::VectorXd c = binary_curve_basis(spec.shape, m) * direction;
+  Eigen::VectorXd c = portable::product(binary_curve_basis(spec.shape, m), direction);
   // The paper's shapes keep one sign over t = 1..m (r > 0); make it positive so the mean rises with the scale.
-  if (c.sum() < 0.0) {
+  if (portable::sum(c) < 0.0) {
     direction = -direction;
     c = -c;
   }
@@ -172,18 +181,18 @@ BinaryDesign build_binary_design(const BinaryDesignSpec& spec) {
   design.g = binary_curve_basis(spec.spnc.shape, spec.m);
   design.alpha = solve_binary_curve(spec.spnc, spec.m, design.availability, spec.aspn, "spnc");
   design.f = binary_curve_basis(spec.effect.shape, spec.m);
-  const Eigen::VectorXd control_weight = design.availability.array() * (design.g * design.alpha).array().exp();
+  const Eigen::VectorXd control_weight = control_weights(design);
   design.beta = solve_binary_curve(spec.effect, spec.m, control_weight, spec.ate, "effect");
   return design;
 }
 
 double average_spnc(const BinaryDesign& design) {
-  return design.availability.dot((design.g * design.alpha).array().exp().matrix()) / design.availability.sum();
+  return portable::sum(control_weights(design)) / portable::sum(design.availability);
 }
 
 double average_treatment_effect(const BinaryDesign& design) {
-  const Eigen::ArrayXd control = design.availability.array() * (design.g * design.alpha).array().exp();
-  return (control * (design.f * design.beta).array().exp()).sum() / control.sum();
+  const Eigen::VectorXd control = control_weights(design);
+  return portable::dot(control, portable::exp(portable::product(design.f, design.beta))) / portable::sum(control);
 }
 
 }  // namespace mrtsim

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/portable_reductions.h"
 #include "core/user_error.h"
 #include "host/engine/resolved_decision_values.h"
 
@@ -27,7 +28,7 @@ Eigen::VectorXd decision_values(const DecisionValues& source, int m, ValueRange 
 Eigen::VectorXd curve_at(const CohnCurveInput& input, int m, const Eigen::VectorXd& weights) {
   return at_key(input.values.where, [&] {
     const Eigen::VectorXd coefficients = solve_binary_curve(input.shape, m, weights, input.average, "the shape");
-    return Eigen::VectorXd(binary_curve_basis(input.shape.shape, m) * coefficients);
+    return portable::product(binary_curve_basis(input.shape.shape, m), coefficients);
   });
 }
 
@@ -44,14 +45,12 @@ CohnCurves resolve_cohn_design(const CohnDesignConfig& design, int m) {
                                       : at_key(p.values.where, [&] { return binary_rand_prob(p.shape, m); });
   const CohnCurveInput& spnc = design.spnc;
   curves.log_spnc = spnc.values.given()
-                        ? Eigen::VectorXd(decision_values(spnc.values, m, {0.0, 1.0, false}, "SPNC").array().log())
+                        ? portable::log(decision_values(spnc.values, m, {0.0, 1.0, false}, "SPNC"))
                         : curve_at(spnc, m, curves.availability);
   const CohnCurveInput& effect = design.effect;
-  const Eigen::VectorXd control_weight = curves.availability.array() * curves.log_spnc.array().exp();
+  const Eigen::VectorXd control_weight = curves.availability.cwiseProduct(portable::exp(curves.log_spnc));
   curves.log_rr = effect.values.given()
-                      ? Eigen::VectorXd(decision_values(effect.values, m, {0.0, HUGE_VAL, false}, "relative risk")
-                                            .array()
-                                            .log())
+                      ? portable::log(decision_values(effect.values, m, {0.0, HUGE_VAL, false}, "relative risk"))
                       : curve_at(effect, m, control_weight);
   return curves;
 }

@@ -1,8 +1,8 @@
 #include "host/engine/cohn_scenario_plan.h"
 
-#include <cmath>
 #include <stdexcept>
 
+#include "core/portable_reductions.h"
 #include "core/user_error.h"
 #include "host/engine/cohn_truth.h"
 #include "host/engine/cohort_csv.h"
@@ -45,8 +45,9 @@ void CohnScenarioPlan::build_model(const CohnModelConfig& model, Hypothesis hypo
   if (hypothesis == Hypothesis::kNull) curves_.log_rr.setZero();
   availability_ = to_vector(curves_.availability);
   rand_prob_ = to_vector(curves_.rand_prob);
-  success_control_ = to_vector(curves_.log_spnc.array().exp().matrix());
-  success_treated_ = to_vector((curves_.log_spnc + curves_.log_rr).array().exp().matrix());
+  // The same bits on every CPU (core/portable_reductions.h): the kernels compare uniforms with these.
+  success_control_ = to_vector(portable::exp(curves_.log_spnc));
+  success_treated_ = to_vector(portable::exp(curves_.log_spnc + curves_.log_rr));
   model_view_ = CohnModelView{};
   model_view_.availability = arena_.add(availability_);
   model_view_.rand_prob = arena_.add(rand_prob_);
@@ -55,8 +56,8 @@ void CohnScenarioPlan::build_model(const CohnModelConfig& model, Hypothesis hypo
   if (model.dropout) survival_ = resolve_survival(*model.dropout, m, "decision point");
   model_view_.survival = arena_.add(survival_);
   model_view_.num_decisions = m;
-  model_view_.delayed_effect_factor = std::exp(model.delayed_effect);
-  model_view_.serial_correlation_factor = std::exp(model.serial_correlation);
+  model_view_.delayed_effect_factor = fastmath::exp(model.delayed_effect);
+  model_view_.serial_correlation_factor = fastmath::exp(model.serial_correlation);
   model_view_.endogenous_availability = model.endogenous_availability.has_value();
   if (model.endogenous_availability) model_view_.endogenous = *model.endogenous_availability;
   const double max_success = cohn_row_moments(model_view_).max_success;

@@ -4,12 +4,14 @@
 // one-lane policy that a CUDA thread and the portable CPU path run: DCEE with and without cross-fitting
 // and its WCLS and GEE comparators (both effect models from one cohort), WCLS on a HeartSteps-sized
 // Liao et al. model (normal, Student t and AR(1) errors, dropout), its permutation test, and EMEE and
-// EMEE2 on the Cohn et al. model. The same replicates are then run on every wider lane policy of the
+// EMEE2 on the Cohn et al. model, and the Cohn et al. scenario set-up (the success-probability curves
+// solved for their averages, sims/binary_shapes.cc, the one source file it compiles besides this one).
+// The same replicates are then run on every wider lane policy of the
 // build (NEON on ARM64, AVX2 in an x86-64-v3 build), by the kernels' own templates for one dimension,
 // and the program fails if any differs from the one-lane run. scripts/check_arm_identity.sh builds it
 // for this machine, for x86-64-v3 and with the aarch64 cross compiler, runs the ARM one under qemu,
-// and compares the outputs line by line. Header-only code of core/, sims/ and kernels/ only, so no ARM
-// build of the project's dependencies is needed.
+// and compares the outputs line by line. Header-only code of core/, sims/ and kernels/ and
+// sims/binary_shapes.cc only, so no ARM build of the project's dependencies is needed.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -25,6 +27,7 @@
 #include "kernels/emee_simulation.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
+#include "sims/binary_shapes.h"
 #include "tests/fast_math_output_hash.h"
 
 namespace mrtsim {
@@ -297,6 +300,36 @@ Result emee_result(const char* name, EmeeVariant variant, bool violations, int r
   return {name, replicates, out.fitted(), out.hash()};
 }
 
+// The Cohn et al. Section 6.2 set-up for every curve shape, theta sign, availability shape and a
+// sloped randomization probability: alpha and beta (solved by root finding through sums of exps),
+// and the two averages recomputed from them, whose exps the cohn2023 model's success probabilities
+// are. Host code, no lanes.
+uint64_t cohn_setup_hash() {
+  uint64_t hash = kFnvOffset;
+  const BinaryAvailabilityShape availabilities[] = {BinaryAvailabilityShape::kConstant, BinaryAvailabilityShape::kLinear,
+                                                   BinaryAvailabilityShape::kSine};
+  const BinaryCurveShape shapes[] = {BinaryCurveShape::kConstant, BinaryCurveShape::kLinearTheta,
+                                     BinaryCurveShape::kQuadraticTheta};
+  for (const auto availability : availabilities)
+    for (const auto spnc : shapes)
+      for (const auto effect : shapes)
+        for (const double theta : {-0.3, 0.5}) {
+          BinaryDesignSpec spec;
+          spec.availability = {availability, 0.7, 0.2};
+          spec.rand_prob = {0.6, 0.4};
+          spec.spnc = {spnc, theta};
+          spec.effect = {effect, -theta};
+          spec.aspn = 0.3;
+          spec.ate = 1.25;
+          const BinaryDesign design = build_binary_design(spec);
+          const double averages[] = {average_spnc(design), average_treatment_effect(design)};
+          hash_values(hash, design.alpha.data(), design.alpha.size());
+          hash_values(hash, design.beta.data(), design.beta.size());
+          hash_values(hash, averages, 2);
+        }
+  return hash;
+}
+
 // Every replicate analysis above on lane policy L.
 template <class L>
 std::vector<Result> replicate_results() {
@@ -376,6 +409,7 @@ int lane_mismatches(const char* policy, const std::vector<Result>& reference) {
 int main() {
   std::printf("fast_math output hash %016llx\n", static_cast<unsigned long long>(mrtsim::fast_math_hash()));
   std::printf("qian2025 cohort of 1000 subjects %016llx\n", static_cast<unsigned long long>(mrtsim::cohort_hash(1000)));
+  std::printf("cohn2023 set-up of 54 designs %016llx\n", static_cast<unsigned long long>(mrtsim::cohn_setup_hash()));
   const std::vector<mrtsim::Result> reference = mrtsim::replicate_results<mrtsim::ScalarLanes>();
   for (const auto& r : reference)
     std::printf("%s: %d of %d replicates fitted, hash %016llx\n", r.name.c_str(), r.fitted, r.replicates,

@@ -2,7 +2,7 @@
 # Run HERE (a machine with Debian's package registry) before a GPU session: downloads the .deb files
 # of the build dependencies into .deps/debs (git-ignored), to be carried to the GPU machine, which
 # has nvcc, CMake and ninja but no registry. Then, with the device tool:
-#   run(command="bash scripts/gpu_session.sh", carry=[".deps"])
+#   run(command="bash scripts/gpu_session.sh", carry=[".deps/debs"])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .deps/debs

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run ON THE GPU MACHINE (see scripts/gpu_prepare.sh), in one command of about 10 minutes:
-#   run(command="bash scripts/gpu_session.sh", carry=[".deps"], timeout_s=600)
+#   run(command="bash scripts/gpu_session.sh", carry=[".deps/debs"], timeout_s=600)
 # Unpacks the carried .deb files, builds mrtsim with the CUDA backend (only the targets used here),
 # runs the CUDA test cases and the bit-identity tests, the kernel benchmarks at several launch shapes,
 # an end-to-end study on the GPU (and on all CPU cores for comparison), and Nsight Compute's occupancy

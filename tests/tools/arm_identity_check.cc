@@ -6,9 +6,9 @@
 // Liao et al. model (normal, Student t and AR(1) errors, dropout), its permutation test, and EMEE and
 // EMEE2 on the Cohn et al. model, and the Cohn et al. scenario set-up (the success-probability curves
 // solved for their averages, sims/binary_shapes.cc, the one source file it compiles besides this one).
-// The same replicates are then run on every wider lane policy of the
-// build (NEON on ARM64, AVX2 in an x86-64-v3 build), by the kernels' own templates for one dimension,
-// and the program fails if any differs from the one-lane run. scripts/check_arm_identity.sh builds it
+// The same replicates are then run on every wider lane policy of the build (NEON on ARM64, AVX2 in an
+// x86-64-v3 build), by the kernels' own templates for one dimension, and the program fails if any
+// differs from the one-lane run. scripts/check_arm_identity.sh builds it
 // for this machine, for x86-64-v3 and with the aarch64 cross compiler, runs the ARM one under qemu,
 // and compares the outputs line by line. Header-only code of core/, sims/ and kernels/ and
 // sims/binary_shapes.cc only, so no ARM build of the project's dependencies is needed.

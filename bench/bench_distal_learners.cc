@@ -15,8 +15,8 @@
 #include "host/config/study_config.h"
 #include "host/engine/distal_learner_plan.h"
 #include "host/engine/distal_scenario_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/learners/random_forest.h"
+#include "kernels/replicate_buffers.h"
 
 namespace mrtsim {
 namespace {

@@ -12,8 +12,8 @@
 
 #include "host/config/study_config.h"
 #include "host/engine/cohn_scenario_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "kernels/emee_backend.h"
+#include "kernels/replicate_buffers.h"
 
 namespace mrtsim {
 namespace {

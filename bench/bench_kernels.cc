@@ -1,7 +1,7 @@
 // Google Benchmark for the per-replicate kernels on the CPU backend (and CUDA when present):
 // Philox throughput, one simulated subject, one HeartSteps-sized WCLS replicate, and batches of
-// replicates on 1..N threads, without and with a permutation test in each, and the Qian et al.
-// (2025) DCEE replicate. Counters report
+// replicates on 1..N threads, without and with a permutation test in each, the reshuffled fits of
+// `mrtsim permute` on the HeartSteps data, and the Qian et al. (2025) DCEE replicate. Counters report
 // subject-decision cells/s and replicates/s (and reshuffled fits/s for permutation tests).
 #include <benchmark/benchmark.h>
 
@@ -9,12 +9,14 @@
 
 #include <vector>
 
+#include "host/analysis/permutation_test.h"
 #include "host/config/study_config.h"
 #include "host/engine/distal_scenario_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/scenario_plan.h"
 #include "kernels/distal_backend.h"
+#include "kernels/replicate_buffers.h"
 #include "kernels/wcls_backend.h"
+#include "tests/heartsteps_design.h"
 
 #ifndef MRTSIM_SOURCE_DIR
 #define MRTSIM_SOURCE_DIR "."
@@ -141,6 +143,51 @@ void BM_WclsPermutationReplicatesCuda(benchmark::State& state) {
   run_permutation_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
 }
 BENCHMARK(BM_WclsPermutationReplicatesCuda)->Arg(1 << 10)->Arg(1 << 13)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// `mrtsim permute` on the HeartSteps data (tests/data/data_mimicHeartSteps.csv, 37 subjects x 210
+// decision points = 7,770 rows): WCLS with controls (1, logstep_pre30min, logstep_30min_lag1) and
+// moderators (1, logstep_pre30min), 5 coefficients, within-subject permutations. replicates/s is
+// reshuffles/s here, cells/s rows/s.
+struct HeartStepsReshuffles {
+  WclsDesign design;
+  TaskArena arena;
+  WclsDataTask task;
+
+  HeartStepsReshuffles()
+      : design(testing_support::heartsteps_wcls_design()),
+        task(testing_support::reshuffle_task(design, 1, ReshuffleScheme::kPermute, arena)) {}
+};
+
+void run_reshuffle_batches(benchmark::State& state, Backend backend, int threads, uint32_t batch) {
+  static const HeartStepsReshuffles data;
+  run_batches(state, batch, data.design.dim(), false, double(data.design.data.num_rows()),
+              [&](uint32_t first, uint32_t count, ReplicateBuffers& buffers) {
+                run_wcls_data_reshuffles(backend, threads, data.design.dim(), data.task, data.arena, first, count,
+                                         buffers.fits());
+              });
+}
+
+// ... on state.range(0) CPU threads.
+void BM_HeartStepsReshufflesCpu(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  run_reshuffle_batches(state, Backend::kCpu, threads, 64 * threads);
+}
+BENCHMARK(BM_HeartStepsReshufflesCpu)->DenseRange(1, omp_get_num_procs())->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// ... on the GPU, batches of state.range(0) reshuffles, state.range(1) warps per block.
+void BM_HeartStepsReshufflesCuda(benchmark::State& state) {
+  if (!cuda_backend_available()) {
+    state.SkipWithError("no CUDA device present");
+    return;
+  }
+  set_cuda_launch_shape(CudaLaunchShape{static_cast<int>(state.range(1)), 0});
+  run_reshuffle_batches(state, Backend::kCuda, 0, static_cast<uint32_t>(state.range(0)));
+  set_cuda_launch_shape(CudaLaunchShape{});
+}
+BENCHMARK(BM_HeartStepsReshufflesCuda)
+    ->ArgsProduct({{1 << 16, 1 << 20}, {2, 4, 8}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // The Qian et al. (2025) study's replicate (n = 100, T = 30): DCEE with linear nuisances, moderated
 // by Z, without (range(1) = 0) and with 5-fold cross-fitting, on range(0) CPU threads.

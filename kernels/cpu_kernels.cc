@@ -7,6 +7,7 @@
 #include "kernels/dim_dispatch.h"
 #include "kernels/distal_simulation.h"
 #include "kernels/emee_simulation.h"
+#include "kernels/wcls_data_permutation.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
@@ -50,6 +51,11 @@ size_t emee_scratch_bytes(int dim, const EmeeSimulationTask& task) {
     bytes = EmeeCpuScratchLayout<decltype(dim_constant)::value>(task.model.num_decisions, task.n_subjects).bytes;
   });
   return bytes;
+}
+
+size_t wcls_data_scratch_bytes(const WclsDataTask& task) {
+  return sizeof(WclsSubjectStats<kMaxWclsDim>) * static_cast<size_t>(task.n_subjects) +
+         size_t(kReductionLanes) * static_cast<size_t>(task.max_subject_rows);
 }
 
 const CpuKernels* cpu_kernels(fastmath::SimdLevel level) {

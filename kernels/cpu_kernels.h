@@ -22,6 +22,7 @@ struct WclsSimulationTask;
 struct WclsPermutationSettings;
 struct DistalSimulationTask;
 struct EmeeSimulationTask;
+struct WclsDataTask;
 struct LiaoModelView;
 struct StreamKey;
 struct CohortTable;
@@ -45,6 +46,10 @@ struct CpuKernels {
   // and (where `out` has room) unadjusted variance; `scratch`: emee_scratch_bytes(dim, task) bytes.
   void (*emee_replicate)(int dim, const EmeeSimulationTask& task, uint32_t replicate, long long slot,
                          const ReplicateOutput& out, void* scratch);
+  // The WCLS fit of reshuffle `reshuffle` of a real data set (kernels/wcls_data_permutation.h) with
+  // dim = q + p coefficients into slot `slot` of `out`; `scratch`: wcls_data_scratch_bytes(task) bytes.
+  void (*wcls_data_reshuffle)(int dim, const WclsDataTask& task, uint32_t reshuffle, long long slot,
+                              const ReplicateOutput& out, void* scratch);
   // Simulates subjects key.subject .. key.subject + n_subjects - 1 of the Liao model and records their
   // rows in `out` (row i * T + t: the i-th of them), as the permutation kernel does: for tests and
   // benchmarks of the lanes against simulate_liao_subject.
@@ -55,6 +60,7 @@ size_t wcls_scratch_bytes(const WclsSimulationTask& task);
 size_t wcls_permutation_scratch_bytes(const WclsSimulationTask& task);
 size_t distal_scratch_bytes(const DistalSimulationTask& task);
 size_t emee_scratch_bytes(int dim, const EmeeSimulationTask& task);
+size_t wcls_data_scratch_bytes(const WclsDataTask& task);
 
 // The kernels of `level`, or nullptr where this build lacks them or this CPU cannot run them.
 const CpuKernels* cpu_kernels(fastmath::SimdLevel level);

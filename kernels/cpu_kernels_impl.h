@@ -15,6 +15,7 @@
 #include "kernels/cpu_kernels.h"
 #include "kernels/distal_simulation.h"
 #include "kernels/emee_simulation.h"
+#include "kernels/wcls_data_permutation.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
@@ -80,6 +81,23 @@ void emee_replicate(int dim, const EmeeSimulationTask& task, uint32_t replicate,
       std::make_integer_sequence<int, kMaxWclsDim>{});
 }
 
+// The thread's scratch: the subjects' statistics (the fit's cache), then the 32 lanes' treatment slots.
+template <class L>
+void wcls_data_reshuffle(int dim, const WclsDataTask& task, uint32_t reshuffle, long long slot,
+                         const ReplicateOutput& out, void* scratch) {
+  with_dim(
+      dim,
+      [&](auto dim_constant) {
+        constexpr int D = decltype(dim_constant)::value;
+        auto* cache = static_cast<WclsSubjectStats<D>*>(scratch);
+        auto* slots = reinterpret_cast<uint8_t*>(static_cast<char*>(scratch) +
+                                                 sizeof(WclsSubjectStats<kMaxWclsDim>) * task.n_subjects);
+        run_wcls_data_reshuffle<D>(EmulatedWarp<L>{}, 0, task, reshuffle, slot, out,
+                                   LaneSlots{slots, 0, kReductionLanes}, cache);
+      },
+      std::make_integer_sequence<int, kMaxWclsDim>{});
+}
+
 template <class L>
 void liao_cohort(const LiaoModelView& model, const StreamKey& key, int n_subjects, const CohortTable& out) {
   for (int first = 0; first < n_subjects; first += L::kLanes) {
@@ -93,7 +111,8 @@ void liao_cohort(const LiaoModelView& model, const StreamKey& key, int n_subject
 template <class L>
 const CpuKernels* make_cpu_kernels(fastmath::SimdLevel level) {
   static const CpuKernels table{level, &wcls_replicate<L>, &wcls_permutation_replicate<L>, &distal_replicate<L>,
-                                &emee_replicate<L>, &liao_cohort<L>};
+                                &emee_replicate<L>, &wcls_data_reshuffle<L>,
+                                &liao_cohort<L>};
   return &table;
 }
 

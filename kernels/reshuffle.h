@@ -34,7 +34,8 @@ MRTSIM_HD MRTSIM_INLINE uint32_t uniform_below(const Philox4x32& words, uint32_t
 // Fisher-Yates over `count` positions: for slot k = count - 1 down to 1, draw index first_draw + k
 // picks the position swap(k, pick) exchanges with slot k. Every permutation has probability 1/count!.
 template <class SwapFn>
-MRTSIM_HD void permute_positions(const StreamKey& key, uint32_t first_draw, int count, SwapFn&& swap) {
+MRTSIM_HD MRTSIM_INLINE void permute_positions(const StreamKey& key, uint32_t first_draw, int count,
+                                               SwapFn&& swap) {
   for (int slot = count - 1; slot > 0; --slot) {
     const uint32_t pick = uniform_below(key.words(first_draw + static_cast<uint32_t>(slot)), slot + 1u);
     swap(slot, static_cast<int>(pick));
@@ -44,6 +45,32 @@ MRTSIM_HD void permute_positions(const StreamKey& key, uint32_t first_draw, int 
 // A ~ Bernoulli(prob) from word 0 of draw index `draw`.
 MRTSIM_HD MRTSIM_INLINE int rerandomized_treatment(const StreamKey& key, uint32_t draw, double prob) {
   return bernoulli(key.words(draw).v[0], prob) ? 1 : 0;
+}
+
+// One subject's treatments at its available rows, in row order, under one reshuffle of a real data
+// set (`mrtsim permute`): slot k at slots[k * stride] (stride: the lanes sharing a CUDA buffer, 1 on
+// the CPU). Row r of the subject's n_rows rows has availability available[r], observed treatment
+// treatment[r] and randomization probability rand_prob[r]. kPermute: Fisher-Yates over the available
+// rows' observed treatments, draw indices 1 .. count - 1; kRerandomize: A ~ Bernoulli(rand_prob[r])
+// from draw index r. Returns the number of slots written (the available rows).
+template <class Flag, class Treatment>
+MRTSIM_HD MRTSIM_INLINE int reshuffled_available_treatments(ReshuffleScheme scheme, const StreamKey& key, int n_rows,
+                                                            const Flag* available, const Treatment* treatment,
+                                                            const double* rand_prob, uint8_t* slots,
+                                                            long long stride) {
+  int count = 0;
+  for (int r = 0; r < n_rows; ++r) {
+    if (!available[r]) continue;
+    slots[count++ * stride] = static_cast<uint8_t>(
+        scheme == ReshuffleScheme::kPermute ? treatment[r] : rerandomized_treatment(key, r, rand_prob[r]));
+  }
+  if (scheme == ReshuffleScheme::kPermute)
+    permute_positions(key, 0, count, [&](int slot, int pick) {
+      const uint8_t kept = slots[slot * stride];
+      slots[slot * stride] = slots[pick * stride];
+      slots[pick * stride] = kept;
+    });
+  return count;
 }
 
 // Permutation p-value: (1 + #{reshuffled statistic >= observed}) / (1 + completed reshuffles).

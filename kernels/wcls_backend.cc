@@ -72,4 +72,20 @@ void run_wcls_permutation_replicates(Backend backend, int threads, int dim, cons
   CpuLauncher(threads, /*chunk=*/1).run(cpu_kernel_job(kernel, wcls_permutation_scratch_bytes(task)), first, count);
 }
 
+void run_wcls_data_reshuffles(Backend backend, int threads, int dim, const WclsDataTask& task, const TaskArena& arena,
+                              uint32_t first, uint32_t count, const ReplicateOutput& out) {
+  check_dim(dim);
+  if (count == 0) return;
+#if defined(MRTSIM_HAVE_CUDA)
+  if (backend == Backend::kCuda) return cuda_impl::run_wcls_data_reshuffles(dim, task, arena, first, count, out);
+#endif
+  (void)backend;
+  (void)arena;
+  const CpuKernels& kernels = active_cpu_kernels();
+  const auto kernel = [&](uint32_t reshuffle, long long slot, void* scratch) {
+    kernels.wcls_data_reshuffle(dim, task, reshuffle, slot, out, scratch);
+  };
+  CpuLauncher(threads).run(cpu_kernel_job(kernel, wcls_data_scratch_bytes(task)), first, count);
+}
+
 }  // namespace mrtsim

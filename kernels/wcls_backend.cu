@@ -58,30 +58,63 @@ __device__ WclsSubjectStats<D>* warp_cache(int cache_subjects) {
   return reinterpret_cast<WclsSubjectStats<D>*>(shared_memory) + (threadIdx.x / kWarpSize) * cache_subjects;
 }
 
+// This warp's place in the grid, and body(warp, slot) for the slots 0 .. count - 1 it takes in
+// grid-stride order.
+struct GridWarp {
+  int lane;
+  long long warp;
+  long long warps;
+
+  __device__ GridWarp()
+      : lane(threadIdx.x % kWarpSize),
+        warp(static_cast<long long>(blockIdx.x) * (blockDim.x / kWarpSize) + threadIdx.x / kWarpSize),
+        warps(static_cast<long long>(gridDim.x) * (blockDim.x / kWarpSize)) {}
+
+  template <class Body>
+  __device__ void for_each_slot(long long count, Body&& body) const {
+    for (long long slot = warp; slot < count; slot += warps) body(slot);
+  }
+  // A lane buffer (LaneRows, LaneSlots) with this warp's 32 lanes.
+  template <class LaneBuffer>
+  __device__ LaneBuffer lanes_of(LaneBuffer buffer) const {
+    buffer.first_lane = warp * kWarpSize;
+    return buffer;
+  }
+};
+
 template <int D>
 __global__ void wcls_warp_kernel(const WclsSimulationTask* tasks, const ReplicateSegment* segments, int n_segments,
                                  long long items, ReplicateOutput out, int cache_subjects) {
-  const int lane = threadIdx.x % kWarpSize, warps_per_block = blockDim.x / kWarpSize;
+  const GridWarp grid;
   WclsSubjectStats<D>* cache = warp_cache<D>(cache_subjects);
-  const long long warps = static_cast<long long>(gridDim.x) * warps_per_block;
-  for (long long item = static_cast<long long>(blockIdx.x) * warps_per_block + threadIdx.x / kWarpSize; item < items;
-       item += warps)
-    run_wcls_warp_item<D>(CudaWarp{lane}, lane, tasks, segments, n_segments, item, out, cache);
+  grid.for_each_slot(items, [&](long long item) {
+    run_wcls_warp_item<D>(CudaWarp{grid.lane}, grid.lane, tasks, segments, n_segments, item, out, cache);
+  });
 }
 
 template <int D>
 __global__ void wcls_permutation_warp_kernel(WclsSimulationTask task, WclsPermutationSettings permutation,
                                              uint32_t first, uint32_t count, ReplicateBatchOutput out, LaneRows rows,
                                              int cache_subjects) {
-  const int lane = threadIdx.x % kWarpSize, warps_per_block = blockDim.x / kWarpSize;
+  const GridWarp grid;
   WclsSubjectStats<D>* cache = warp_cache<D>(cache_subjects);
-  const long long warp = static_cast<long long>(blockIdx.x) * warps_per_block + threadIdx.x / kWarpSize;
-  const long long warps = static_cast<long long>(gridDim.x) * warps_per_block;
-  LaneRows mine = rows;
-  mine.first_lane = warp * kWarpSize;
-  for (long long slot = warp; slot < count; slot += warps)
-    run_wcls_permutation_warp_item<D>(CudaWarp{lane}, lane, task, permutation, first + static_cast<uint32_t>(slot), slot,
-                                      out, mine, cache);
+  const LaneRows mine = grid.lanes_of(rows);
+  grid.for_each_slot(count, [&](long long slot) {
+    run_wcls_permutation_warp_item<D>(CudaWarp{grid.lane}, grid.lane, task, permutation,
+                                      first + static_cast<uint32_t>(slot), slot, out, mine, cache);
+  });
+}
+
+template <int D>
+__global__ void wcls_data_reshuffle_warp_kernel(WclsDataTask task, uint32_t first, uint32_t count, ReplicateOutput out,
+                                                LaneSlots slots, int cache_subjects) {
+  const GridWarp grid;
+  WclsSubjectStats<D>* cache = warp_cache<D>(cache_subjects);
+  const LaneSlots mine = grid.lanes_of(slots);
+  grid.for_each_slot(count, [&](long long slot) {
+    run_wcls_data_reshuffle<D>(CudaWarp{grid.lane}, grid.lane, task, first + static_cast<uint32_t>(slot), slot, out,
+                               mine, cache);
+  });
 }
 
 void check_launch() {
@@ -138,6 +171,31 @@ void run_wcls_permutation_replicates(int dim, const WclsSimulationTask& task, co
     const LaneRows rows{decision.get(), treated.get(), outcome.get(), 0, static_cast<int>(lanes)};
     wcls_permutation_warp_kernel<D><<<launch.blocks, launch.warps_per_block * kWarpSize, launch.shared_bytes>>>(
         placed, permutation, first, count, device_out, rows, launch.cache_subjects);
+    check_launch();
+  });
+  launcher.finish();
+}
+
+// Device memory for the lanes' treatment slots: fewer blocks where subjects with many rows need more.
+constexpr long long kMaxSlotBytes = 1LL << 30;
+
+void run_wcls_data_reshuffles(int dim, const WclsDataTask& task, const TaskArena& arena, uint32_t first,
+                              uint32_t count, const ReplicateOutput& out) {
+  CudaLauncher launcher;
+  const WclsDataTask placed = launcher.task(task, arena);
+  const ReplicateOutput device_out = place_output(launcher, out, count, dim);
+  dispatch_dim(dim, [&](auto dim_constant) {
+    constexpr int D = decltype(dim_constant)::value;
+    WarpLaunch launch = plan_warp_launch(wcls_data_reshuffle_warp_kernel<D>, sizeof(WclsSubjectStats<D>),
+                                               std::max(1, task.n_subjects), count);
+    // Every lane of the grid gets room for one subject's treatment slots.
+    const long long rows = std::max(1, task.max_subject_rows);
+    launch.blocks = static_cast<unsigned>(
+        std::max(1LL, std::min<long long>(launch.blocks, kMaxSlotBytes / (rows * launch.warps_per_block * kWarpSize))));
+    const long long lanes = static_cast<long long>(launch.blocks) * launch.warps_per_block * kWarpSize;
+    DeviceArray<uint8_t> slots(static_cast<size_t>(lanes * rows));
+    wcls_data_reshuffle_warp_kernel<D><<<launch.blocks, launch.warps_per_block * kWarpSize, launch.shared_bytes>>>(
+        placed, first, count, device_out, LaneSlots{slots.get(), 0, lanes}, launch.cache_subjects);
     check_launch();
   });
   launcher.finish();

@@ -12,6 +12,7 @@
 #include "kernels/replicate_launch.h"
 #include "kernels/replicate_segments.h"
 #include "kernels/task_arena.h"
+#include "kernels/wcls_data_permutation.h"
 #include "kernels/wcls_permutation.h"
 #include "kernels/wcls_simulation.h"
 
@@ -44,6 +45,11 @@ void run_wcls_permutation_replicates(Backend backend, int threads, int dim, cons
                                      const TaskArena& arena, const WclsPermutationSettings& permutation, uint32_t first,
                                      uint32_t count, const ReplicateBatchOutput& out);
 
+// The fits of reshuffles first .. first + count - 1 of a real data set (kernels/wcls_data_permutation.h;
+// its arrays in `arena`) with `dim` = q + p coefficients, reshuffle b into slot b - first of `out`.
+void run_wcls_data_reshuffles(Backend backend, int threads, int dim, const WclsDataTask& task, const TaskArena& arena,
+                              uint32_t first, uint32_t count, const ReplicateOutput& out);
+
 // `out` (host arrays for `count` replicates of `dim` coefficients) in the launcher's memory.
 template <class Launcher>
 ReplicateOutput place_output(Launcher& launcher, const ReplicateOutput& out, uint32_t count, int dim) {
@@ -68,6 +74,8 @@ void run_wcls_segments(int dim, const std::vector<WclsTaskRef>& tasks, const std
 void run_wcls_permutation_replicates(int dim, const WclsSimulationTask& task, const TaskArena& arena,
                                      const WclsPermutationSettings& permutation, uint32_t first, uint32_t count,
                                      const ReplicateBatchOutput& out);
+void run_wcls_data_reshuffles(int dim, const WclsDataTask& task, const TaskArena& arena, uint32_t first,
+                              uint32_t count, const ReplicateOutput& out);
 }  // namespace cuda_impl
 
 }  // namespace mrtsim

@@ -26,11 +26,11 @@
 #include "host/config/study_config.h"
 #include "host/engine/cohn_scenario_plan.h"
 #include "host/engine/cohn_truth.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/sample_size_plan.h"
 #include "host/engine/study_runner.h"
 #include "host/io/mrt_csv.h"
 #include "kernels/emee_backend.h"
+#include "kernels/replicate_buffers.h"
 
 namespace mrtsim {
 namespace {

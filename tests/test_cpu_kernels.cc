@@ -16,10 +16,10 @@
 #include <type_traits>
 #include <vector>
 
+#include "host/analysis/permutation_test.h"
 #include "host/config/study_config.h"
 #include "host/engine/cohn_scenario_plan.h"
 #include "host/engine/distal_scenario_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/sample_size_plan.h"
 #include "host/engine/scenario_plan.h"
 #include "kernels/cpu_kernels.h"
@@ -27,8 +27,10 @@
 #include "kernels/distal_backend.h"
 #include "kernels/distal_simulation.h"
 #include "kernels/emee_simulation.h"
+#include "kernels/replicate_buffers.h"
 #include "kernels/wcls_backend.h"
 #include "kernels/wcls_warp.h"
+#include "tests/heartsteps_design.h"
 
 namespace mrtsim {
 namespace {
@@ -391,6 +393,59 @@ TEST(CudaWarpEmulation, PermutationWarpGivesTheCpuBackendsBits) {
       expect_same_bits(gpu_path, cpu, cache ? "cache" : "no cache");
     }
   }
+}
+
+// Reshuffles first .. first + count - 1 of `task` as the CUDA kernel runs them (the grid's warps in
+// grid-stride order, blocks last to first; each lane's treatment slots strided over the grid's
+// lanes), here on emulated warps.
+template <int D>
+ReplicateBuffers emulate_data_reshuffle_launch(const LaunchShape& shape, const WclsDataTask& task, uint32_t first,
+                                               uint32_t count) {
+  ReplicateBuffers out(count, D);
+  const long long warps = static_cast<long long>(shape.blocks) * shape.warps_per_block, lanes = warps * kReductionLanes;
+  std::vector<uint8_t> slots(static_cast<size_t>(lanes) * task.max_subject_rows);
+  std::vector<WclsSubjectStats<D>> shared(static_cast<size_t>(task.n_subjects) * shape.warps_per_block);
+  for (int block = shape.blocks - 1; block >= 0; --block)
+    for (int w = 0; w < shape.warps_per_block; ++w) {
+      WclsSubjectStats<D>* cache = shape.cache ? shared.data() + static_cast<size_t>(w) * task.n_subjects : nullptr;
+      const long long warp = static_cast<long long>(block) * shape.warps_per_block + w;
+      for (long long slot = warp; slot < count; slot += warps)
+        run_wcls_data_reshuffle<D>(EmulatedWarp<>{}, 0, task, first + static_cast<uint32_t>(slot), slot, out.fits(),
+                                   LaneSlots{slots.data(), warp * kReductionLanes, lanes}, cache);
+    }
+  return out;
+}
+
+TEST(CudaWarpEmulation, DataReshuffleWarpGivesTheCpuBackendsBits) {
+  const WclsDesign design = testing_support::heartsteps_wcls_design();
+  for (const ReshuffleScheme scheme : {ReshuffleScheme::kPermute, ReshuffleScheme::kRerandomize}) {
+    TaskArena arena;
+    const WclsDataTask task = testing_support::reshuffle_task(design, 31, scheme, arena);
+    ReplicateBuffers cpu(11, 5);
+    run_wcls_data_reshuffles(Backend::kCpu, 2, 5, task, arena, 40, 11, cpu.fits());
+    for (const int status : cpu.status) EXPECT_EQ(status, static_cast<int>(FitStatus::kOk));
+    for (const LaunchShape shape : {LaunchShape{1, 1, true}, LaunchShape{4, 2, true}, LaunchShape{2, 3, false}})
+      expect_same_bits(emulate_data_reshuffle_launch<5>(shape, task, 40, 11), cpu,
+                       std::string(kReshuffleSchemeNames.name(scheme)) + ", warps per block " +
+                           std::to_string(shape.warps_per_block) + ", blocks " + std::to_string(shape.blocks) +
+                           (shape.cache ? ", cache" : ", no cache"));
+  }
+}
+
+TEST(SimdPaths, DataReshufflesAreIdenticalOnEveryLevel) {
+  const WclsDesign design = testing_support::heartsteps_wcls_design();
+  TaskArena arena;
+  const WclsDataTask task = testing_support::reshuffle_task(design, 32, ReshuffleScheme::kRerandomize, arena);
+  std::vector<ReplicateBuffers> results;
+  const std::vector<const CpuKernels*> kernels = available_kernels();
+  for (const CpuKernels* k : kernels) {
+    ReplicateBuffers out(6, 5);
+    std::vector<double> scratch(wcls_data_scratch_bytes(task) / sizeof(double) + 1);
+    for (uint32_t s = 0; s < 6; ++s) k->wcls_data_reshuffle(5, task, 100 + s, s, out.fits(), scratch.data());
+    results.push_back(out);
+  }
+  for (size_t k = 1; k < kernels.size(); ++k)
+    expect_same_bits(results[k], results[0], fastmath::simd_level_name(kernels[k]->level));
 }
 
 }  // namespace

@@ -19,11 +19,11 @@
 #include "host/config/study_config.h"
 #include "host/engine/distal_learner_plan.h"
 #include "host/engine/distal_scenario_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
 #include "host/learners/random_forest.h"
 #include "host/stats/fit_failure.h"
 #include "kernels/distal_backend.h"
+#include "kernels/replicate_buffers.h"
 
 namespace mrtsim {
 namespace {

@@ -14,10 +14,10 @@
 #include "host/config/study_config.h"
 #include "host/engine/distal_scenario_plan.h"
 #include "host/engine/distal_truth.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
 #include "core/user_error.h"
 #include "kernels/distal_backend.h"
+#include "kernels/replicate_buffers.h"
 
 namespace mrtsim {
 namespace {

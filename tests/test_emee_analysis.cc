@@ -565,6 +565,7 @@ TEST(EmeePermutation, CommandLineJsonAndThreadIndependence) {
   // beta = 0.33 with p = 1e-9: no reshuffle reaches the observed |t|.
   EXPECT_EQ(j["effect"][0]["p_value_permutation"].get<double>(), 1.0 / (1 + j["completed_reshuffles"].get<int>()));
   expect_error(run_mrtsim(common + " --mrtanalysis-joint-test"), {"--mrtanalysis-joint-test", "wcls"});
+  expect_error(run_mrtsim(common + " --backend cuda"), {"--backend cuda", "wcls"});
   expect_error(run_mrtsim("permute --data '" + kDataBinary + "'" + kDataBinaryArguments + " --estimator lm --seed 3"),
                {"--estimator"});
 }

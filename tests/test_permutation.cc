@@ -2,15 +2,19 @@
 #include <sys/wait.h>
 
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "tests/cli_runner.h"
+#include "tests/heartsteps_design.h"
 #include <nlohmann/json.hpp>
 
 #include "host/analysis/permutation_test.h"
@@ -19,7 +23,7 @@
 namespace mrtsim {
 namespace {
 
-const std::string kHeartSteps = std::string(MRTSIM_SOURCE_DIR) + "/tests/data/data_mimicHeartSteps.csv";
+const std::string kHeartSteps = testing_support::heartsteps_csv();
 
 // A small MRT with one control x: y = 1 + 0.5 x + effect * A + N(0, 1), A ~ Bernoulli(rand_prob)
 // at available points (availability ~ Bernoulli(0.8)), A = 0 elsewhere.
@@ -168,6 +172,149 @@ TEST(PermutationTest, StrongEffectIsRejected) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// WCLS reshuffles on a backend (kernels/wcls_data_permutation.h) against the host refit
+
+// The generic check with every reshuffle refitted on the host: reshuffled_treatment's treatments,
+// fit_wcls_design and wcls_inference's p-values (the path of mrtsim 0.5.0 and earlier).
+PermutationTestResult host_refit_check(const WclsDesign& design, const PermutationSettings& settings) {
+  const WclsAnalysis observed = analyze_wcls(design, settings.joint_form);
+  auto refit = [&](const std::vector<int>& treatment) -> std::optional<EffectFit> {
+    const WclsEstimate estimate = fit_wcls_design(design, treatment, SmallSampleCorrection::kMrtAnalysis);
+    if (estimate.status != FitStatus::kOk) return std::nullopt;
+    const WclsAnalysis analysis = wcls_inference(design, estimate, settings.joint_form);
+    return EffectFit{analysis.effect, analysis.joint};
+  };
+  return permutation_test(design.data, EffectFit{observed.effect, observed.joint}, refit, settings);
+}
+
+// Equal bits in every number (NaN quantiles, when nothing completed, equal too).
+void expect_same_result(const PermutationTestResult& a, const PermutationTestResult& b, const std::string& what) {
+  const auto same = [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; };
+  EXPECT_EQ(a.completed, b.completed) << what;
+  EXPECT_EQ(a.failed, b.failed) << what;
+  ASSERT_EQ(a.effect.size(), b.effect.size()) << what;
+  for (std::size_t j = 0; j < a.effect.size(); ++j) {
+    const CoefficientPermutation &x = a.effect[j], &y = b.effect[j];
+    EXPECT_EQ(x.term, y.term) << what;
+    for (const auto& [u, v] : {std::pair{x.estimate, y.estimate}, {x.statistic, y.statistic}, {x.p_value, y.p_value},
+                               {x.p_value_permutation, y.p_value_permutation},
+                               {x.significant_share, y.significant_share}, {x.quantiles.q025, y.quantiles.q025},
+                               {x.quantiles.q50, y.quantiles.q50}, {x.quantiles.q975, y.quantiles.q975}})
+      EXPECT_TRUE(same(u, v)) << what << ", " << x.term << ": " << u << " vs " << v;
+  }
+  ASSERT_EQ(a.joint.has_value(), b.joint.has_value()) << what;
+  if (!a.joint) return;
+  EXPECT_TRUE(same(a.joint->statistic, b.joint->statistic)) << what;
+  EXPECT_TRUE(same(a.joint->p_value_permutation, b.joint->p_value_permutation)) << what;
+  EXPECT_TRUE(same(a.joint->significant_share, b.joint->significant_share)) << what;
+}
+
+// Designs that cover the kernel's paths: a control; a moderator with row-varying randomization and
+// numerator probabilities under MRTAnalysis's joint rule; and 5 subjects of 4 points with
+// randomization probability 0.1, where re-randomizing often treats no point or one subject's only
+// (a singular design or leave-one-out design), so that failed reshuffles must be left out alike.
+struct BackendCase {
+  std::string name;
+  WclsDesign design;
+  JointTestForm form;
+};
+
+std::vector<BackendCase> backend_cases() {
+  std::mt19937_64 rng(41);
+  std::vector<BackendCase> cases;
+  cases.push_back({"control", simulated_design(rng, 0.2), JointTestForm::kHotellingT2});
+  MrtData varying = simulated_mrt(rng, 0.3, 33, 25, {0.2, 0.5, 0.8});
+  for (std::size_t row = 0; row < varying.num_rows(); ++row) varying.numerator_prob.push_back(row % 2 ? 0.4 : 0.6);
+  WclsModelSpec moderated;
+  moderated.moderators = {"x"};
+  cases.push_back({"moderator", make_wcls_design(varying, moderated), JointTestForm::kMrtAnalysis});
+  MrtData tiny = simulated_mrt(rng, 0.0, 5, 4, {0.1});
+  for (std::size_t row = 0; row < tiny.num_rows(); ++row) {
+    tiny.available[row] = 1;
+    tiny.treatment[row] = row % 4 == 0;  // one treated point per subject
+  }
+  WclsModelSpec control;
+  control.controls = {"x"};
+  cases.push_back({"tiny", make_wcls_design(tiny, control), JointTestForm::kHotellingT2});
+  return cases;
+}
+
+class WclsReshufflesOnBackend : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kCuda && !cuda_backend_available()) GTEST_SKIP() << "no CUDA device present";
+  }
+};
+
+TEST_P(WclsReshufflesOnBackend, HaveTheBitsOfTheHostRefit) {
+  bool some_failed = false;
+  for (const BackendCase& c : backend_cases())
+    for (const ReshuffleScheme scheme : {ReshuffleScheme::kPermute, ReshuffleScheme::kRerandomize}) {
+      PermutationSettings host = settings(300, scheme, 17);
+      host.joint_form = c.form;
+      host.threads = 2;
+      const PermutationTestResult expected = host_refit_check(c.design, host);
+      some_failed |= expected.failed > 0;
+      for (const int threads : {1, 2}) {
+        PermutationSettings on_backend = host;
+        on_backend.backend = GetParam();
+        on_backend.threads = threads;
+        expect_same_result(permutation_test(c.design, on_backend), expected,
+                           c.name + ", " + kReshuffleSchemeNames.name(scheme) + ", " + std::to_string(threads) +
+                               " threads");
+      }
+    }
+  EXPECT_TRUE(some_failed) << "no case had a failed reshuffle";
+}
+
+// The rejection counts compare statistics with the critical value and compute the p-value only near
+// it: with alpha equal to one reshuffle's own p-value that reshuffle sits exactly at the critical
+// value, where only the p-value can say that it does not reject (p < alpha is false).
+TEST_P(WclsReshufflesOnBackend, CountRejectionsAtTheCriticalValueAsThePValueDoes) {
+  std::mt19937_64 rng(43);
+  const WclsDesign design = simulated_design(rng, 0.1);
+  const std::vector<int> treatment = reshuffled_treatment(design.data, ReshuffleScheme::kPermute, 19, 0);
+  const WclsAnalysis reshuffle_0 = wcls_inference(
+      design, fit_wcls_design(design, treatment, SmallSampleCorrection::kMrtAnalysis), JointTestForm::kHotellingT2);
+  for (const double alpha : {reshuffle_0.effect[0].p_value, reshuffle_0.joint->p_value}) {
+    PermutationSettings s = settings(200, ReshuffleScheme::kPermute, 19);
+    s.alpha = alpha;
+    const PermutationTestResult expected = host_refit_check(design, s);
+    s.backend = GetParam();
+    expect_same_result(permutation_test(design, s), expected, "alpha " + std::to_string(alpha));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WclsReshufflesOnBackend, ::testing::Values(Backend::kCpu, Backend::kCuda),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return std::string(kBackendNames.name(info.param));
+                         });
+
+// The HeartSteps check as mrtsim 0.5.0 printed it (host refits; `mrtsim permute --data
+// tests/data/data_mimicHeartSteps.csv --id userid --outcome logstep_30min --treatment intervention
+// --rand-prob rand_prob --availability avail --moderators logstep_pre30min --controls
+// logstep_pre30min,logstep_30min_lag1 --scheme permute --reshuffles 3000 --seed 3 --alpha 0.1`): the
+// reshuffle streams and the counts stay what they were.
+TEST(PermutationTest, HeartStepsCheckIsThatOfVersion050) {
+  const WclsDesign design = testing_support::heartsteps_wcls_design();
+  PermutationSettings s = settings(3000, ReshuffleScheme::kPermute, 3);
+  s.alpha = 0.1;
+  const PermutationTestResult r = permutation_test(design, s);
+  EXPECT_EQ(r.completed, 3000u);
+  ASSERT_EQ(r.effect.size(), 2u);
+  EXPECT_EQ(r.effect[0].p_value_permutation, 0.08630456514495169);
+  EXPECT_EQ(r.effect[0].significant_share, 0.09933333333333333);
+  EXPECT_EQ(r.effect[0].quantiles.q025, -0.1506315402221408);
+  EXPECT_EQ(r.effect[0].quantiles.q50, 0.013487494043336065);
+  EXPECT_EQ(r.effect[0].quantiles.q975, 0.1766657096091926);
+  EXPECT_EQ(r.effect[1].p_value_permutation, 0.6301232922359213);
+  EXPECT_EQ(r.effect[1].significant_share, 0.08766666666666667);
+  EXPECT_EQ(r.effect[1].quantiles.q50, -0.0015789380997841328);
+  EXPECT_EQ(r.joint->p_value_permutation, 0.04498500499833389);
+  EXPECT_EQ(r.joint->significant_share, 0.09366666666666666);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Command line, end to end
 
 using testing_support::CommandResult;
@@ -206,6 +353,24 @@ TEST(PermutationCli, SameSeedSameOutputForAnyThreadCount) {
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(one.out, two.out);
   EXPECT_NE(one.out, other.out);
+}
+
+// Where the reshuffles are fitted does not change a digit; --backend cuda without a GPU says why.
+TEST(PermutationCli, BackendDoesNotChangeTheOutput) {
+  const std::string common = kHeartStepsPermute + " --reshuffles 100 --scheme rerandomize --seed 4 --backend ";
+  const CommandResult cpu = run_mrtsim(common + "cpu");
+  ASSERT_EQ(cpu.exit_code, 0) << cpu.err;
+  EXPECT_EQ(run_mrtsim(common + "auto").out, cpu.out);
+  const CommandResult cuda = run_mrtsim(common + "cuda");
+  if (cuda_backend_available()) {
+    EXPECT_EQ(cuda.out, cpu.out);
+  } else {
+    EXPECT_NE(cuda.exit_code, 0);
+    EXPECT_NE(cuda.err.find("--backend cuda"), std::string::npos) << cuda.err;
+  }
+  const CommandResult unknown = run_mrtsim(common + "tpu");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("--backend"), std::string::npos) << unknown.err;
 }
 
 TEST(PermutationCli, BadOptionsNameTheOption) {

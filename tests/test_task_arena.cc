@@ -10,15 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "host/analysis/permutation_test.h"
 #include "host/config/study_config.h"
 #include "host/engine/cohn_scenario_plan.h"
 #include "host/engine/distal_scenario_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/scenario_plan.h"
 #include "kernels/distal_backend.h"
 #include "kernels/emee_backend.h"
+#include "kernels/replicate_buffers.h"
 #include "kernels/task_arena.h"
 #include "kernels/wcls_backend.h"
+#include "tests/heartsteps_design.h"
 
 namespace mrtsim {
 namespace {
@@ -103,6 +105,25 @@ analysis: {estimator: emee, controls: [t], moderators: [t], numerator_prob: 0.5}
   EXPECT_TRUE(bit_identical(direct, relocated));
   EXPECT_TRUE(direct.std_errors_unadjusted == relocated.std_errors_unadjusted);
   for (int status : relocated.status) EXPECT_EQ(status, static_cast<int>(FitStatus::kOk));
+}
+
+// `mrtsim permute`'s data task: the rows, the design matrices and the subjects' stream keys.
+TEST(TaskArena, RelocatedDataReshuffleTaskReadsNothingOfTheOriginalArrays) {
+  const WclsDesign design = testing_support::heartsteps_wcls_design();
+  for (const ReshuffleScheme scheme : {ReshuffleScheme::kPermute, ReshuffleScheme::kRerandomize}) {
+    TaskArena arena;
+    const WclsDataTask task = testing_support::reshuffle_task(design, 8, scheme, arena);
+    ReplicateBuffers direct(kCount, design.dim()), relocated(kCount, design.dim());
+    run_wcls_data_reshuffles(Backend::kCpu, 1, design.dim(), task, arena, 0, kCount, direct.fits());
+
+    std::vector<std::byte> packed(arena.packed_bytes());
+    arena.pack(packed.data());
+    const WclsDataTask moved = relocate_task(task, arena, packed.data());
+    arena.poison();
+    run_wcls_data_reshuffles(Backend::kCpu, 1, design.dim(), moved, arena, 0, kCount, relocated.fits());
+    EXPECT_TRUE(bit_identical(direct, relocated));
+    for (int status : relocated.status) EXPECT_EQ(status, static_cast<int>(FitStatus::kOk));
+  }
 }
 
 TEST(TaskArena, DistalTasksHaveNoArraysToMove) {

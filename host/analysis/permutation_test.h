@@ -5,8 +5,10 @@
 //
 // Every reshuffle is a pure function of (seed, reshuffle index): its Philox stream is
 // StreamKey{seed, scenario 0, replicate = reshuffle, subject, kPermutation}, draw index = position.
-// Reshuffles are fitted in parallel, stored by index and counted in index order, so the result does
-// not depend on the thread count.
+// Reshuffles are fitted in parallel and stored by index, so the result does not depend on the thread
+// count. WCLS reshuffles run on a backend (kernels/wcls_data_permutation.h: the CPU's kernels of its
+// instruction set, or a CUDA warp per reshuffle) with the bits of the host refit; EMEE reshuffles are
+// refitted on the host.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,10 @@
 #include "host/analysis/emee_analysis.h"
 #include "host/analysis/wcls_analysis.h"
 #include "host/io/mrt_csv.h"
+#include "kernels/backend.h"
 #include "kernels/reshuffle.h"
+#include "kernels/task_arena.h"
+#include "kernels/wcls_data_permutation.h"
 
 namespace mrtsim {
 
@@ -40,6 +45,7 @@ struct PermutationSettings {
   double alpha = 0.05;  // level of the analytic tests whose rejection share is reported
   JointTestForm joint_form = JointTestForm::kHotellingT2;
   int threads = 0;  // 0: OpenMP's default
+  Backend backend = Backend::kCpu;  // where WCLS reshuffles run; EMEE's run on the CPU only
 };
 
 struct ReshuffledQuantiles {
@@ -93,12 +99,17 @@ PermutationTestResult permutation_test(const MrtData& data, const EffectFit& obs
                                        const PermutationSettings& settings);
 
 // WCLS with MRTAnalysis's correction rule and settings.joint_form (the observed fit must succeed:
-// wcls_inference's UserError otherwise).
+// wcls_inference's UserError otherwise), the reshuffles on settings.backend. The result has the bits
+// of the generic check above with a refit by fit_wcls_design and wcls_inference.
 PermutationTestResult permutation_test(const WclsDesign& design, const PermutationSettings& settings);
+
+// The design's rows and each subject's reshuffle stream in the kernels' form, its arrays in `arena`:
+// what the WCLS check hands to the backend (settings: seed and scheme).
+WclsDataTask wcls_data_task(const WclsDesign& design, const PermutationSettings& settings, TaskArena& arena);
 
 // EMEE / EMEE2 (the design's variant) with intervals at `confidence_level`; the joint test is
 // Hotelling's T^2 (settings.joint_form does not apply). The observed fit must succeed (emee_inference's
-// UserError otherwise).
+// UserError otherwise); settings.backend must be the CPU.
 PermutationTestResult permutation_test(const EmeeDesign& design, double confidence_level,
                                        const PermutationSettings& settings);
 

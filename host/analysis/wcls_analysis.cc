@@ -91,9 +91,13 @@ std::vector<CoefficientInference> t_coefficient_block(const std::vector<std::str
   return block;
 }
 
+JointTestScale joint_test_scale(JointTestForm form, int num_effects, int dim, int n_eff) {
+  return form == JointTestForm::kHotellingT2 ? hotelling_t2_scale(num_effects, dim, n_eff)
+                                             : mrtanalysis_scale(num_effects, dim, n_eff);
+}
+
 JointTest joint_test(JointTestForm form, double statistic, int num_effects, int dim, int n_eff, double level) {
-  const JointTestScale scale = form == JointTestForm::kHotellingT2 ? hotelling_t2_scale(num_effects, dim, n_eff)
-                                                                   : mrtanalysis_scale(num_effects, dim, n_eff);
+  const JointTestScale scale = joint_test_scale(form, num_effects, dim, n_eff);
   JointTest test;
   test.form = form;
   test.reference = scale.reference;

@@ -14,6 +14,7 @@
 
 #include "host/analysis/design_terms.h"
 #include "host/io/mrt_csv.h"
+#include "host/stats/joint_test.h"
 #include "kernels/wcls.h"
 
 namespace mrtsim {
@@ -107,6 +108,9 @@ struct JointTest {
 std::vector<CoefficientInference> t_coefficient_block(const std::vector<std::string>& terms,
                                                       const Eigen::VectorXd& theta, const Eigen::MatrixXd& variance,
                                                       int first, double df, double confidence_level);
+
+// The scale that refers the statistic beta' V_beta^-1 beta to F under `form` (host/stats/joint_test.h).
+JointTestScale joint_test_scale(JointTestForm form, int num_effects, int dim, int n_eff);
 
 // The joint test of beta = 0 from statistic = beta' V_beta^-1 beta by the rule of
 // host/stats/joint_test.h; its critical value is that of a test at level 1 - `level`.

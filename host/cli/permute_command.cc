@@ -23,6 +23,7 @@ struct PermuteOptions {
   WclsDataOptions data;
   std::string estimator = "wcls";
   std::string scheme = "permute";
+  std::string backend = "auto";
   PermutationSettings settings;
   std::string format = "table";
 };
@@ -84,7 +85,8 @@ struct CheckedAnalysis {
   nlohmann::ordered_json observed;
 };
 
-CheckedAnalysis check_wcls(const PermuteOptions& options) {
+CheckedAnalysis check_wcls(PermuteOptions options) {
+  options.settings.backend = resolve_backend(options.backend);
   const WclsDesign design = load_wcls_design(options.data);
   return {permutation_test(design, options.settings),
           wcls_analysis_json(analyze_wcls(design, options.settings.joint_form))};
@@ -93,6 +95,8 @@ CheckedAnalysis check_wcls(const PermuteOptions& options) {
 CheckedAnalysis check_emee(const PermuteOptions& options, EmeeVariant variant) {
   if (options.data.mrtanalysis_joint_test)
     throw UserError("--mrtanalysis-joint-test applies to --estimator wcls only");
+  if (options.backend == "cuda")
+    throw UserError("--backend cuda applies to --estimator wcls only: EMEE reshuffles are refitted on the CPU");
   const EmeeDesign design = load_emee_design(options.data.data, variant);
   return {permutation_test(design, kDefaultEmeeConfidenceLevel, options.settings),
           emee_analysis_json(analyze_emee(design, kDefaultEmeeConfidenceLevel))};
@@ -136,6 +140,11 @@ void add_permute_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   add_threads_option(command, options->settings.threads, "CPU threads (default: all cores)");
+  command->add_option("--backend", options->backend,
+                      "where WCLS reshuffles are fitted: auto (CUDA when a device is present), cpu or cuda; "
+                      "the result does not depend on it")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
   command->add_option("--format", options->format, "output: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

@@ -15,10 +15,10 @@
 #include "host/cli/option_checks.h"
 #include "host/config/study_config.h"
 #include "host/engine/cell_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
 #include "host/io/study_tables.h"
 #include "mrtsim_version.h"
+#include "kernels/replicate_buffers.h"
 
 namespace mrtsim::cli {
 

@@ -6,10 +6,10 @@
 
 #include "core/user_error.h"
 #include "host/engine/sample_size_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/study_runner.h"
 #include "host/stats/cell_summary.h"
 #include "kernels/backend.h"
+#include "kernels/replicate_buffers.h"
 
 namespace mrtsim {
 

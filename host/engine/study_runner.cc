@@ -11,12 +11,12 @@
 #include "host/engine/cohn_scenario_plan.h"
 #include "host/engine/distal_learner_plan.h"
 #include "host/engine/distal_scenario_plan.h"
-#include "host/engine/replicate_buffers.h"
 #include "host/engine/sample_size_plan.h"
 #include "host/engine/simulated_sample_size.h"
 #include "host/engine/scenario_plan.h"
 #include "host/stats/performance_measures.h"
 #include "core/user_error.h"
+#include "kernels/replicate_buffers.h"
 #include "mrtsim_fingerprint.h"
 #include "mrtsim_version.h"
 

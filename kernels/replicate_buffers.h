@@ -1,5 +1,5 @@
 // Host arrays behind the backends' per-replicate outputs (ReplicateOutput, and the p-values of
-// a permutation test in every replicate), for the study runner, benchmarks and tests.
+// a permutation test in every replicate), for the study runner, `mrtsim permute`, benchmarks and tests.
 #pragma once
 
 #include <vector>

@@ -187,7 +187,7 @@ void run_wcls_data_reshuffles(int dim, const WclsDataTask& task, const TaskArena
   dispatch_dim(dim, [&](auto dim_constant) {
     constexpr int D = decltype(dim_constant)::value;
     WarpLaunch launch = plan_warp_launch(wcls_data_reshuffle_warp_kernel<D>, sizeof(WclsSubjectStats<D>),
-                                               std::max(1, task.n_subjects), count);
+                                         std::max(1, task.n_subjects), count);
     // Every lane of the grid gets room for one subject's treatment slots.
     const long long rows = std::max(1, task.max_subject_rows);
     launch.blocks = static_cast<unsigned>(

@@ -155,10 +155,10 @@ mrtsim_supports <- function(subcommand, option = NULL) {
 
 engine_supports <- function(subcommand, flag, path) {
   help <- engine_help(path, subcommand)
-  !is.null(help) && (is.null(flag) || grepl(flag, help, fixed = TRUE))
+  !is.null(help) && all(vapply(flag, grepl, logical(1), x = help, fixed = TRUE))
 }
 
-# An error unless the engine has `subcommand` (and `flag`); `what` names the R function.
+# An error unless the engine has `subcommand` (and every option in `flag`); `what` names the R function.
 require_engine_feature <- function(path, subcommand, flag, what) {
   if (engine_supports(subcommand, flag, path)) return(invisible(path))
   feature <- paste0("'mrtsim ", paste(c(subcommand, flag), collapse = " "), "'")
@@ -170,7 +170,7 @@ require_engine_feature <- function(path, subcommand, flag, what) {
 }
 
 # The checked path of the engine for the R function `what`, which runs `mrtsim <subcommand>`
-# (and its option `flag`, when given); an error when the engine is missing, too old or lacks it.
+# (and its options `flag`, when given); an error when the engine is missing, too old or lacks them.
 engine_for <- function(what, subcommand, flag = NULL) {
   path <- check_engine(mrtsim_path())
   require_engine_feature(path, subcommand, flag, what)

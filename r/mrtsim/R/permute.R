@@ -20,6 +20,10 @@
 #'   does not depend on it.
 #' @param estimator `"wcls"` or `"emee"` (binary outcomes; needs an engine with
 #'   `mrtsim permute --estimator`).
+#' @param backend Where the WCLS reshuffles are fitted: `"auto"` (a GPU when
+#'   there is one), `"cpu"` or `"cuda"`; `NULL` leaves the engine's default
+#'   (`"auto"`; needs an engine with `mrtsim permute --backend` otherwise).
+#'   The result does not depend on it. EMEE reshuffles run on the CPU.
 #' @return An object of class `mrtsim_permutation`: a list with `effect` (a
 #'   data.frame with, per effect coefficient, `term`, `estimate`, `statistic`,
 #'   `p_value`, `p_value_permutation`, `significant_share` (the share of
@@ -41,11 +45,13 @@
 mrt_permute <- function(data, id, outcome, treatment, rand_prob, moderator_formula, control_formula,
                         availability = NULL, numerator_prob = NULL, reshuffles = 1000,
                         scheme = c("permute", "rerandomize"), seed = NULL, alpha = 0.05,
-                        threads = NULL, estimator = c("wcls", "emee")) {
+                        threads = NULL, estimator = c("wcls", "emee"), backend = NULL) {
   scheme <- match.arg(scheme)
   estimator <- match.arg(estimator)
+  if (!is.null(backend)) backend <- match.arg(backend, c("auto", "cpu", "cuda"))
   if (is.null(seed)) seed <- sample.int(.Machine$integer.max, 1L)
-  engine <- engine_for("mrt_permute()", "permute", if (estimator != "wcls") "--estimator")
+  engine <- engine_for("mrt_permute()", "permute",
+                       c(if (estimator != "wcls") "--estimator", if (!is.null(backend)) "--backend"))
   input <- engine_data(data, id, outcome, treatment, rand_prob, availability, numerator_prob,
                        moderator_formula, control_formula)
   on.exit(unlink(input$file))
@@ -53,6 +59,7 @@ mrt_permute <- function(data, id, outcome, treatment, rand_prob, moderator_formu
             "--scheme", scheme, "--seed", format(seed, scientific = FALSE), "--alpha", cli_number(alpha))
   if (estimator != "wcls") args <- c(args, "--estimator", estimator)
   if (!is.null(threads)) args <- c(args, "--threads", threads)
+  if (!is.null(backend)) args <- c(args, "--backend", backend)
   json <- mrtsim_json(engine, args)
   effect <- json[["effect"]]
   effect <- cbind(effect[setdiff(names(effect), "quantiles")], effect[["quantiles"]])

@@ -29,3 +29,10 @@ test_that("results depend on the seed only, not on threads; set.seed() fixes the
   set.seed(3)
   expect_identical(permute_heartsteps(scheme = "rerandomize", threads = 1)$effect, first$effect)
 })
+
+test_that("the backend does not change the result, and an unknown one is an R error", {
+  skip_without_feature("permute", "--backend")
+  expect_identical(permute_heartsteps(seed = 6, threads = 1, backend = "cpu")$effect,
+                   permute_heartsteps(seed = 6, threads = 1)$effect)
+  expect_error(permute_heartsteps(seed = 6, backend = "tpu"), "should be one of")
+})

@@ -92,11 +92,11 @@ CheckedAnalysis check_wcls(PermuteOptions options) {
           wcls_analysis_json(analyze_wcls(design, options.settings.joint_form))};
 }
 
-CheckedAnalysis check_emee(const PermuteOptions& options, EmeeVariant variant) {
+// EMEE reshuffles run on the CPU: `auto` means the CPU, and permutation_test refuses `cuda` by name.
+CheckedAnalysis check_emee(PermuteOptions options, EmeeVariant variant) {
   if (options.data.mrtanalysis_joint_test)
     throw UserError("--mrtanalysis-joint-test applies to --estimator wcls only");
-  if (options.backend == "cuda")
-    throw UserError("--backend cuda applies to --estimator wcls only: EMEE reshuffles are refitted on the CPU");
+  options.settings.backend = options.backend == "cuda" ? Backend::kCuda : Backend::kCpu;
   const EmeeDesign design = load_emee_design(options.data.data, variant);
   return {permutation_test(design, kDefaultEmeeConfidenceLevel, options.settings),
           emee_analysis_json(analyze_emee(design, kDefaultEmeeConfidenceLevel))};
